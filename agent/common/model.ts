@@ -1,0 +1,117 @@
+// The shared vocabulary of the daemon, the CLI and the tray: what is observed, found, decided and reported.
+
+export type Platform = 'linux' | 'darwin' | 'win32';
+export const PLATFORMS: readonly Platform[] = ['linux', 'darwin', 'win32'];
+
+/** Actions a policy phase can require, from weakest to strictest. */
+export type Action = 'report' | 'notify' | 'kill' | 'quarantine';
+export const ACTIONS: readonly Action[] = ['report', 'notify', 'kill', 'quarantine'];
+
+export type Compliance = 'compliant' | 'warning' | 'violation';
+export type ObservationKind = 'process' | 'install' | 'config';
+export type FindingState = 'open' | 'remediated' | 'exempt' | 'failed';
+
+/** One running process as the OS reports it; fields a platform cannot supply are absent. */
+export interface ProcessInfo {
+  pid: number;
+  ppid?: number;
+  uid?: number;
+  user?: string;
+  /** Kernel short name (Linux /proc/<pid>/comm, else the image name). */
+  comm: string;
+  /** Resolved executable path, if readable. */
+  exe?: string;
+  argv: string[];
+  /** Opaque start marker (Linux: starttime in clock ticks) that tells a reused pid from the original process. */
+  startTime?: string;
+}
+
+/** One detected trace of a catalog tool, before any policy is applied. */
+export interface Observation {
+  tool: string;
+  kind: ObservationKind;
+  /** Install or config path (absolute, as seen by the agent), or the process's executable/script path. */
+  path?: string;
+  pid?: number;
+  user?: string;
+  /** Which catalog signal matched, in plain words. */
+  signal: string;
+  /** Extra facts: the config line, the matched process name, the link target. Never a secret value. */
+  detail?: string;
+  /** Process identity guard for kills (see ProcessInfo.startTime). */
+  startTime?: string;
+  /** Set when the install path is a symlink (reported, never followed out of the scanned location). */
+  linkTarget?: string;
+}
+
+export interface InventoryItem {
+  tool: string;
+  kind: ObservationKind;
+  path?: string;
+  pid?: number;
+  user?: string;
+  detail?: string;
+}
+
+export interface Finding {
+  /** Stable across scans for the same thing: a hash of tool, kind, policy, rule and path (or process identity). */
+  id: string;
+  tool: string;
+  policy: string;
+  rule: string;
+  kind: ObservationKind;
+  path?: string;
+  pid?: number;
+  user?: string;
+  actions: Action[];
+  deadline?: string;
+  state: FindingState;
+  detail: string;
+  /** Why the finding is banned, in the user's languages, from the policy. */
+  message?: LocalizedText;
+  /** Exemption that applies, when state is `exempt`. */
+  exemptUntil?: string;
+  /** For `remediated`/`failed`: what was done or why it could not be. */
+  outcome?: string;
+}
+
+/** `{ en: "...", "zh-CN": "..." }` or a plain string. */
+export type LocalizedText = string | Record<string, string>;
+
+export interface Alternative {
+  name: string;
+  url?: string;
+  description?: LocalizedText;
+}
+
+export interface PolicyRef {
+  id: string;
+  version: number;
+  file: string;
+  signedBy: string | null;
+  issuer?: string;
+  message?: LocalizedText;
+  alternatives?: Alternative[];
+  /** True when a policy is in force only through allowUnsigned or a --policy preview. */
+  unsigned?: boolean;
+  /** True when this is the last-known-good copy kept after its file was rejected. */
+  lastKnownGood?: boolean;
+}
+
+export interface PolicyError {
+  file: string;
+  code: string;
+  message: string;
+}
+
+export interface Status {
+  evaluatedAt: string;
+  host: string;
+  compliance: Compliance;
+  policies: PolicyRef[];
+  policyErrors: PolicyError[];
+  inventory: InventoryItem[];
+  findings: Finding[];
+  /** Agent version and mode facts for the tray and audit. */
+  agent?: { version: string; pid?: number; warnings?: string[] };
+}

@@ -1,0 +1,73 @@
+// The narrow interfaces through which the pure core reaches the OS; adapters/ implements them, tests fake them.
+import type { Platform, ProcessInfo } from '../common/model.js';
+
+export type EntryType = 'file' | 'dir' | 'symlink' | 'other';
+
+export interface EntryStat {
+  type: EntryType;
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  mtimeMs: number;
+}
+
+/** Read-only file-system view used by the install and config scanners. Never follows symlinks on its own. */
+export interface FileSystemPort {
+  /** lstat; null when the path does not exist or cannot be read. */
+  lstat(path: string): EntryStat | null;
+  /** Entry names of a directory; null when it is not a readable directory. */
+  readdir(path: string): string[] | null;
+  readlink(path: string): string | null;
+  /** Up to maxBytes of a regular file; 'too-large' when it is bigger; null when unreadable. */
+  readFileCapped(path: string, maxBytes: number): Buffer | 'too-large' | null;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface HomeDir {
+  user: string;
+  home: string;
+  uid?: number;
+}
+
+export interface UserDirectory {
+  /** Every user's home on the machine (or the configured `homes`). */
+  homes(): HomeDir[];
+  userName(uid: number): string | undefined;
+  /** Groups of a user where the OS tells them (for exemptions by group). */
+  groupsOf(user: string): string[];
+  hostName(): string;
+}
+
+/** Process listing: full snapshots, or incremental ones that only read processes not seen before. */
+export interface ProcessSource {
+  list(): Promise<ProcessInfo[]>;
+}
+
+export interface ProcessKiller {
+  /** Current identity of a pid (start marker), or null when it no longer exists. */
+  identity(pid: number): Promise<string | null>;
+  signal(pid: number, signal: 'SIGTERM' | 'SIGKILL'): void;
+  alive(pid: number): boolean;
+}
+
+export interface Notification {
+  title: string;
+  message: string;
+  user?: string;
+  /** BCP 47 tag of the text. */
+  lang?: string;
+}
+
+export interface Notifier {
+  /** Never throws; resolves with an error text when no notification service exists. */
+  notify(n: Notification): Promise<string | null>;
+}
+
+export interface HostFacts {
+  platform: Platform;
+  systemRoot: string;
+}
