@@ -42,6 +42,10 @@ export interface Observation {
   startTime?: string;
   /** Set when the install path is a symlink (reported, never followed out of the scanned location). */
   linkTarget?: string;
+  /** Installs: what the catalog says the path is (program: the tool; data: the user's data; evidence: report only). */
+  role?: 'program' | 'data' | 'evidence';
+  /** Installs and configs: the scanned location the path was found under (a home or systemRoot). */
+  scanRoot?: string;
 }
 
 export interface InventoryItem {
