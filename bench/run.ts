@@ -1,0 +1,286 @@
+// Entry of `npm run bench`: runs Cordon's daemon and a naive ps-list agent side by side and writes bench/results.json.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createFakeMachine, repoRoot, startAgent, type AgentName, type RunningAgent } from './agents.js';
+import { measureHomeGrowth, measureProcessGrowth } from './growth.js';
+import { measureCpu, measureInstalls, measureKills, type CpuWindow } from './measure.js';
+import { evaluateTargets, formatTables, resultsProblems, type AgentResult, type BenchResults, type CpuScenarioName, type Settings } from './results.js';
+import { cpuPercentOfCore, cpuRatio, cpuSecondsPerMinute, round, summarizeLatencies } from './stats.js';
+import { Churn, hrMs, IdleCrowd, sleepMs } from './workload.js';
+
+const USAGE = `usage: npm run bench -- [--quick] [--period MS] [--kills N] [--installs N] [--cpu-window S]
+                      [--crowd N] [--churn PER_S] [--processes N,N,N] [--files N,N,N] [--out FILE] [--no-isolate]`;
+
+function parseList(v: string | undefined, fallback: number[]): number[] {
+  if (v === undefined) return fallback;
+  const list = v.split(',').map((x) => Number(x.trim()));
+  if (list.some((x) => !Number.isInteger(x) || x < 0)) throw new Error(`not a list of counts: ${v}`);
+  return list;
+}
+
+interface Options extends Settings {
+  out: string;
+  reps: number;
+  settleMs: number;
+}
+
+function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      period: { type: 'string' },
+      kills: { type: 'string' },
+      installs: { type: 'string' },
+      'cpu-window': { type: 'string' },
+      crowd: { type: 'string' },
+      churn: { type: 'string' },
+      processes: { type: 'string' },
+      files: { type: 'string' },
+      out: { type: 'string' },
+      'no-isolate': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const quick = values.quick ?? false;
+  const int = (v: string | undefined, full: number, fast: number): number => {
+    if (v === undefined) return quick ? fast : full;
+    const n = Number(v);
+    if (!(n > 0)) throw new Error(`expected a positive number, got ${v}`);
+    return n;
+  };
+  return {
+    quick,
+    periodMs: int(values.period ?? process.env.CORDON_BENCH_PERIOD_MS, 200, 200),
+    killTrials: int(values.kills, 60, 10),
+    installTrials: int(values.installs, 40, 6),
+    cpuWindowS: int(values['cpu-window'], 30, 5),
+    crowdProcesses: int(values.crowd, 1000, 1000),
+    churnPerSecond: int(values.churn, 20, 20),
+    processTotals: parseList(values.processes, quick ? [100, 1000] : [100, 1000, 5000]),
+    homeFileCounts: parseList(values.files, quick ? [0, 10_000] : [0, 10_000, 100_000]),
+    isolated: process.env.CORDON_BENCH_ISOLATED === '1',
+    out: values.out ?? (quick ? path.join(os.tmpdir(), 'cordon-bench-quick.json') : path.join(repoRoot, 'bench', 'results.json')),
+    reps: quick ? 3 : 5,
+    settleMs: quick ? 1000 : 3000,
+  };
+}
+
+/**
+ * Both agents SIGKILL every process that looks like claude. Run inside a fresh pid namespace they can only see
+ * (and kill) the bench's own processes, and the process counts of the growth test are exact.
+ */
+function rerunIsolated(): number {
+  const probe = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    process.stderr.write(
+      `bench: cannot create a private pid namespace (${probe.error?.message ?? probe.stderr.trim()}).\n` +
+        'Run it as root (unshare from util-linux), or pass --no-isolate to let both agents kill any claude process on this machine.\n',
+    );
+    return 1;
+  }
+  // A shell as pid 1 of the namespace reaps the orphans that the crowd and churn leave behind.
+  const r = spawnSync(
+    'unshare',
+    ['--pid', '--fork', '--mount-proc', '--kill-child', '/bin/sh', '-c', '"$@"; exit $?', 'bench-init', process.execPath, ...process.execArgv, process.argv[1] ?? '', ...process.argv.slice(2)],
+    { stdio: 'inherit', env: { ...process.env, CORDON_BENCH_ISOLATED: '1' } },
+  );
+  return r.status ?? 1;
+}
+
+function log(msg: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+}
+
+function emptyResult(periodMs: number): AgentResult {
+  return {
+    periodMs,
+    killP50Ms: null,
+    killP95Ms: null,
+    killMisses: 0,
+    processDetectP50Ms: null,
+    processDetectP95Ms: null,
+    installP50Ms: null,
+    installP95Ms: null,
+    installMisses: 0,
+    quarantineP50Ms: null,
+    quarantineP95Ms: null,
+    idleCpuPct: null,
+    cpu: {},
+    rssMb: null,
+    cpuRatioVsBaseline: null,
+    cpuRatioByScenario: {},
+    cpuRatioLowerBound: false,
+  };
+}
+
+function machine(): BenchResults['machine'] {
+  return {
+    cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+    cores: os.cpus().length,
+    memoryMb: Math.round(os.totalmem() / 2 ** 20),
+    node: process.version,
+    kernel: os.release(),
+    platform: `${process.platform} ${process.arch}`,
+    loadAvgAtStart: os.loadavg().map((l) => round(l, 2)),
+  };
+}
+
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+async function main(opts: Options): Promise<void> {
+  const t0 = hrMs();
+  const date = new Date().toISOString();
+  const machineInfo = machine();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-bench-'));
+  const m = createFakeMachine(root);
+  const names: AgentName[] = ['baseline', 'cordon'];
+  const results: Record<AgentName, AgentResult> = { cordon: emptyResult(opts.periodMs), baseline: emptyResult(opts.periodMs) };
+  const peakKb: Record<AgentName, number> = { cordon: 0, baseline: 0 };
+  const notePeak = (a: RunningAgent): void => {
+    if (a.running) peakKb[a.name] = Math.max(peakKb[a.name], a.memory().hwmKb);
+  };
+  if (!opts.isolated) log('WARNING: not isolated; both agents will kill any claude process on this machine');
+
+  try {
+    for (const name of names) {
+      const r = results[name];
+      try {
+        log(`${name}: starting`);
+        const agent = await startAgent(name, m, opts.periodMs);
+        try {
+          await sleepMs(opts.settleMs);
+          log(`${name}: ${opts.killTrials} fake claude spawns`);
+          const kills = await measureKills(agent, m, opts.killTrials, opts.periodMs);
+          const killed = summarizeLatencies(kills.killMs);
+          const found = summarizeLatencies(kills.detectMs);
+          Object.assign(r, { killP50Ms: killed.p50Ms, killP95Ms: killed.p95Ms, killMisses: killed.misses });
+          Object.assign(r, { processDetectP50Ms: found.p50Ms, processDetectP95Ms: found.p95Ms });
+          log(`${name}: ${opts.installTrials} installs`);
+          const installs = await measureInstalls(agent, m, opts.installTrials, opts.periodMs, name === 'cordon');
+          const inst = summarizeLatencies(installs.detectMs);
+          Object.assign(r, { installP50Ms: inst.p50Ms, installP95Ms: inst.p95Ms, installMisses: inst.misses });
+          if (name === 'cordon') {
+            const q = summarizeLatencies(installs.quarantineMs);
+            Object.assign(r, { quarantineP50Ms: q.p50Ms, quarantineP95Ms: q.p95Ms });
+          }
+          notePeak(agent);
+        } finally {
+          await agent.stop();
+        }
+      } catch (err) {
+        r.error = errorText(err);
+        log(`${name}: ${r.error}`);
+      }
+    }
+
+    const running: RunningAgent[] = [];
+    for (const name of names) {
+      try {
+        running.push(await startAgent(name, m, opts.periodMs));
+      } catch (err) {
+        results[name].error ??= errorText(err);
+      }
+    }
+    const windows = new Map<CpuScenarioName, Map<RunningAgent, CpuWindow>>();
+    try {
+      const windowMs = opts.cpuWindowS * 1000;
+      await sleepMs(opts.settleMs);
+      log(`CPU idle, ${opts.cpuWindowS} s`);
+      windows.set('idle', await measureCpu(running, windowMs));
+      log(`CPU with ${opts.crowdProcesses} extra idle processes, ${opts.cpuWindowS} s`);
+      const crowd = await IdleCrowd.start(opts.crowdProcesses);
+      await sleepMs(opts.settleMs);
+      windows.set('crowd', await measureCpu(running, windowMs));
+      await crowd.stop();
+      log(`CPU with a churn of ${opts.churnPerSecond} processes/s, ${opts.cpuWindowS} s`);
+      const churn = new Churn(opts.churnPerSecond);
+      await sleepMs(opts.settleMs);
+      windows.set('churn', await measureCpu(running, windowMs));
+      churn.stop();
+      running.forEach(notePeak);
+    } finally {
+      for (const a of running) await a.stop();
+    }
+    for (const [scenario, byAgent] of windows) {
+      const ticksOf: Partial<Record<AgentName, number>> = {};
+      for (const [agent, w] of byAgent) {
+        ticksOf[agent.name] = w.ticks;
+        results[agent.name].cpu[scenario] = {
+          windowS: round(w.windowMs / 1000, 2),
+          ticks: w.ticks,
+          cpuPct: round(cpuPercentOfCore(w.ticks, w.windowMs), 4),
+          cpuSecPerMin: round(cpuSecondsPerMinute(w.ticks, w.windowMs), 4),
+        };
+      }
+      if (ticksOf.cordon !== undefined && ticksOf.baseline !== undefined) {
+        const ratio = cpuRatio(ticksOf.baseline, ticksOf.cordon);
+        results.cordon.cpuRatioByScenario[scenario] = round(ratio.value, 2);
+        results.cordon.cpuRatioLowerBound ||= ratio.lowerBound;
+        results.baseline.cpuRatioByScenario[scenario] = 1;
+      }
+    }
+    for (const name of names) {
+      const r = results[name];
+      r.idleCpuPct = r.cpu.idle?.cpuPct ?? null;
+      r.cpuRatioVsBaseline = r.cpuRatioByScenario.idle ?? null;
+      r.rssMb = peakKb[name] > 0 ? round(peakKb[name] / 1024, 1) : null;
+    }
+
+    log(`scan cost with ${opts.processTotals.join(', ')} processes`);
+    const processes = await measureProcessGrowth(opts.processTotals, opts.reps);
+    log(`scan cost with ${opts.homeFileCounts.join(', ')} unrelated files in a home`);
+    const homeFiles = await measureHomeGrowth(root, opts.homeFileCounts, opts.reps);
+    const scanCost = { processes, homeFiles };
+
+    const settings: Settings = {
+      quick: opts.quick,
+      periodMs: opts.periodMs,
+      killTrials: opts.killTrials,
+      installTrials: opts.installTrials,
+      cpuWindowS: opts.cpuWindowS,
+      crowdProcesses: opts.crowdProcesses,
+      churnPerSecond: opts.churnPerSecond,
+      processTotals: opts.processTotals,
+      homeFileCounts: opts.homeFileCounts,
+      isolated: opts.isolated,
+    };
+    const report: BenchResults = {
+      schemaVersion: 1,
+      date,
+      durationS: round((hrMs() - t0) / 1000, 1),
+      machine: machineInfo,
+      settings,
+      cordon: results.cordon,
+      baseline: results.baseline,
+      scanCost,
+      targets: evaluateTargets(results.cordon, scanCost),
+    };
+    const problems = resultsProblems(report);
+    if (problems.length > 0) throw new Error(`results do not match their schema: ${problems.join('; ')}`);
+    fs.writeFileSync(opts.out, `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`${formatTables(report)}\n\nwritten to ${opts.out}\n`);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+let opts: Options;
+try {
+  opts = parseOptions(process.argv.slice(2));
+} catch (err) {
+  process.stderr.write(`bench: ${errorText(err)}\n${USAGE}\n`);
+  process.exit(64);
+}
+const noIsolate = process.argv.includes('--no-isolate');
+if (!opts.isolated && !noIsolate) {
+  process.exit(rerunIsolated());
+}
+await main(opts);

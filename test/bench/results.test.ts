@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateTargets, formatTables, resultsProblems, type AgentResult, type BenchResults } from '../../bench/results.js';
+
+function agent(over: Partial<AgentResult>): AgentResult {
+  return {
+    periodMs: 200,
+    killP50Ms: 120,
+    killP95Ms: 210,
+    killMisses: 0,
+    processDetectP50Ms: 110,
+    processDetectP95Ms: 200,
+    installP50Ms: 20,
+    installP95Ms: 60,
+    installMisses: 0,
+    quarantineP50Ms: 40,
+    quarantineP95Ms: 90,
+    idleCpuPct: 0.1,
+    cpu: { idle: { windowS: 30, ticks: 3, cpuPct: 0.1, cpuSecPerMin: 0.06 } },
+    rssMb: 55,
+    cpuRatioVsBaseline: 40,
+    cpuRatioByScenario: { idle: 40, crowd: 60, churn: 12 },
+    cpuRatioLowerBound: false,
+    ...over,
+  };
+}
+
+const scan: BenchResults['scanCost'] = {
+  processes: [
+    { processes: 100, psListMs: 30, fullMs: 4, incrementalIdleMs: 0.1, incrementalNewMs: 0.8, newPerScan: 10 },
+    { processes: 5000, psListMs: 900, fullMs: 200, incrementalIdleMs: 2, incrementalNewMs: 3, newPerScan: 10 },
+  ],
+  homeFiles: [
+    { files: 0, installScanMs: 0.5, configScanMs: 0.3 },
+    { files: 100_000, installScanMs: 0.6, configScanMs: 0.4 },
+  ],
+};
+
+function results(cordon: AgentResult): BenchResults {
+  return {
+    schemaVersion: 1,
+    date: '2026-11-24T07:00:00.000Z',
+    durationS: 300,
+    machine: { cpuModel: 'test cpu', cores: 2, memoryMb: 1024, node: 'v20.20.2', kernel: '6.1', platform: 'linux x64', loadAvgAtStart: [0.5] },
+    settings: {
+      quick: false,
+      periodMs: 200,
+      killTrials: 60,
+      installTrials: 40,
+      cpuWindowS: 30,
+      crowdProcesses: 1000,
+      churnPerSecond: 20,
+      processTotals: [100, 5000],
+      homeFileCounts: [0, 100_000],
+      isolated: true,
+    },
+    cordon,
+    baseline: agent({ cpuRatioVsBaseline: 1, quarantineP50Ms: null, quarantineP95Ms: null }),
+    scanCost: scan,
+    targets: evaluateTargets(cordon, scan),
+  };
+}
+
+const verdicts = (r: BenchResults): Record<string, boolean | null> => Object.fromEntries(r.targets.map((t) => [t.id, t.pass]));
+
+describe('bench results', () => {
+  it('passes every target when Cordon is within them', () => {
+    expect(verdicts(results(agent({})))).toEqual({
+      'kill-p95': true,
+      'install-p95': true,
+      'idle-cpu': true,
+      'cpu-ratio': true,
+      rss: true,
+      'scan-grows-with-new': true,
+      'home-flat': true,
+    });
+  });
+
+  it('fails each target it misses, judging the CPU ratio by the worst scenario', () => {
+    const slow = agent({ killP95Ms: 301, installP95Ms: 501, idleCpuPct: 0.5, rssMb: 80, cpuRatioByScenario: { idle: 40, churn: 4.9 } });
+    expect(verdicts(results(slow))).toMatchObject({ 'kill-p95': false, 'install-p95': false, 'idle-cpu': false, 'cpu-ratio': false, rss: false });
+  });
+
+  it('fails the latency targets when events were missed so often that p95 is a miss', () => {
+    expect(verdicts(results(agent({ killP95Ms: null, killMisses: 5, installP95Ms: null, installMisses: 3 })))).toMatchObject({
+      'kill-p95': false,
+      'install-p95': false,
+    });
+  });
+
+  it('fails the growth targets when scans grow with the total', () => {
+    const grows: BenchResults['scanCost'] = {
+      processes: [{ processes: 5000, psListMs: 900, fullMs: 200, incrementalIdleMs: 150, incrementalNewMs: 190, newPerScan: 10 }],
+      homeFiles: [
+        { files: 0, installScanMs: 0.5, configScanMs: 0.3 },
+        { files: 100_000, installScanMs: 300, configScanMs: 0.4 },
+      ],
+    };
+    expect(verdicts({ ...results(agent({})), targets: evaluateTargets(agent({}), grows) })).toMatchObject({
+      'scan-grows-with-new': false,
+      'home-flat': false,
+    });
+  });
+
+  it('writes results that match the published schema, and the schema catches a missing headline figure', () => {
+    const r = results(agent({}));
+    expect(resultsProblems(JSON.parse(JSON.stringify(r)))).toEqual([]);
+    const { killP95Ms: _dropped, ...withoutKill } = r.cordon;
+    expect(resultsProblems({ ...r, cordon: withoutKill }).join()).toMatch(/killP95Ms/);
+  });
+
+  it('prints both agents side by side with the verdicts', () => {
+    const text = formatTables(results(agent({ rssMb: 90 })));
+    expect(text).toMatch(/\| process killed p50 \/ p95 \(ms\), 60 spawns \| 120 \/ 210 \| 120 \/ 210 \|/);
+    expect(text).toMatch(/peak RSS < 80 MB \| 90\.0 MB \| FAIL/);
+  });
+});
