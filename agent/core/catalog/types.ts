@@ -59,7 +59,7 @@ export interface ConfigSignature {
   path: string;
   format: 'text' | 'json' | 'yaml';
   matchers: ConfigMatcher[];
-  /** Files larger than this are skipped and reported as such (default 1 MiB). */
+  /** Files larger than this are not read at all (default 1 MiB). */
   maxBytes?: number;
 }
 

@@ -1,0 +1,54 @@
+// The real, read-only file system behind FileSystemPort: lstat-based, and reads only regular files, never FIFOs or devices.
+import fs from 'node:fs';
+import type { EntryStat, EntryType, FileSystemPort } from '../ports/index.js';
+
+export const nodeFileSystem: FileSystemPort = {
+  lstat(path) {
+    try {
+      return toEntryStat(fs.lstatSync(path));
+    } catch {
+      return null;
+    }
+  },
+  readdir(path) {
+    try {
+      return fs.readdirSync(path);
+    } catch {
+      return null;
+    }
+  },
+  readlink(path) {
+    try {
+      return fs.readlinkSync(path);
+    } catch {
+      return null;
+    }
+  },
+  readFileCapped(path, maxBytes) {
+    let fd: number | undefined;
+    try {
+      // Non-blocking open and an fstat check: a config path pointing at a FIFO or device must not hang the scan.
+      fd = fs.openSync(path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+      const st = fs.fstatSync(fd);
+      if (!st.isFile()) return null;
+      if (st.size > maxBytes) return 'too-large';
+      const buf = Buffer.alloc(st.size);
+      let read = 0;
+      while (read < st.size) {
+        const n = fs.readSync(fd, buf, read, st.size - read, read);
+        if (n === 0) break;
+        read += n;
+      }
+      return buf.subarray(0, read);
+    } catch {
+      return null;
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
+  },
+};
+
+function toEntryStat(st: fs.Stats): EntryStat {
+  const type: EntryType = st.isSymbolicLink() ? 'symlink' : st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
+  return { type, size: st.size, mode: st.mode, uid: st.uid, gid: st.gid, mtimeMs: st.mtimeMs };
+}

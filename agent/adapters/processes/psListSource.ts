@@ -1,0 +1,30 @@
+// Process listing through ps-list where there is no /proc (macOS, Windows); it spawns ps or fastlist each time.
+import psList from 'ps-list';
+import type { ProcessInfo } from '../../common/model.js';
+import type { ProcessSource } from '../../ports/index.js';
+
+/**
+ * ps-list gives `name` (the exe's base name, not comm), `path` and a space-joined `cmd` on POSIX; on Windows only pid,
+ * ppid and name. argv is therefore split on spaces, which is lossy for paths with spaces but keeps argv[0] and the script.
+ */
+export function createPsListSource(opts: { userName?: (uid: number) => string | undefined } = {}): ProcessSource {
+  return {
+    async list() {
+      const procs = await psList();
+      return procs.map((p): ProcessInfo => {
+        const argv = p.cmd ? p.cmd.split(' ').filter((a) => a !== '') : [];
+        const user = p.uid === undefined ? undefined : opts.userName?.(p.uid);
+        return {
+          pid: p.pid,
+          ppid: p.ppid,
+          comm: p.name,
+          argv,
+          ...(p.uid === undefined ? {} : { uid: p.uid }),
+          ...(user ? { user } : {}),
+          ...(p.path ? { exe: p.path } : {}),
+          ...(p.startTime ? { startTime: String(p.startTime.getTime()) } : {}),
+        };
+      });
+    },
+  };
+}

@@ -1,0 +1,119 @@
+// Process matcher: exact executable names and path fragments from the catalog, checked against every name a process goes by.
+import type { Observation, Platform, ProcessInfo } from '../../common/model.js';
+import type { Catalog, ProcessSignature } from '../catalog/types.js';
+
+/** Linux keeps only the first 15 bytes of a process name in comm. */
+const LINUX_COMM_LENGTH = 15;
+
+interface ProcessView {
+  /** [source, name] pairs: where the name came from, for the explanation. */
+  names: [string, string][];
+  /** [source, path] pairs with forward slashes. */
+  paths: [string, string][];
+  script?: string;
+}
+
+export function matchProcesses(procs: ProcessInfo[], catalog: Catalog, platform: Platform): Observation[] {
+  const fold = platform === 'win32' ? (s: string) => s.toLowerCase() : (s: string) => s;
+  const interpreters = new Set(catalog.interpreters.map(fold));
+  const observations: Observation[] = [];
+  for (const proc of procs) {
+    const view = viewOf(proc, interpreters, fold);
+    for (const tool of catalog.tools) {
+      for (const sig of tool.processes ?? []) {
+        if (sig.platforms && !sig.platforms.includes(platform)) continue;
+        const why = matchSignature(sig, view, fold, platform);
+        if (!why) continue;
+        observations.push({
+          tool: tool.id,
+          kind: 'process',
+          pid: proc.pid,
+          path: why.path ?? proc.exe ?? view.script ?? proc.argv[0] ?? proc.comm,
+          ...(proc.user ? { user: proc.user } : {}),
+          signal: why.signal,
+          detail: `${tool.name} running as pid ${proc.pid} (${why.signal})`,
+          ...(proc.startTime ? { startTime: proc.startTime } : {}),
+        });
+        break;
+      }
+    }
+  }
+  return observations;
+}
+
+function viewOf(proc: ProcessInfo, interpreters: Set<string>, fold: (s: string) => string): ProcessView {
+  const argv0 = proc.argv[0];
+  const names: [string, string][] = [['comm', proc.comm]];
+  const paths: [string, string][] = [];
+  if (argv0) {
+    names.push(['argv[0]', baseName(argv0)]);
+    paths.push(['argv[0]', slashed(argv0)]);
+  }
+  if (proc.exe) {
+    names.push(['exe', baseName(proc.exe)]);
+    paths.push(['exe', slashed(proc.exe)]);
+  }
+  const runsScript = names.some(([, n]) => interpreters.has(fold(stripExe(n))) || interpreters.has(fold(n)));
+  const script = runsScript ? proc.argv.slice(1).find((a) => a !== '' && !a.startsWith('-')) : undefined;
+  if (script) {
+    names.push(['script', baseName(script)]);
+    paths.push(['script', slashed(script)]);
+  }
+  return { names, paths, ...(script ? { script } : {}) };
+}
+
+function matchSignature(
+  sig: ProcessSignature,
+  view: ProcessView,
+  fold: (s: string) => string,
+  platform: Platform,
+): { signal: string; path?: string } | null {
+  const has = (path: string, fragment: string) => fold(path).includes(fold(fragment));
+  if (sig.excludePathFragments?.some((f) => view.paths.some(([, p]) => has(p, f)))) return null;
+  const reasons: string[] = [];
+  let path: string | undefined;
+  if (sig.names) {
+    const hit = view.names.find(([source, n]) => sig.names!.some((want) => nameEquals(n, want, source, fold, platform)));
+    if (!hit) return null;
+    reasons.push(`${hit[0]} is ${hit[1]}`);
+    if (hit[0] === 'script') path = view.script;
+  }
+  if (sig.pathFragments) {
+    const hit = view.paths.find(([, p]) => sig.pathFragments!.some((f) => has(p, f)));
+    if (!hit) return null;
+    const fragment = sig.pathFragments.find((f) => has(hit[1], f))!;
+    reasons.push(`${hit[0]} path contains ${fragment}`);
+    if (hit[0] === 'script') path = view.script;
+  }
+  return { signal: reasons.join(', '), ...(path ? { path } : {}) };
+}
+
+function nameEquals(
+  actual: string,
+  wanted: string,
+  source: string,
+  fold: (s: string) => string,
+  platform: Platform,
+): boolean {
+  if (fold(actual) === fold(wanted)) return true;
+  return (
+    platform === 'linux' &&
+    source === 'comm' &&
+    actual.length === LINUX_COMM_LENGTH &&
+    wanted.length > LINUX_COMM_LENGTH &&
+    wanted.startsWith(actual)
+  );
+}
+
+function baseName(p: string): string {
+  const parts = p.split(/[\\/]/);
+  return parts[parts.length - 1] ?? p;
+}
+
+function slashed(p: string): string {
+  return p.replace(/\\/g, '/');
+}
+
+function stripExe(name: string): string {
+  return name.replace(/\.exe$/i, '');
+}
