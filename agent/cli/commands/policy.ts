@@ -1,6 +1,97 @@
-// Placeholder registration of `cordon policy`, replaced by its implementation.
+// `cordon policy validate|keygen|sign|verify`: what an admin needs to write, sign and check a policy before shipping it.
 import type { Command } from 'commander';
+import { loadBuiltInCatalog } from '../../adapters/catalogFiles.js';
+import { readInputFile, signPolicyFile, writePolicyKeyPair } from '../../adapters/keys.js';
+import { CordonError } from '../../common/errors.js';
+import { parsePolicy } from '../../core/policy/parse.js';
+import { verifyPolicySignature } from '../../core/policy/signature.js';
+import { commandContext } from '../context.js';
+import { EXIT, runCommand } from '../output.js';
+
+function registerValidate(policy: Command): void {
+  policy
+    .command('validate')
+    .description('check a policy file against the schema and the semantic rules (phases, tools, exemptions)')
+    .argument('<file>', 'policy file (.yaml, .yml or .json)')
+    .action((file: string, _opts: unknown, cmd: Command) =>
+      runCommand(async () => {
+        const { out } = commandContext(cmd);
+        const catalog = loadBuiltInCatalog();
+        const p = parsePolicy(readInputFile(file, 'policy file'), file, { knownToolIds: catalog.tools.map((t) => t.id) });
+        if (out.json) out.data({ valid: true, file, id: p.id, version: p.version, rules: p.rules.map((r) => r.id), tools: (p.catalog ?? []).map((t) => t.id) });
+        out.line(`${file}: valid policy "${p.id}" version ${p.version}, ${p.rules.length} rule${p.rules.length === 1 ? '' : 's'}${p.catalog?.length ? `, ${p.catalog.length} policy-defined tool(s)` : ''}`);
+        return EXIT.compliant;
+      }),
+    );
+}
+
+function registerKeygen(policy: Command): void {
+  policy
+    .command('keygen')
+    .description('write an Ed25519 key pair: <name>.key.pem (PKCS#8, mode 0600) and <name>.pub.pem (SPKI) for trustedKeys')
+    .requiredOption('--out <dir>', 'folder for the key files')
+    .option('--name <name>', 'file name stem', 'policy-signing')
+    .option('--id <id>', 'key id for trustedKeys (default: name and fingerprint)')
+    .action((opts: { out: string; name: string; id?: string }, cmd: Command) =>
+      runCommand(async () => {
+        const { out } = commandContext(cmd);
+        const written = writePolicyKeyPair(opts.out, opts.name, opts.id);
+        const snippet = { trustedKeys: [{ id: written.id, publicKey: written.publicKeyPem }] };
+        if (out.json) out.data({ privateKeyFile: written.privateKeyFile, publicKeyFile: written.publicKeyFile, ...snippet });
+        out.line(`private key: ${written.privateKeyFile} (mode 0600; keep it offline, never ship it)`);
+        out.line(`public key:  ${written.publicKeyFile}`);
+        out.line('add this to the agent config on every machine:');
+        out.line(JSON.stringify(snippet, null, 2));
+        return EXIT.compliant;
+      }),
+    );
+}
+
+function registerSign(policy: Command): void {
+  policy
+    .command('sign')
+    .description('write FILE.sig: the base64 Ed25519 signature of the file\'s exact bytes')
+    .argument('<file>', 'policy file')
+    .requiredOption('--key <privateKey>', 'PKCS#8 PEM private key from `cordon policy keygen`')
+    .action((file: string, opts: { key: string }, cmd: Command) =>
+      runCommand(async () => {
+        const { out } = commandContext(cmd);
+        const sigFile = signPolicyFile(file, opts.key);
+        if (out.json) out.data({ file, signature: sigFile });
+        out.line(`signed ${file} -> ${sigFile}`);
+        return EXIT.compliant;
+      }),
+    );
+}
+
+function registerVerify(policy: Command): void {
+  policy
+    .command('verify')
+    .description('check FILE.sig against the trustedKeys of the agent config')
+    .argument('<file>', 'policy file')
+    .action((file: string, _opts: unknown, cmd: Command) =>
+      runCommand(async () => {
+        const { out, config } = commandContext(cmd);
+        const bytes = readInputFile(file, 'policy file');
+        const sigFile = `${file}.sig`;
+        let sig: string;
+        try {
+          sig = readInputFile(sigFile, 'signature file').toString('utf8');
+        } catch (err) {
+          throw new CordonError('signature-missing', 'no signature file beside the policy', { where: sigFile, fix: 'sign it with `cordon policy sign FILE --key KEY`' }, err);
+        }
+        const keyId = verifyPolicySignature(bytes, sig, config().trustedKeys, sigFile);
+        if (out.json) out.data({ valid: true, file, signedBy: keyId });
+        out.line(`${file}: good signature by trusted key "${keyId}"`);
+        return EXIT.compliant;
+      }),
+    );
+}
 
 export function registerPolicy(program: Command): void {
-  program.command('policy').description('(in progress)');
+  const policy = program.command('policy').description('validate, sign and verify policy files; make signing keys');
+  registerValidate(policy);
+  registerKeygen(policy);
+  registerSign(policy);
+  registerVerify(policy);
 }

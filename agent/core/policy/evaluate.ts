@@ -1,0 +1,158 @@
+// Decides, for each observation and a moment in time, which policy rules cover it and which actions are due.
+import type { Action, Finding, Observation } from '../../common/model.js';
+import { findingId } from '../status/findingId.js';
+import { sortActions, strictestRank } from './precedence.js';
+import type { Exemption, LoadedPolicy, Phase, Policy, Rule } from './types.js';
+
+export interface EvaluationContext {
+  /** The moment to evaluate at: trusted time, or the `--at` preview time. */
+  now: Date;
+  host: string;
+  /** Groups of a user where the OS tells them (empty when unknown). */
+  groupsOf(user: string): string[];
+}
+
+interface Coverage {
+  loaded: LoadedPolicy;
+  rule: Rule;
+  phaseIndex: number;
+  phase: Phase;
+  exemption: Exemption | null;
+}
+
+const instant = (iso: string): number => Date.parse(iso);
+
+/** A policy is in force until its expiresAt (exclusive). */
+export function policyInForce(policy: Policy, at: number): boolean {
+  return policy.expiresAt === undefined || at < instant(policy.expiresAt);
+}
+
+/** The phase in effect at `at` (a phase starts exactly at its `from`), or null before the first. */
+export function duePhaseIndex(rule: Rule, at: number): number | null {
+  let due: number | null = null;
+  rule.phases.forEach((phase, i) => {
+    if (instant(phase.from) <= at) due = i;
+  });
+  return due;
+}
+
+/** The matching exemption that lasts longest, or null; an exemption ends exactly at its `until`. */
+export function exemptionFor(policy: Policy, rule: Rule, obs: Observation, ctx: EvaluationContext, at: number): Exemption | null {
+  let best: Exemption | null = null;
+  for (const ex of policy.exemptions ?? []) {
+    if (ex.rules && !ex.rules.includes(rule.id)) continue;
+    if (instant(ex.until) <= at) continue;
+    if (ex.users?.length && !(obs.user !== undefined && ex.users.includes(obs.user.normalize('NFC')))) continue;
+    if (ex.hosts?.length && !ex.hosts.some((h) => h.toLowerCase() === ctx.host.toLowerCase())) continue;
+    if (ex.groups?.length) {
+      const groups = obs.user === undefined ? [] : ctx.groupsOf(obs.user);
+      if (!ex.groups.some((g) => groups.includes(g))) continue;
+    }
+    if (!best || instant(ex.until) > instant(best.until)) best = ex;
+  }
+  return best;
+}
+
+/** One finding per observation covered by an active rule; combination as in COMBINATION_RULES. */
+export function evaluate(observations: readonly Observation[], policies: readonly LoadedPolicy[], ctx: EvaluationContext): Finding[] {
+  const at = ctx.now.getTime();
+  const inForce = policies.filter((p) => policyInForce(p.policy, at));
+  const findings: Finding[] = [];
+  for (const obs of observations) {
+    const covering: Coverage[] = [];
+    for (const loaded of inForce) {
+      for (const rule of loaded.policy.rules) {
+        if (!rule.tools.includes(obs.tool)) continue;
+        const phaseIndex = duePhaseIndex(rule, at);
+        if (phaseIndex === null) continue;
+        const phase = rule.phases[phaseIndex] as Phase;
+        covering.push({ loaded, rule, phaseIndex, phase, exemption: exemptionFor(loaded.policy, rule, obs, ctx, at) });
+      }
+    }
+    if (covering.length > 0) findings.push(findingFor(obs, covering));
+  }
+  return findings;
+}
+
+function findingFor(obs: Observation, covering: Coverage[]): Finding {
+  const open = covering.filter((c) => c.exemption === null);
+  const deciding = open.length > 0 ? open : covering;
+  const actions = sortActions(deciding.flatMap((c) => c.phase.actions));
+  const lead = [...deciding].sort(byPrecedence)[0] as Coverage;
+  const deadline = nextDeadline(deciding, actions);
+  const exemptUntil = open.length > 0 ? undefined : earliest(covering.map((c) => (c.exemption as Exemption).until));
+  const message = lead.rule.message ?? lead.loaded.policy.message;
+  return {
+    id: findingId(obs, lead.loaded.policy.id, lead.rule.id),
+    tool: obs.tool,
+    policy: lead.loaded.policy.id,
+    rule: lead.rule.id,
+    kind: obs.kind,
+    ...(obs.path !== undefined ? { path: obs.path } : {}),
+    ...(obs.pid !== undefined ? { pid: obs.pid } : {}),
+    ...(obs.user !== undefined ? { user: obs.user } : {}),
+    actions,
+    ...(deadline ? { deadline } : {}),
+    state: open.length > 0 ? 'open' : 'exempt',
+    detail: describeFinding(obs, lead, deciding, actions, deadline, open.length > 0 ? null : (lead.exemption as Exemption), exemptUntil),
+    message,
+    ...(exemptUntil ? { exemptUntil } : {}),
+  };
+}
+
+function byPrecedence(a: Coverage, b: Coverage): number {
+  return (
+    strictestRank(b.phase.actions) - strictestRank(a.phase.actions) ||
+    instant(a.phase.from) - instant(b.phase.from) ||
+    a.loaded.policy.id.localeCompare(b.loaded.policy.id) ||
+    a.rule.id.localeCompare(b.rule.id)
+  );
+}
+
+function nextDeadline(deciding: Coverage[], actions: Action[]): string | undefined {
+  const starts: string[] = [];
+  for (const c of deciding) {
+    const later = c.rule.phases.slice(c.phaseIndex + 1).find((p) => p.actions.some((a) => !actions.includes(a)));
+    const expires = c.loaded.policy.expiresAt;
+    if (later && (expires === undefined || instant(later.from) < instant(expires))) starts.push(later.from);
+  }
+  return earliest(starts);
+}
+
+function earliest(times: string[]): string | undefined {
+  return [...times].sort((a, b) => instant(a) - instant(b))[0];
+}
+
+function where(obs: Observation): string {
+  const who = obs.user ? ` for ${obs.user}` : '';
+  switch (obs.kind) {
+    case 'process':
+      return `running as process ${obs.pid ?? '?'}${obs.path ? ` (${obs.path})` : ''}${who}`;
+    case 'install':
+      return `installed at ${obs.path ?? '?'}${who}`;
+    case 'config':
+      return `configured in ${obs.path ?? '?'}${who}`;
+  }
+}
+
+function listWords(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+function describeFinding(
+  obs: Observation,
+  lead: Coverage,
+  deciding: Coverage[],
+  actions: Action[],
+  deadline: string | undefined,
+  exemption: Exemption | null,
+  exemptUntil: string | undefined,
+): string {
+  const parts = [`${obs.tool} ${where(obs)}: ${obs.signal}.`];
+  parts.push(`Policy ${lead.loaded.policy.id}, rule ${lead.rule.id}: ${listWords(actions)} due since ${lead.phase.from}.`);
+  const others = deciding.filter((c) => c !== lead).map((c) => `${c.loaded.policy.id}/${c.rule.id}`);
+  if (others.length > 0) parts.push(`Also covered by ${listWords(others)}.`);
+  if (deadline) parts.push(`Stricter actions from ${deadline}.`);
+  if (exemption && exemptUntil) parts.push(`Exempt until ${exemptUntil}: ${exemption.reason}.`);
+  return parts.join(' ');
+}

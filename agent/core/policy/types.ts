@@ -1,0 +1,53 @@
+// The typed shape of a policy once it has passed the schema and the semantic checks (see policies/policy.schema.json).
+import type { Action, Alternative, LocalizedText, PolicyRef } from '../../common/model.js';
+import type { ToolSignature } from '../catalog/types.js';
+
+export const POLICY_API_VERSION = 'cordon/v1';
+
+export interface Phase {
+  /** ISO 8601 time with an offset, exactly as written in the file. */
+  from: string;
+  actions: Action[];
+}
+
+export interface Rule {
+  id: string;
+  tools: string[];
+  /** Sorted strictly by `from`; before the first phase the rule is not active. */
+  phases: Phase[];
+  /** Overrides the policy's message for findings of this rule. */
+  message?: LocalizedText;
+  description?: string;
+}
+
+export interface Exemption {
+  /** Rule ids this exemption covers; absent means every rule of the policy. */
+  rules?: string[];
+  users?: string[];
+  hosts?: string[];
+  groups?: string[];
+  until: string;
+  reason: string;
+}
+
+export interface Policy {
+  apiVersion: typeof POLICY_API_VERSION;
+  id: string;
+  version: number;
+  issuer: string;
+  issuedAt: string;
+  expiresAt?: string;
+  description?: string;
+  message: LocalizedText;
+  alternatives?: Alternative[];
+  rules: Rule[];
+  exemptions?: Exemption[];
+  /** Policy-defined tools in the catalog's format, signed together with the policy. */
+  catalog?: ToolSignature[];
+}
+
+/** A policy in force together with where it came from (file, signer, last-known-good). */
+export interface LoadedPolicy {
+  policy: Policy;
+  ref: PolicyRef;
+}
