@@ -1,0 +1,342 @@
+// Reads, copies and removes an install tree entry by entry through open directories, never following a symlink:
+// links are recorded and copied as links, and every file is hashed so a move can be verified.
+import { createHash } from 'node:crypto';
+import fs, { type BigIntStats } from 'node:fs';
+import fsp, { type FileHandle } from 'node:fs/promises';
+import { CordonError } from '../../common/errors.js';
+import { DIR_FLAGS, dirRef } from './pinnedPath.js';
+
+const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
+/** Hashing must not change the access times the manifest records (O_NOATIME needs owner or root; retried without). */
+const O_NOATIME = (fs.constants as Record<string, number | undefined>).O_NOATIME ?? 0;
+const CHUNK = 1 << 20;
+
+export type EntryType = 'file' | 'dir' | 'symlink' | 'other';
+
+/** One entry of an install as the manifest records it. */
+export interface TreeEntry {
+  /** Relative to the install with `/` separators; `.` is the install itself. */
+  path: string;
+  type: EntryType;
+  /** Permission bits including setuid/setgid/sticky. */
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  /** Nanoseconds since the epoch, as decimal strings (exact, unlike a float). */
+  atimeNs: string;
+  mtimeNs: string;
+  sha256?: string;
+  linkTarget?: string;
+}
+
+/** What the source entry was when it was read; a later removal only takes an entry that is still exactly that. */
+export interface SourceIdentity {
+  ino: bigint;
+  ctimeNs: bigint;
+  size: bigint;
+}
+
+export interface CopyResult {
+  entries: TreeEntry[];
+  sources: Map<string, SourceIdentity>;
+  /** Inode of the created copy's root, checked again before its metadata is set. */
+  rootIno?: bigint;
+}
+
+function childPath(rel: string, name: string): string {
+  return rel === '.' ? name : `${rel}/${name}`;
+}
+
+function entryType(st: BigIntStats): EntryType {
+  if (st.isSymbolicLink()) return 'symlink';
+  if (st.isFile()) return 'file';
+  if (st.isDirectory()) return 'dir';
+  return 'other';
+}
+
+function baseEntry(rel: string, st: BigIntStats): TreeEntry {
+  const type = entryType(st);
+  return {
+    path: rel,
+    type,
+    mode: Number(st.mode & 0o7777n),
+    uid: Number(st.uid),
+    gid: Number(st.gid),
+    size: type === 'file' ? Number(st.size) : 0,
+    atimeNs: st.atimeNs.toString(),
+    mtimeNs: st.mtimeNs.toString(),
+  };
+}
+
+async function openFileNoFollow(p: string): Promise<FileHandle> {
+  try {
+    return await fsp.open(p, O_RDONLY | O_NOFOLLOW | O_NOATIME);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM' || O_NOATIME === 0) throw err;
+    return fsp.open(p, O_RDONLY | O_NOFOLLOW);
+  }
+}
+
+/** Opens `p` (file or directory, never through a final symlink) and checks it is the entry lstat saw. */
+async function openSame(p: string, st: BigIntStats, dir: boolean): Promise<FileHandle> {
+  const handle = dir ? await fsp.open(p, DIR_FLAGS) : await openFileNoFollow(p);
+  const opened = await handle.stat({ bigint: true });
+  if (opened.ino !== st.ino || opened.dev !== st.dev) {
+    await handle.close();
+    throw new CordonError('unsafe-path', 'changed while it was being read', { where: p, fix: 'scan again' });
+  }
+  return handle;
+}
+
+async function hashHandle(handle: FileHandle, sink?: FileHandle): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256');
+  const buf = Buffer.allocUnsafe(CHUNK);
+  let size = 0;
+  for (;;) {
+    const { bytesRead } = await handle.read(buf, 0, CHUNK, null);
+    if (bytesRead === 0) break;
+    const chunk = buf.subarray(0, bytesRead);
+    hash.update(chunk);
+    if (sink) await sink.write(chunk, 0, bytesRead, null);
+    size += bytesRead;
+  }
+  return { sha256: hash.digest('hex'), size };
+}
+
+/** Hashes one file addressed without following a final symlink, copying its bytes into `sink` if given. */
+export async function hashFile(p: string, sink?: FileHandle): Promise<{ sha256: string; size: number }> {
+  const handle = await openFileNoFollow(p);
+  try {
+    return await hashHandle(handle, sink);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function walkEntry(parentRef: string, name: string, rel: string, out: TreeEntry[]): Promise<void> {
+  const p = `${parentRef}/${name}`;
+  const st = await fsp.lstat(p, { bigint: true });
+  const entry = baseEntry(rel, st);
+  out.push(entry);
+  if (entry.type === 'symlink') {
+    entry.linkTarget = await fsp.readlink(p);
+  } else if (entry.type === 'file') {
+    const handle = await openSame(p, st, false);
+    try {
+      const { sha256, size } = await hashHandle(handle);
+      entry.sha256 = sha256;
+      entry.size = size;
+    } finally {
+      await handle.close();
+    }
+  } else if (entry.type === 'dir') {
+    const handle = await openSame(p, st, true);
+    try {
+      const ref = dirRef(handle, p);
+      for (const child of (await fsp.readdir(ref)).sort()) await walkEntry(ref, child, childPath(rel, child), out);
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+/** Every entry of the tree `parentRef/name` in pre-order (parents before children, names sorted), files hashed. */
+export async function walkTree(parentRef: string, name: string): Promise<TreeEntry[]> {
+  const out: TreeEntry[] = [];
+  await walkEntry(parentRef, name, '.', out);
+  return out;
+}
+
+/** Opens the output of one copied entry, fills it, fsyncs it, and closes both ends whatever happens. */
+async function copyInto(
+  input: FileHandle,
+  openOutput: () => Promise<FileHandle>,
+  rel: string,
+  result: CopyResult,
+  fill: (input: FileHandle, output: FileHandle) => Promise<void>,
+): Promise<void> {
+  try {
+    const output = await openOutput();
+    try {
+      if (rel === '.') result.rootIno = (await output.stat({ bigint: true })).ino;
+      await fill(input, output);
+      await output.sync();
+    } finally {
+      await output.close();
+    }
+  } finally {
+    await input.close();
+  }
+}
+
+async function copyEntry(src: string, dst: string, rel: string, result: CopyResult): Promise<void> {
+  const st = await fsp.lstat(src, { bigint: true });
+  const entry = baseEntry(rel, st);
+  result.entries.push(entry);
+  result.sources.set(rel, { ino: st.ino, ctimeNs: st.ctimeNs, size: st.size });
+  switch (entry.type) {
+    case 'symlink':
+      entry.linkTarget = await fsp.readlink(src);
+      await fsp.symlink(entry.linkTarget, dst);
+      if (rel === '.') result.rootIno = (await fsp.lstat(dst, { bigint: true })).ino;
+      return;
+    case 'file':
+      await copyInto(await openSame(src, st, false), () => fsp.open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600), rel, result, async (input, output) => {
+        const { sha256, size } = await hashHandle(input, output);
+        entry.sha256 = sha256;
+        entry.size = size;
+      });
+      return;
+    case 'dir':
+      await copyInto(await openSame(src, st, true), async () => {
+        await fsp.mkdir(dst, 0o700);
+        return fsp.open(dst, DIR_FLAGS);
+      }, rel, result, async (input, output) => {
+        const inRef = dirRef(input, src);
+        const outRef = dirRef(output, dst);
+        for (const child of (await fsp.readdir(inRef)).sort()) {
+          await copyEntry(`${inRef}/${child}`, `${outRef}/${child}`, childPath(rel, child), result);
+        }
+      });
+      return;
+    case 'other':
+      throw new CordonError('quarantine-failed', 'a special file (device, pipe or socket) cannot be copied across file systems', {
+        where: rel,
+        fix: 'put the quarantine directory on the same file system as the install',
+      });
+  }
+}
+
+/** Exact nanoseconds to the float seconds the time-setting calls take. */
+export function nsToSeconds(ns: string): number {
+  const big = BigInt(ns);
+  return Number(big / 1_000_000_000n) + Number(big % 1_000_000_000n) / 1e9;
+}
+
+/** Owner (when root), mode and times of one entry; owner first because chown clears setuid bits. */
+async function applyEntryMetadata(p: string, entry: TreeEntry, withOwner: boolean): Promise<void> {
+  if (withOwner) await fsp.lchown(p, entry.uid, entry.gid);
+  if (entry.type !== 'symlink') await fsp.chmod(p, entry.mode);
+  await fsp.lutimes(p, nsToSeconds(entry.atimeNs), nsToSeconds(entry.mtimeNs));
+}
+
+/**
+ * Sets owners, modes and times of a copied tree, children before parents (so a directory's time is final and a
+ * read-only directory is closed last). Children are addressed through the open root, which stays root-only
+ * (0700) until it is done last, so nobody can swap anything under the copy meanwhile.
+ */
+async function applyTreeMetadata(parentRef: string, name: string, result: CopyResult, withOwner: boolean): Promise<void> {
+  const p = `${parentRef}/${name}`;
+  const [root, ...children] = result.entries;
+  if (!root) return;
+  if (root.type === 'symlink') {
+    await applyEntryMetadata(p, root, withOwner);
+    return;
+  }
+  const handle = root.type === 'dir' ? await fsp.open(p, DIR_FLAGS) : await fsp.open(p, O_RDONLY | O_NOFOLLOW);
+  try {
+    if ((await handle.stat({ bigint: true })).ino !== result.rootIno) {
+      throw new CordonError('unsafe-path', 'the copy was replaced while it was being written', { where: p });
+    }
+    const ref = dirRef(handle, p);
+    for (const entry of children.reverse()) await applyEntryMetadata(`${ref}/${entry.path}`, entry, withOwner);
+    if (withOwner) await handle.chown(root.uid, root.gid);
+    await handle.chmod(root.mode);
+    await handle.utimes(nsToSeconds(root.atimeNs), nsToSeconds(root.mtimeNs));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Re-applies the recorded times of entries whose times differ now (reading a directory changes its atime). */
+export async function restoreChangedTimes(rootPath: string, recorded: readonly TreeEntry[], current: readonly TreeEntry[]): Promise<void> {
+  const now = new Map(current.map((e) => [e.path, e]));
+  for (const entry of [...recorded].reverse()) {
+    const cur = now.get(entry.path);
+    if (cur && (cur.atimeNs !== entry.atimeNs || cur.mtimeNs !== entry.mtimeNs)) {
+      const p = entry.path === '.' ? rootPath : `${rootPath}/${entry.path}`;
+      await fsp.lutimes(p, nsToSeconds(entry.atimeNs), nsToSeconds(entry.mtimeNs));
+    }
+  }
+}
+
+/** Copies `src` to the new entry `name` of `dstParentRef` (links as links), fsyncs it, sets owners, modes, times. */
+export async function copyTree(src: string, dstParentRef: string, name: string, withOwner: boolean): Promise<CopyResult> {
+  const result: CopyResult = { entries: [], sources: new Map() };
+  await copyEntry(src, `${dstParentRef}/${name}`, '.', result);
+  await applyTreeMetadata(dstParentRef, name, result, withOwner);
+  return result;
+}
+
+/** The first difference between two trees in content, type, mode and (optionally) owner, or null when the same. */
+export function treeDifference(expected: readonly TreeEntry[], actual: readonly TreeEntry[], withOwner: boolean): string | null {
+  const byPath = new Map(actual.map((e) => [e.path, e]));
+  if (actual.length !== expected.length) return `${actual.length} entries instead of ${expected.length}`;
+  for (const e of expected) {
+    const a = byPath.get(e.path);
+    if (!a) return `${e.path}: missing`;
+    if (a.type !== e.type) return `${e.path}: is a ${a.type}, expected a ${e.type}`;
+    if (a.type !== 'symlink' && a.mode !== e.mode) return `${e.path}: mode ${a.mode.toString(8)}, expected ${e.mode.toString(8)}`;
+    if (withOwner && (a.uid !== e.uid || a.gid !== e.gid)) return `${e.path}: owner ${a.uid}:${a.gid}, expected ${e.uid}:${e.gid}`;
+    if (a.size !== e.size || a.sha256 !== e.sha256) return `${e.path}: content differs`;
+    if (a.linkTarget !== e.linkTarget) return `${e.path}: link target differs`;
+  }
+  return null;
+}
+
+/** Decides whether the entry now at `p` is still the one that was copied, and so may be removed. */
+export type RemovalCheck = (rel: string, st: BigIntStats, p: string) => Promise<boolean>;
+
+async function removeEntry(p: string, rel: string, mayRemove: RemovalCheck, leftovers: string[]): Promise<void> {
+  const st = await fsp.lstat(p, { bigint: true }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return null;
+    throw err;
+  });
+  if (!st) return;
+  if (st.isDirectory() && (await mayRemove(rel, st, p))) {
+    const before = leftovers.length;
+    const handle = await openSame(p, st, true);
+    try {
+      const ref = dirRef(handle, p);
+      for (const child of (await fsp.readdir(ref)).sort()) await removeEntry(`${ref}/${child}`, childPath(rel, child), mayRemove, leftovers);
+    } finally {
+      await handle.close();
+    }
+    if (leftovers.length === before) await fsp.rmdir(p);
+  } else if (!st.isDirectory() && (await mayRemove(rel, st, p))) {
+    await fsp.unlink(p);
+  } else {
+    leftovers.push(rel);
+  }
+}
+
+/**
+ * Removes the source of a verified copy, entry by entry, keeping anything that changed or appeared since
+ * (a user's new file is never deleted); returns the relative paths left in place.
+ */
+export async function removeVerifiedSource(p: string, mayRemove: RemovalCheck): Promise<string[]> {
+  const leftovers: string[] = [];
+  await removeEntry(p, '.', mayRemove, leftovers);
+  return leftovers;
+}
+
+/** Removal check for the normal path: the entry is still the very inode read for the copy, unchanged since. */
+export function unchangedSince(sources: ReadonlyMap<string, SourceIdentity>): RemovalCheck {
+  return async (rel, st) => {
+    const was = sources.get(rel);
+    return was !== undefined && was.ino === st.ino && was.ctimeNs === st.ctimeNs && was.size === st.size;
+  };
+}
+
+/** Removal check for recovery (identities are gone with the crashed process): same type and same content. */
+export function sameContentAs(entries: readonly TreeEntry[]): RemovalCheck {
+  const byPath = new Map(entries.map((e) => [e.path, e]));
+  return async (rel, st, p) => {
+    const e = byPath.get(rel);
+    if (!e || e.type !== entryType(st)) return false;
+    if (e.type === 'symlink') return (await fsp.readlink(p)) === e.linkTarget;
+    if (e.type === 'file') return Number(st.size) === e.size && (await hashFile(p)).sha256 === e.sha256;
+    return e.type === 'dir';
+  };
+}
