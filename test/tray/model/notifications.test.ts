@@ -1,0 +1,59 @@
+// Notifications appear when the status worsens or an action is taken, and never twice for the same thing.
+import { describe, expect, it } from 'vitest';
+import { NotificationDecider } from '../../../tray/model/notifications.js';
+import type { TrayView } from '../../../tray/model/trayView.js';
+import { findingFixture, statusFixture } from '../support/fakeDaemon.js';
+
+const NOW = Date.parse('2026-07-01T08:00:00Z');
+const connected = (findings: Parameters<typeof statusFixture>[0], locale: TrayView['locale'] = 'en'): TrayView => ({
+  connection: 'connected',
+  status: statusFixture(findings),
+  user: 'alice',
+  locale,
+});
+
+describe('notification decisions', () => {
+  it('announces a new finding once, however many statuses repeat it', () => {
+    const decider = new NotificationDecider();
+    const first = decider.decide(connected([findingFixture()]), NOW);
+    expect(first).toEqual([{ key: 'pending:f-claude-code-1:ahead', title: 'Cordon: action needed', body: 'claude-code must be removed (due in 8 days).', urgent: false }]);
+    expect(decider.decide(connected([findingFixture()]), NOW)).toEqual([]);
+  });
+
+  it('groups several new findings into one notification', () => {
+    const out = new NotificationDecider().decide(connected([findingFixture({ id: 'a' }), findingFixture({ id: 'b' })]), NOW);
+    expect(out).toHaveLength(1);
+    expect(out[0]?.body).toBe('2 banned tools found. Open Cordon to see the deadlines.');
+  });
+
+  it('announces again, urgently, when a known finding becomes due for removal', () => {
+    const decider = new NotificationDecider();
+    decider.decide(connected([findingFixture()]), NOW);
+    const out = decider.decide(connected([findingFixture({ actions: ['report', 'notify', 'kill', 'quarantine'] })]), NOW);
+    expect(out).toMatchObject([{ title: 'Cordon: deadline passed', urgent: true }]);
+  });
+
+  it('announces a remediation once, with what was done', () => {
+    const decider = new NotificationDecider();
+    decider.decide(connected([findingFixture()]), NOW);
+    const done = connected([findingFixture({ state: 'remediated', outcome: 'moved to quarantine' })]);
+    expect(decider.decide(done, NOW)).toMatchObject([{ title: 'Cordon removed claude-code', body: 'moved to quarantine' }]);
+    expect(decider.decide(done, NOW)).toEqual([]);
+  });
+
+  it('announces a failed removal once and does not also report it as new', () => {
+    const out = new NotificationDecider().decide(connected([findingFixture({ state: 'failed', outcome: 'permission denied' })]), NOW);
+    expect(out).toMatchObject([{ title: 'Cordon could not remove claude-code', urgent: true }]);
+  });
+
+  it('stays silent while the agent is unreachable and does not repeat after it comes back', () => {
+    const decider = new NotificationDecider();
+    decider.decide(connected([findingFixture()]), NOW);
+    expect(decider.decide({ ...connected([findingFixture()]), connection: 'unreachable' }, NOW)).toEqual([]);
+    expect(decider.decide(connected([findingFixture()]), NOW)).toEqual([]);
+  });
+
+  it('speaks the user’s language', () => {
+    expect(new NotificationDecider().decide(connected([findingFixture()], 'zh-CN'), NOW)[0]?.body).toBe('必须移除 claude-code（8 天后截止）。');
+  });
+});

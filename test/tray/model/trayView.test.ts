@@ -1,0 +1,102 @@
+// The tray's icon, tooltip and menu for every state, computed from plain data.
+import { describe, expect, it } from 'vitest';
+import { buildMenu, iconStateFor, ownFixableFindings, tooltipFor, type MenuItemModel, type TrayView } from '../../../tray/model/trayView.js';
+import { findingFixture, statusFixture } from '../support/fakeDaemon.js';
+
+const NOW = Date.parse('2026-07-01T08:00:00Z');
+const warningStatus = statusFixture([findingFixture(), findingFixture({ id: 'f-bob', user: 'bob', path: '/home/bob/.local/bin/claude' })]);
+const violationStatus = statusFixture([findingFixture({ actions: ['report', 'notify', 'kill', 'quarantine'], deadline: undefined })]);
+const view = (over: Partial<TrayView>): TrayView => ({ connection: 'connected', status: warningStatus, user: 'alice', locale: 'en', ...over });
+const labels = (menu: MenuItemModel[]): string[] => menu.flatMap((m) => (m.kind === 'item' ? [m.label] : ['---']));
+
+describe('tray icon', () => {
+  it.each([
+    ['compliant', view({ status: statusFixture([]) })],
+    ['warning', view({})],
+    ['violation', view({ status: violationStatus })],
+    ['unreachable', view({ connection: 'unreachable' })],
+    ['unreachable', view({ connection: 'connecting', status: null })],
+  ] as const)('shows %s', (icon, v) => {
+    expect(iconStateFor(v)).toBe(icon);
+  });
+
+  it('shows unreachable while disconnected even when the last known status was compliant', () => {
+    expect(iconStateFor(view({ connection: 'unreachable', status: statusFixture([]) }))).toBe('unreachable');
+  });
+});
+
+describe('tooltip', () => {
+  it('says how many items must go and when the next deadline falls', () => {
+    expect(tooltipFor(view({}), NOW)).toBe('Cordon: 2 item(s) to remove before the deadline (due in 8 days)');
+  });
+  it('speaks Chinese when the OS does', () => {
+    expect(tooltipFor(view({ locale: 'zh-CN' }), NOW)).toBe('Cordon: 2 项需在截止时间前移除 (8 天后截止)');
+  });
+  it('says the agent is unreachable without a stale deadline', () => {
+    expect(tooltipFor(view({ connection: 'unreachable' }), NOW)).toBe('Cordon: Cordon agent unreachable, retrying');
+  });
+  it('says compliant when nothing is left', () => {
+    expect(tooltipFor(view({ status: statusFixture([]) }), NOW)).toBe('Cordon: Compliant: nothing to fix');
+  });
+});
+
+describe('menu', () => {
+  it('lists each open finding with its deadline and offers Fix now only for the user’s own', () => {
+    const menu = buildMenu(view({}), NOW);
+    expect(labels(menu)).toEqual([
+      '2 item(s) to remove before the deadline',
+      '---',
+      'claude-code: due in 8 days',
+      'claude-code: due in 8 days',
+      '---',
+      'Fix now: claude-code',
+      '---',
+      'Open Cordon',
+      'Scan now',
+      'About this policy',
+      'What Cordon checks',
+      '---',
+      'Quit tray (the agent keeps running)',
+    ]);
+    const fix = menu.find((m) => m.kind === 'item' && m.label.startsWith('Fix now'));
+    expect(fix).toMatchObject({ enabled: true, action: { type: 'remediate', finding: 'f-claude-code-1' } });
+  });
+
+  it('keeps the last findings but disables Scan and Fix while the agent is unreachable', () => {
+    const menu = buildMenu(view({ connection: 'unreachable' }), NOW);
+    expect(labels(menu)[0]).toBe('Cordon agent unreachable, retrying');
+    expect(labels(menu).some((l) => l.startsWith('Fix now'))).toBe(false);
+    expect(menu.find((m) => m.kind === 'item' && m.label === 'Scan now')).toMatchObject({ enabled: false });
+  });
+
+  it('quits only the tray: the quit action is quit-tray, never a daemon method', () => {
+    const quit = buildMenu(view({}), NOW).at(-1);
+    expect(quit).toMatchObject({ kind: 'item', action: { type: 'quit-tray' } });
+  });
+
+  it('opens the policy and transparency pages from the menu', () => {
+    const actions = buildMenu(view({}), NOW).flatMap((m) => (m.kind === 'item' && m.action?.type === 'open-window' ? [m.action.page] : []));
+    expect(actions).toContain('policy');
+    expect(actions).toContain('transparency');
+  });
+
+  it('renders in Simplified Chinese', () => {
+    expect(labels(buildMenu(view({ locale: 'zh-CN' }), NOW))).toContain('立即修复：claude-code');
+  });
+
+  it('offers no Fix now for exempt, remediated or other users’ findings', () => {
+    const status = statusFixture([
+      findingFixture({ id: 'a', state: 'exempt' }),
+      findingFixture({ id: 'b', state: 'remediated' }),
+      findingFixture({ id: 'c', user: 'bob' }),
+    ]);
+    expect(ownFixableFindings(view({ status }))).toEqual([]);
+  });
+});
+
+describe('status line', () => {
+  it('counts only the items past their deadline when in violation', () => {
+    const status = statusFixture([findingFixture({ id: 'a' }), findingFixture({ id: 'b', actions: ['kill'] }), findingFixture({ id: 'c', state: 'failed' })]);
+    expect(buildMenu(view({ status }), NOW)[0]).toMatchObject({ label: '2 item(s) past the deadline', enabled: false });
+  });
+});

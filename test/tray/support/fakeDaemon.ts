@@ -1,0 +1,145 @@
+// A stand-in daemon speaking the user-socket NDJSON protocol, for tray tests that must control every reply.
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { HistoryEntry, IpcRequest } from '../../../agent/common/ipc.js';
+import type { Finding, Status } from '../../../agent/common/model.js';
+
+export interface FakeDaemon {
+  socketPath: string;
+  requests: IpcRequest[];
+  setStatus(status: Status): void;
+  /** Drops every connection and stops listening (the daemon went away). */
+  stop(): Promise<void>;
+  /** Listens again on the same socket (the daemon came back). */
+  restart(): Promise<void>;
+  connections(): number;
+}
+
+export function findingFixture(over: Partial<Finding> = {}): Finding {
+  return {
+    id: 'f-claude-code-1',
+    tool: 'claude-code',
+    policy: 'anthropic-ban',
+    rule: 'claude-code',
+    kind: 'install',
+    path: '/home/alice/.local/bin/claude',
+    user: 'alice',
+    actions: ['report', 'notify'],
+    deadline: '2026-07-10T00:00:00+08:00',
+    state: 'open',
+    detail: 'claude-code installed in ~/.local/bin',
+    ...over,
+  };
+}
+
+export function statusFixture(findings: Finding[], over: Partial<Status> = {}): Status {
+  const pending = findings.filter((f) => f.state === 'open' || f.state === 'failed');
+  const due = pending.some((f) => f.state === 'failed' || f.actions.includes('kill') || f.actions.includes('quarantine'));
+  return {
+    evaluatedAt: '2026-07-01T08:00:00Z',
+    host: 'laptop-7',
+    compliance: pending.length === 0 ? 'compliant' : due ? 'violation' : 'warning',
+    policies: [
+      {
+        id: 'anthropic-ban',
+        version: 3,
+        file: '/etc/cordon/policies/anthropic-ban.yaml',
+        signedBy: 'it-sec-2026',
+        issuer: 'Corporate IT Security',
+        message: { en: 'Anthropic tools are banned from July 10, 2026.', 'zh-CN': '自 2026 年 7 月 10 日起禁止使用 Anthropic 工具。' },
+        alternatives: [{ name: 'Qoder', url: 'https://qoder.example/' }],
+      },
+    ],
+    policyErrors: [],
+    inventory: [],
+    findings,
+    ...over,
+  };
+}
+
+export async function startFakeDaemon(initial: Status, options: { history?: HistoryEntry[]; explain?: unknown; owner?: string } = {}): Promise<FakeDaemon> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-fake-daemon-'));
+  const socketPath = path.join(dir, 'cordon.sock');
+  let status = initial;
+  const requests: IpcRequest[] = [];
+  const sockets = new Set<net.Socket>();
+  const subscribers = new Set<net.Socket>();
+  const history: HistoryEntry[] = [...(options.history ?? [])];
+
+  const push = (): void => {
+    for (const s of subscribers) s.write(`${JSON.stringify({ event: 'status', result: status })}\n`);
+  };
+  const answer = (socket: net.Socket, req: IpcRequest): void => {
+    const reply = (body: { result: unknown } | { error: { code: string; message: string } }): void => {
+      socket.write(`${JSON.stringify({ id: req.id, ...body })}\n`);
+    };
+    switch (req.method) {
+      case 'subscribe':
+        subscribers.add(socket);
+        return reply({ result: { subscribed: true } });
+      case 'status':
+      case 'scan':
+        return reply({ result: status });
+      case 'history':
+        return reply({ result: history });
+      case 'explain':
+        return reply({ result: options.explain ?? { reads: ['process list'], sends: [] } });
+      case 'remediate': {
+        const id = req.params?.finding;
+        const finding = status.findings.find((f) => f.id === id);
+        if (!finding) return reply({ error: { code: 'not-found', message: `no finding ${String(id)}` } });
+        if (options.owner !== undefined && finding.user !== options.owner) return reply({ error: { code: 'forbidden', message: 'not your finding' } });
+        const findings = status.findings.map((f) => (f.id === id ? { ...f, state: 'remediated' as const, outcome: `quarantined ${f.path ?? ''}`.trim() } : f));
+        status = statusFixture(findings, { policies: status.policies });
+        history.push({ time: '2026-07-01T08:01:00Z', event: 'quarantine', tool: finding.tool, path: finding.path, outcome: 'ok' });
+        reply({ result: { finding: id, state: 'remediated' } });
+        return push();
+      }
+      default:
+        return reply({ error: { code: 'ipc-unknown-method', message: `unknown method ${req.method}` } });
+    }
+  };
+
+  let server: net.Server;
+  const listen = async (): Promise<void> => {
+    fs.rmSync(socketPath, { force: true });
+    server = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.setEncoding('utf8');
+      let buffer = '';
+      socket.on('data', (chunk: string) => {
+        buffer += chunk;
+        for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
+          const line = buffer.slice(0, i);
+          buffer = buffer.slice(i + 1);
+          const req = JSON.parse(line) as IpcRequest;
+          requests.push(req);
+          answer(socket, req);
+        }
+      });
+      socket.on('close', () => {
+        sockets.delete(socket);
+        subscribers.delete(socket);
+      });
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  };
+  await listen();
+  return {
+    socketPath,
+    requests,
+    setStatus(next) {
+      status = next;
+      push();
+    },
+    async stop() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+    restart: listen,
+    connections: () => sockets.size,
+  };
+}

@@ -1,0 +1,134 @@
+// The window's entry: reads everything through `window.cordon`, renders the current page and keeps countdowns live.
+import type { CordonBridge } from '../model/bridge.js';
+import { formatCountdown, formatDeadline } from '../model/countdown.js';
+import { t, type StringKey } from '../model/strings.js';
+import { iconStateFor, statusLine, type TrayView, type WindowPage } from '../model/trayView.js';
+import { byId, replaceChildren } from './dom.js';
+import { renderExplain, renderFindings, renderHistory, renderPolicies } from './pages.js';
+
+declare global {
+  interface Window {
+    cordon: CordonBridge;
+  }
+}
+
+const PAGES: readonly WindowPage[] = ['findings', 'history', 'policy', 'transparency'];
+const NAV_WORD: Record<WindowPage, StringKey> = { findings: 'navFindings', history: 'navHistory', policy: 'navPolicy', transparency: 'navTransparency' };
+const BADGE_WORD = { compliant: 'compliant', warning: 'warning', violation: 'violation', unreachable: 'unreachable' } as const;
+
+const bridge = window.cordon;
+let view: TrayView | null = null;
+const fixing = new Set<string>();
+const errors = new Map<string, string>();
+
+function currentPage(): WindowPage {
+  const hash = location.hash.replace('#', '');
+  return (PAGES as readonly string[]).includes(hash) ? (hash as WindowPage) : 'findings';
+}
+
+function renderChrome(v: TrayView): void {
+  const locale = v.locale;
+  document.documentElement.lang = locale;
+  document.title = `${t(locale, 'appName')}: ${statusLine(v)}`;
+  byId('skip-link').textContent = locale === 'zh-CN' ? '跳到主要内容' : 'Skip to content';
+  byId('nav').setAttribute('aria-label', t(locale, 'navLabel'));
+  const state = iconStateFor(v);
+  const badge = byId('status-badge');
+  badge.className = `badge badge-${state}`;
+  badge.textContent = v.connection === 'connecting' && !v.status ? t(locale, 'connecting') : `${t(locale, BADGE_WORD[state])} · ${statusLine(v)}`;
+  const scan = byId<HTMLButtonElement>('scan-now');
+  scan.textContent = t(locale, 'scanNow');
+  scan.disabled = v.connection !== 'connected';
+  const page = currentPage();
+  for (const link of Array.from(document.querySelectorAll<HTMLAnchorElement>('#nav a'))) {
+    const target = link.dataset.page as WindowPage;
+    link.textContent = t(locale, NAV_WORD[target]);
+    if (target === page) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  for (const p of PAGES) byId(`page-${p}`).hidden = p !== page;
+  byId('heading-findings').textContent = t(locale, 'headingFindings');
+  byId('heading-history').textContent = t(locale, 'headingHistory');
+  byId('heading-policy').textContent = t(locale, 'headingPolicy');
+  byId('heading-transparency').textContent = t(locale, 'headingTransparency');
+  byId('transparency-intro').textContent = t(locale, 'transparencyIntro');
+  const banner = byId('banner');
+  banner.hidden = v.connection !== 'unreachable';
+  replaceChildren(banner, ...(v.connection === 'unreachable' ? [Object.assign(document.createElement('strong'), { textContent: t(locale, 'unreachableTitle') }), t(locale, 'unreachableBody')] : []));
+  byId('footer').textContent = v.status ? t(locale, 'lastChecked', { when: formatDeadline(v.status.evaluatedAt, locale), host: v.status.host }) : '';
+}
+
+/** Re-renders the findings while keeping keyboard focus on the same control when it still exists. */
+function renderFindingsPage(v: TrayView): void {
+  const focused = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.fix : undefined;
+  byId('summary').textContent = statusLine(v);
+  replaceChildren(byId('findings'), ...renderFindings(v, Date.now(), { fixing, errors }));
+  if (focused) document.querySelector<HTMLElement>(`[data-fix="${CSS.escape(focused)}"]`)?.focus();
+}
+
+async function renderAsyncPage(v: TrayView, page: WindowPage): Promise<void> {
+  try {
+    if (page === 'history') replaceChildren(byId('history'), renderHistory(await bridge.history(), v.locale));
+    if (page === 'transparency') replaceChildren(byId('transparency'), renderExplain(await bridge.explain()));
+  } catch (err) {
+    const target = byId(page === 'history' ? 'history' : 'transparency');
+    replaceChildren(target, Object.assign(document.createElement('p'), { className: 'error', textContent: (err as Error).message }));
+  }
+}
+
+function render(): void {
+  if (!view) return;
+  renderChrome(view);
+  renderFindingsPage(view);
+  replaceChildren(byId('policies'), ...renderPolicies(view.status, view.locale));
+  const page = currentPage();
+  if (page === 'history' || page === 'transparency') void renderAsyncPage(view, page);
+}
+
+function tick(): void {
+  if (!view) return;
+  const now = Date.now();
+  for (const node of Array.from(document.querySelectorAll<HTMLElement>('.countdown'))) {
+    const deadline = node.dataset.deadline;
+    if (deadline) node.textContent = formatCountdown(deadline, now, view.locale);
+  }
+}
+
+async function fix(findingId: string): Promise<void> {
+  fixing.add(findingId);
+  errors.delete(findingId);
+  render();
+  const outcome = await bridge.remediate(findingId).catch((err: Error) => ({ ok: false, error: err.message }));
+  fixing.delete(findingId);
+  if (!outcome.ok) errors.set(findingId, outcome.error ?? '');
+  render();
+}
+
+function navigate(page: WindowPage): void {
+  if (currentPage() !== page) location.hash = page;
+  else render();
+}
+
+function wire(): void {
+  byId('findings').addEventListener('click', (event) => {
+    const button = (event.target as HTMLElement).closest<HTMLButtonElement>('button[data-fix]');
+    if (button?.dataset.fix && !button.disabled) void fix(button.dataset.fix);
+  });
+  byId('scan-now').addEventListener('click', () => void bridge.scan().catch(() => undefined));
+  window.addEventListener('hashchange', () => {
+    render();
+    byId('main').focus();
+  });
+  bridge.onView((next) => {
+    view = next;
+    render();
+  });
+  bridge.onNavigate(navigate);
+  setInterval(tick, 1000);
+}
+
+wire();
+void bridge.getView().then((initial) => {
+  view = view ?? initial;
+  render();
+});
