@@ -192,6 +192,13 @@ export function loadPolicySet(opts: PolicySetOptions): PolicySet {
     const t = trustedNow(opts.stateDir, opts.now, readOnly);
     now = t.now;
     if (t.warning) errors.push(t.warning);
+    if (!t.stored) {
+      errors.push({
+        file: opts.stateDir,
+        code: 'state-not-writable',
+        message: `${opts.stateDir}: the state folder cannot be written, so last-known-good copies and the clock mark are not kept. Run the agent as the user that owns it`,
+      });
+    }
   }
   const keys = usableKeys(opts.trustedKeys, errors);
   const knownToolIds = opts.catalog.tools.map((t) => t.id);

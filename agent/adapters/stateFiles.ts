@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** Writes via a temporary file and rename; returns false (and changes nothing) when the state dir is not writable. */
+/** Writes via a temporary file and rename; returns false (and changes nothing) when the state dir cannot take it. */
 export function writeFileAtomic(file: string, data: string | Buffer): boolean {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
@@ -12,7 +12,7 @@ export function writeFileAtomic(file: string, data: string | Buffer): boolean {
     return true;
   } catch (err) {
     removeFileQuietly(tmp);
-    if (isNotWritable(err)) return false;
+    if ((err as NodeJS.ErrnoException).code !== undefined) return false;
     throw err;
   }
 }
@@ -23,12 +23,7 @@ export function removeFileQuietly(file: string): boolean {
     fs.rmSync(file, { force: true });
     return true;
   } catch (err) {
-    if (isNotWritable(err)) return false;
+    if ((err as NodeJS.ErrnoException).code !== undefined) return false;
     throw err;
   }
-}
-
-function isNotWritable(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException).code;
-  return code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR' || code === 'ENOSPC';
 }

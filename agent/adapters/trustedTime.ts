@@ -9,6 +9,8 @@ export interface TrustedTime {
   now: Date;
   /** Set when the real clock is behind the mark (it was set back). */
   warning: PolicyError | null;
+  /** False when the mark should have moved but the state dir could not be written. */
+  stored: boolean;
 }
 
 export function clockFile(stateDir: string): string {
@@ -41,8 +43,9 @@ export function trustedNow(stateDir: string, realNow: Date, readOnly = false): T
         code: 'clock-behind',
         message: `the system clock (${realNow.toISOString()}) is behind the latest trusted time seen (${new Date(mark).toISOString()}); policies are evaluated at the later time, so setting the clock back undoes no phase`,
       },
+      stored: true,
     };
   }
-  if (!readOnly) writeFileAtomic(file, `${JSON.stringify({ highWater: realNow.toISOString() })}\n`);
-  return { now: realNow, warning: null };
+  const stored = readOnly || writeFileAtomic(file, `${JSON.stringify({ highWater: realNow.toISOString() })}\n`);
+  return { now: realNow, warning: null, stored };
 }

@@ -33,8 +33,10 @@ export function parsePolicy(bytes: Buffer, file: string, options: ParseOptions =
     return parseChecked(bytes, file, options);
   } catch (err) {
     if (err instanceof CordonError) throw err;
-    const why = err instanceof RangeError ? 'it is nested too deeply to read' : (err as Error).message;
-    throw new CordonError('policy-parse', `cannot be read as a policy: ${why}`, { where: file, fix: 'check the file is a policy written as in policies/README.md' }, err);
+    if (err instanceof RangeError) {
+      throw new CordonError('policy-invalid', `nested more than ${POLICY_MAX_DEPTH} levels deep; no policy field needs that`, { where: file, fix: 'flatten the structure as in policies/README.md' }, err);
+    }
+    throw new CordonError('policy-parse', `cannot be read as a policy: ${(err as Error).message}`, { where: file, fix: 'check the file is a policy written as in policies/README.md' }, err);
   }
 }
 
@@ -48,6 +50,7 @@ function parseChecked(bytes: Buffer, file: string, options: ParseOptions): Polic
   const text = decodeUtf8(bytes, file);
   if (text.trim() === '') throw new CordonError('policy-parse', 'file is empty', { where: file, fix: 'write a policy as in policies/README.md' });
   const json = isJsonFile(file, text);
+  checkBracketDepth(text, file);
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, strict: true, prettyErrors: false, version: '1.2', schema: 'core' });
   const src: Source = { file, doc, counter };
@@ -55,7 +58,7 @@ function parseChecked(bytes: Buffer, file: string, options: ParseOptions): Polic
   if (json) value = parseJson(text, src);
   const syntax = doc.errors[0] ?? doc.warnings[0];
   if (syntax) {
-    const line = syntax.linePos?.[0]?.line;
+    const line = counter.linePos(syntax.pos[0]).line;
     const what = syntax.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? 'syntax error';
     throw new CordonError('policy-parse', `${json ? 'JSON' : 'YAML'} syntax error: ${what}`, {
       where: line ? `${file}:${line}` : file,
@@ -95,12 +98,40 @@ function parseJson(text: string, src: Source): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
+    if (err instanceof RangeError) throw err;
     const at = /position (\d+)/.exec((err as Error).message);
     const line = at ? text.slice(0, Number(at[1])).split('\n').length : null;
     throw new CordonError('policy-parse', `JSON syntax error: ${(err as Error).message.replace(/ in JSON at position \d+.*$/, '')}`, {
       where: line ? `${src.file}:${line}` : src.file,
       fix: 'fix the JSON syntax (quotes around keys, commas between entries, no trailing commas)',
     }, err);
+  }
+}
+
+/**
+ * Counts flow brackets before any parser runs, so hostile nesting is refused before a recursive parser sees it.
+ * Brackets inside double-quoted strings do not count; the real depth check on the value follows.
+ */
+function checkBracketDepth(text: string, file: string): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') {
+      inString = true;
+    } else if (ch === '[' || ch === '{') {
+      if (++depth > POLICY_MAX_DEPTH) {
+        throw new CordonError('policy-invalid', `nested more than ${POLICY_MAX_DEPTH} levels deep; no policy field needs that`, {
+          where: `${file}:${text.slice(0, i).split('\n').length}`,
+          fix: 'flatten the structure as in policies/README.md',
+        });
+      }
+    } else if (ch === ']' || ch === '}') {
+      depth = Math.max(0, depth - 1);
+    }
   }
 }
 
@@ -182,7 +213,7 @@ function checkCharacters(value: unknown, path: (string | number)[], src: Source)
       for (const [key, child] of entries) {
         if (typeof key === 'string') {
           const odd = oddCharacter(key, false);
-          if (odd) fail(src, 'policy-invalid', at, `a field name contains the invisible or control character ${odd}`, 'retype the field name');
+          if (odd) fail(src, 'policy-invalid', [...at, key], `a field name contains the invisible or control character ${odd}`, 'retype the field name');
         }
         stack.push({ node: child, path: [...at, key] });
       }

@@ -33,11 +33,12 @@ export function schemaProblem(value: unknown): SchemaProblem | null {
 /** The deepest error wins (it names the exact field); combinator summaries only when nothing deeper exists. */
 function pickError(errors: readonly ErrorObject[]): ErrorObject | undefined {
   const depth = (e: ErrorObject): number => fromInstancePath(e.instancePath).length + (e.keyword === 'additionalProperties' || e.keyword === 'required' ? 1 : 0);
-  const concrete = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf');
+  const concrete = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.propertyName === undefined);
   const textUnion = errors.find((e) => e.keyword === 'oneOf' && e.schemaPath.includes('localizedText'));
   if (textUnion && concrete.every((e) => e.instancePath === textUnion.instancePath && e.keyword === 'type')) return textUnion;
   const pool = concrete.length > 0 ? concrete : errors;
-  return [...pool].sort((a, b) => depth(b) - depth(a))[0];
+  const branchType = (e: ErrorObject): number => (e.keyword === 'type' && e.schemaPath.includes('/oneOf/') ? 0 : 1);
+  return [...pool].sort((a, b) => depth(b) - depth(a) || branchType(b) - branchType(a))[0];
 }
 
 function describe(e: ErrorObject): SchemaProblem {
