@@ -1,6 +1,8 @@
 // The tray's connection to the daemon's user socket: requests, live status pushes, and reconnection with backoff.
 import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { CordonError, type ErrorCode } from '../../agent/common/errors.js';
 import type { IpcReply, UserMethod } from '../../agent/common/ipc.js';
 import type { Status } from '../../agent/common/model.js';
@@ -15,6 +17,8 @@ export interface DaemonClientOptions {
 
 export interface DaemonClientEvents {
   connected: [];
+  /** The daemon confirmed which user this client runs as (the `hello` proof). */
+  identified: [user: string];
   unreachable: [reason: string];
   status: [status: Status];
 }
@@ -91,14 +95,32 @@ export class DaemonClient extends EventEmitter<DaemonClientEvents> {
       this.connected = true;
       this.retryMs = this.initialRetryMs;
       this.emit('connected');
-      void this.request('subscribe')
-        .then(() => this.request('status'))
-        .then((status) => this.emit('status', status as Status))
-        .catch(() => socket.destroy());
+      this.handshake().catch(() => socket.destroy());
     });
     socket.on('data', (chunk: string) => this.onData(chunk));
     socket.on('error', () => undefined);
     socket.on('close', () => this.onClose(socket));
+  }
+
+  /** Proves the user (when the daemon asks for it), subscribes to pushes, then fetches the current status. */
+  private async handshake(): Promise<void> {
+    const user = await this.identify().catch(() => null);
+    if (user) this.emit('identified', user);
+    await this.request('subscribe');
+    this.emit('status', (await this.request('status')) as Status);
+  }
+
+  /** The daemon's `hello`: write its nonce into a file in its proof folder, whose owner tells the daemon who we are. */
+  private async identify(): Promise<string> {
+    const { nonce, proofDir } = (await this.request('hello')) as { nonce?: unknown; proofDir?: unknown };
+    if (typeof nonce !== 'string' || !/^[0-9a-f]{32}$/.test(nonce) || typeof proofDir !== 'string') throw new Error('unexpected hello reply');
+    const proof = path.join(proofDir, nonce);
+    fs.writeFileSync(proof, nonce, { mode: 0o600, flag: 'wx' });
+    try {
+      return String(((await this.request('hello', { nonce })) as { user?: unknown }).user);
+    } finally {
+      fs.rmSync(proof, { force: true });
+    }
   }
 
   private onData(chunk: string): void {

@@ -34,6 +34,7 @@ export class TraySession extends EventEmitter<TraySessionEvents> {
     this.current = { connection: 'connecting', status: null, user: options.user, locale: options.locale };
     this.client = new DaemonClient(options);
     this.client.on('connected', () => this.update({ connection: 'connected' }));
+    this.client.on('identified', (user) => this.update({ user }));
     this.client.on('unreachable', () => this.update({ connection: 'unreachable' }));
     this.client.on('status', (status: Status) => this.update({ connection: 'connected', status }));
   }
@@ -75,7 +76,8 @@ export class TraySession extends EventEmitter<TraySessionEvents> {
 
   private update(change: Partial<TrayView>): void {
     const next = { ...this.current, ...change };
-    if (next.connection === this.current.connection && next.status === this.current.status && next.locale === this.current.locale) return;
+    const same = (Object.keys(next) as (keyof TrayView)[]).every((k) => next[k] === this.current[k]);
+    if (same) return;
     this.current = next;
     this.emit('view', next);
   }

@@ -12,7 +12,7 @@ export interface TrayView {
   connection: Connection;
   /** The last status the daemon sent; kept while unreachable so the window still shows what was known. */
   status: Status | null;
-  /** The logged-in user running the tray: only their own findings offer "Fix now". */
+  /** The logged-in user running the tray, as the daemon confirmed it (hello): only their own findings offer "Fix now". */
   user: string;
   locale: UiLocale;
 }

@@ -35,7 +35,7 @@ function renderChrome(v: TrayView): void {
   const state = iconStateFor(v);
   const badge = byId('status-badge');
   badge.className = `badge badge-${state}`;
-  badge.textContent = v.connection === 'connecting' && !v.status ? t(locale, 'connecting') : `${t(locale, BADGE_WORD[state])} · ${statusLine(v)}`;
+  badge.textContent = v.connection === 'connecting' && !v.status ? t(locale, 'connecting') : t(locale, BADGE_WORD[state]);
   const scan = byId<HTMLButtonElement>('scan-now');
   scan.textContent = t(locale, 'scanNow');
   scan.disabled = v.connection !== 'connected';
@@ -69,7 +69,7 @@ function renderFindingsPage(v: TrayView): void {
 async function renderAsyncPage(v: TrayView, page: WindowPage): Promise<void> {
   try {
     if (page === 'history') replaceChildren(byId('history'), renderHistory(await bridge.history(), v.locale));
-    if (page === 'transparency') replaceChildren(byId('transparency'), renderExplain(await bridge.explain()));
+    if (page === 'transparency') replaceChildren(byId('transparency'), renderExplain(await bridge.explain(), v.locale));
   } catch (err) {
     const target = byId(page === 'history' ? 'history' : 'transparency');
     replaceChildren(target, Object.assign(document.createElement('p'), { className: 'error', textContent: (err as Error).message }));

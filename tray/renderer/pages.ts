@@ -154,7 +154,7 @@ export function renderPolicies(status: Status | null, locale: UiLocale): HTMLEle
 export function renderHistory(entries: HistoryEntry[], locale: UiLocale): HTMLElement {
   if (entries.length === 0) return element('p', { class: 'card empty' }, t(locale, 'noHistory'));
   const head = element('tr', {}, ...(['historyTime', 'historyEvent', 'historyTool', 'historyWhere', 'historyOutcome'] as const).map((k) => element('th', { scope: 'col' }, t(locale, k))));
-  const rows = [...entries].reverse().map((e) =>
+  const rows = [...entries].sort((a, b) => Date.parse(b.time) - Date.parse(a.time)).map((e) =>
     element(
       'tr',
       {},
@@ -165,30 +165,46 @@ export function renderHistory(entries: HistoryEntry[], locale: UiLocale): HTMLEl
       element('td', {}, [e.outcome, e.detail].filter(Boolean).join(': ')),
     ),
   );
-  return element('table', {}, element('caption', {}, t(locale, 'headingHistory')), element('thead', {}, head), element('tbody', {}, ...rows));
+  return element('table', { 'aria-labelledby': 'heading-history' }, element('thead', {}, head), element('tbody', {}, ...rows));
 }
 
 const humanKey = (key: string): string => key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[-_]/g, ' ').replace(/^./, (c) => c.toUpperCase());
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPrimitive = (v: unknown): boolean => v === null || typeof v !== 'object';
+/** Lists longer than this are folded into a disclosure so the page stays readable. */
+const FOLD_AFTER = 8;
 
-/** The agent's `explain` answer, whatever its shape: text stays text, lists become lists, objects become headed sections. */
-export function renderExplain(value: unknown, depth = 2): Node {
-  if (value === null || value === undefined) return document.createTextNode('');
-  if (typeof value === 'string') return element('pre', {}, value);
-  if (typeof value !== 'object') return document.createTextNode(String(value));
-  if (Array.isArray(value)) {
-    return element('ul', {}, ...value.map((v) => element('li', {}, typeof v === 'object' && v !== null ? renderExplain(v, depth + 1) : String(v))));
+function renderList(items: unknown[], locale: UiLocale): Node {
+  if (items.length === 0) return document.createTextNode(t(locale, 'nothing'));
+  const first = items[0];
+  if (isPlainObject(first) && items.every((i) => isPlainObject(i) && Object.values(i).every(isPrimitive))) {
+    const keys = Object.keys(first);
+    return element(
+      'table',
+      {},
+      element('thead', {}, element('tr', {}, ...keys.map((k) => element('th', { scope: 'col' }, humanKey(k))))),
+      element('tbody', {}, ...items.map((i) => element('tr', {}, ...keys.map((k) => element('td', {}, String((i as Record<string, unknown>)[k] ?? '')))))),
+    );
   }
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (depth >= 4 || entries.every(([, v]) => typeof v !== 'object' || v === null)) {
-    const facts = element('dl', { class: 'facts' });
-    for (const [k, v] of entries) facts.append(element('dt', {}, humanKey(k)), element('dd', {}, typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)));
-    return facts;
-  }
-  const heading = (`h${Math.min(depth, 6)}`) as 'h2' | 'h3' | 'h4' | 'h5' | 'h6';
-  const container = element('div', { class: depth === 2 ? 'explain' : '' });
-  for (const [k, v] of entries) {
-    const body = renderExplain(v, depth + 1);
-    container.append(depth === 2 ? element('section', { class: 'card' }, element(heading, {}, humanKey(k)), body) : element('div', {}, element(heading, {}, humanKey(k)), body));
+  const list = element('ul', {}, ...items.map((i) => element('li', {}, renderValue(i, locale))));
+  if (items.length <= FOLD_AFTER || !items.every(isPrimitive)) return list;
+  return element('details', {}, element('summary', {}, t(locale, 'showAll', { n: items.length })), list);
+}
+
+function renderValue(value: unknown, locale: UiLocale): Node {
+  if (isPrimitive(value)) return document.createTextNode(value === null || value === undefined ? '' : String(value));
+  if (Array.isArray(value)) return renderList(value, locale);
+  const facts = element('dl', { class: 'facts' });
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) facts.append(element('dt', {}, humanKey(k)), element('dd', {}, renderValue(v, locale)));
+  return facts;
+}
+
+/** The agent's `explain` answer, whatever its shape: one card per top-level part, lists as lists or tables, long lists folded. */
+export function renderExplain(value: unknown, locale: UiLocale): Node {
+  if (!isPlainObject(value)) return element('div', { class: 'card explain' }, typeof value === 'string' ? element('pre', {}, value) : renderValue(value, locale));
+  const container = element('div', { class: 'explain' });
+  for (const [k, v] of Object.entries(value)) {
+    container.append(element('section', { class: 'card', 'aria-label': humanKey(k) }, element('h2', {}, humanKey(k)), typeof v === 'string' ? element('p', {}, v) : renderValue(v, locale)));
   }
   return container;
 }

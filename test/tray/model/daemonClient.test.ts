@@ -41,7 +41,7 @@ describe('daemon connection', () => {
     const d = await daemon(statusFixture([findingFixture()]));
     const { next } = session(d.socketPath);
     expect((await next((v) => v.status !== null)).status?.compliance).toBe('warning');
-    expect(d.requests.map((r) => r.method)).toEqual(['subscribe', 'status']);
+    expect(d.requests.map((r) => r.method)).toEqual(['hello', 'hello', 'subscribe', 'status']);
     d.setStatus(statusFixture([]));
     expect((await next((v) => v.status?.compliance === 'compliant')).connection).toBe('connected');
   });
@@ -68,6 +68,12 @@ describe('daemon connection', () => {
     await next((v) => v.connection === 'unreachable');
     await d.restart();
     expect((await next((v) => v.connection === 'connected')).connection).toBe('connected');
+  });
+
+  it('takes the user name the daemon proved with hello', async () => {
+    const d = await daemon(statusFixture([]), { owner: 'carol' });
+    const { next } = session(d.socketPath);
+    expect((await next((v) => v.user === 'carol')).user).toBe('carol');
   });
 
   it('forwards remediate and turns error replies into CordonErrors with the daemon’s code', async () => {

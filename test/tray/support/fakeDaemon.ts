@@ -59,6 +59,8 @@ export function statusFixture(findings: Finding[], over: Partial<Status> = {}): 
   };
 }
 
+const NONCE = '0123456789abcdef0123456789abcdef';
+
 export async function startFakeDaemon(initial: Status, options: { history?: HistoryEntry[]; explain?: unknown; owner?: string } = {}): Promise<FakeDaemon> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-fake-daemon-'));
   const socketPath = path.join(dir, 'cordon.sock');
@@ -76,6 +78,12 @@ export async function startFakeDaemon(initial: Status, options: { history?: Hist
       socket.write(`${JSON.stringify({ id: req.id, ...body })}\n`);
     };
     switch (req.method) {
+      case 'hello': {
+        if (req.params?.nonce === undefined) return reply({ result: { nonce: NONCE, proofDir: dir } });
+        const proof = path.join(dir, String(req.params.nonce));
+        const proven = fs.existsSync(proof) && fs.readFileSync(proof, 'utf8') === NONCE;
+        return reply(proven ? { result: { user: options.owner ?? 'alice', uid: 1000 } } : { error: { code: 'forbidden', message: 'no proof' } });
+      }
       case 'subscribe':
         subscribers.add(socket);
         return reply({ result: { subscribed: true } });
