@@ -424,7 +424,7 @@ export class Quarantine {
 
   /**
    * Puts an item back exactly where and as it was. Refuses when something now exists at the original path or
-   * a directory on the way is a symlink; checks the payload against its manifest first.
+   * a directory on the way is a symlink; checks the payload's entries against the manifest first (a copy back also by hash).
    */
   async restore(id: string): Promise<QuarantineItem> {
     const manifest = this.manifest(id);
@@ -434,8 +434,8 @@ export class Quarantine {
     const pinned = await pinParent(manifest.scanRoot, manifest.originalPath, { createMissing: manifest.owner });
     try {
       await assertFree(pinned);
-      const current = await walkTree(itemDir, PAYLOAD);
-      const difference = treeDifference(manifest.entries, current, isRoot());
+      const current = await walkTree(itemDir, PAYLOAD, false);
+      const difference = treeDifference(manifest.entries, current, isRoot(), false);
       if (difference) {
         throw new CordonError('restore-failed', `the quarantined copy no longer matches its manifest (${difference})`, { where: payload });
       }

@@ -10,6 +10,8 @@ const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
 /** Hashing must not change the access times the manifest records (O_NOATIME needs owner or root; retried without). */
 const O_NOATIME = (fs.constants as Record<string, number | undefined>).O_NOATIME ?? 0;
 const CHUNK = 1 << 20;
+/** Files of one directory hashed at once: keeps the I/O thread pool busy without holding many descriptors. */
+const PARALLEL_FILES = 8;
 
 export type EntryType = 'file' | 'dir' | 'symlink' | 'other';
 
@@ -91,10 +93,11 @@ async function openSame(p: string, st: BigIntStats, dir: boolean): Promise<FileH
 
 async function hashHandle(handle: FileHandle, sink?: FileHandle): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
-  const buf = Buffer.allocUnsafe(CHUNK);
+  // Sized to the file (most are small): a fresh 1 MiB buffer per file costs more in garbage collection than I/O.
+  const buf = Buffer.allocUnsafe(Math.min(CHUNK, Number((await handle.stat()).size) + 1));
   let size = 0;
   for (;;) {
-    const { bytesRead } = await handle.read(buf, 0, CHUNK, null);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, null);
     if (bytesRead === 0) break;
     const chunk = buf.subarray(0, bytesRead);
     hash.update(chunk);
@@ -114,37 +117,46 @@ export async function hashFile(p: string, sink?: FileHandle): Promise<{ sha256: 
   }
 }
 
-async function walkEntry(parentRef: string, name: string, rel: string, out: TreeEntry[]): Promise<void> {
+/** Hashes one file of the directory being walked; run before that directory is closed. */
+type HashJob = () => Promise<void>;
+
+async function walkEntry(parentRef: string, name: string, rel: string, out: TreeEntry[], hashing: HashJob[] | null): Promise<void> {
   const p = `${parentRef}/${name}`;
   const st = await fsp.lstat(p, { bigint: true });
   const entry = baseEntry(rel, st);
   out.push(entry);
   if (entry.type === 'symlink') {
     entry.linkTarget = await fsp.readlink(p);
-  } else if (entry.type === 'file') {
-    const handle = await openSame(p, st, false);
-    try {
-      const { sha256, size } = await hashHandle(handle);
-      entry.sha256 = sha256;
-      entry.size = size;
-    } finally {
-      await handle.close();
-    }
+  } else if (entry.type === 'file' && hashing) {
+    hashing.push(async () => {
+      const handle = await openSame(p, st, false);
+      try {
+        const { sha256, size } = await hashHandle(handle);
+        entry.sha256 = sha256;
+        entry.size = size;
+      } finally {
+        await handle.close();
+      }
+    });
   } else if (entry.type === 'dir') {
     const handle = await openSame(p, st, true);
     try {
       const ref = dirRef(handle, p);
-      for (const child of (await fsp.readdir(ref)).sort()) await walkEntry(ref, child, childPath(rel, child), out);
+      const files: HashJob[] | null = hashing ? [] : null;
+      for (const child of (await fsp.readdir(ref)).sort()) await walkEntry(ref, child, childPath(rel, child), out, files);
+      for (let i = 0; files && i < files.length; i += PARALLEL_FILES) await Promise.all(files.slice(i, i + PARALLEL_FILES).map((job) => job()));
     } finally {
       await handle.close();
     }
   }
 }
 
-/** Every entry of the tree `parentRef/name` in pre-order (parents before children, names sorted), files hashed. */
-export async function walkTree(parentRef: string, name: string): Promise<TreeEntry[]> {
+/** Every entry of the tree `parentRef/name` in pre-order (parents before children, names sorted), files hashed unless `hash` is false. */
+export async function walkTree(parentRef: string, name: string, hash = true): Promise<TreeEntry[]> {
   const out: TreeEntry[] = [];
-  await walkEntry(parentRef, name, '.', out);
+  const rootFile: HashJob[] | null = hash ? [] : null;
+  await walkEntry(parentRef, name, '.', out, rootFile);
+  for (const job of rootFile ?? []) await job();
   return out;
 }
 
@@ -208,10 +220,13 @@ async function copyEntry(src: string, dst: string, rel: string, result: CopyResu
   }
 }
 
-/** Exact nanoseconds to the float seconds the time-setting calls take. */
+/**
+ * Exact nanoseconds to the float seconds the time-setting calls take. They keep whole microseconds and truncate,
+ * so half a microsecond is added: a time restored once comes back the same on every later round trip.
+ */
 export function nsToSeconds(ns: string): number {
   const big = BigInt(ns);
-  return Number(big / 1_000_000_000n) + Number(big % 1_000_000_000n) / 1e9;
+  return Number(big / 1_000_000_000n) + (Number(big % 1_000_000_000n) + 500) / 1e9;
 }
 
 /** Owner (when root), mode and times of one entry; owner first because chown clears setuid bits. */
@@ -269,8 +284,11 @@ export async function copyTree(src: string, dstParentRef: string, name: string, 
   return result;
 }
 
-/** The first difference between two trees in content, type, mode and (optionally) owner, or null when the same. */
-export function treeDifference(expected: readonly TreeEntry[], actual: readonly TreeEntry[], withOwner: boolean): string | null {
+/**
+ * The first difference between two trees in type, mode, size, link target, content (when `actual` was hashed) and
+ * owner (when `withOwner`), or null when they are the same.
+ */
+export function treeDifference(expected: readonly TreeEntry[], actual: readonly TreeEntry[], withOwner: boolean, content = true): string | null {
   const byPath = new Map(actual.map((e) => [e.path, e]));
   if (actual.length !== expected.length) return `${actual.length} entries instead of ${expected.length}`;
   for (const e of expected) {
@@ -279,7 +297,7 @@ export function treeDifference(expected: readonly TreeEntry[], actual: readonly 
     if (a.type !== e.type) return `${e.path}: is a ${a.type}, expected a ${e.type}`;
     if (a.type !== 'symlink' && a.mode !== e.mode) return `${e.path}: mode ${a.mode.toString(8)}, expected ${e.mode.toString(8)}`;
     if (withOwner && (a.uid !== e.uid || a.gid !== e.gid)) return `${e.path}: owner ${a.uid}:${a.gid}, expected ${e.uid}:${e.gid}`;
-    if (a.size !== e.size || a.sha256 !== e.sha256) return `${e.path}: content differs`;
+    if (a.size !== e.size || (content && a.sha256 !== e.sha256)) return `${e.path}: content differs`;
     if (a.linkTarget !== e.linkTarget) return `${e.path}: link target differs`;
   }
   return null;
