@@ -1,7 +1,7 @@
 // The only code that moves installs: into quarantine and back, journaled so a crash is finished or undone at the
 // next start, and symlink-safe so a user's planted link never makes the root agent touch anything else.
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
+import fs, { type BigIntStats } from 'node:fs';
 import fsp, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { CordonError, asCordonError } from '../../common/errors.js';
@@ -196,7 +196,7 @@ export class Quarantine {
         try {
           await fsp.mkdir(this.itemDir(id), 0o700);
           await syncDirectory(this.dir);
-          moved = await this.moveIn(id, pinned, st.ino, intent.method);
+          moved = await this.moveIn(id, pinned, st, intent.method);
           await this.journal.append(id, 'moved');
         } catch (err) {
           await this.settleAfterError(id);
@@ -213,23 +213,23 @@ export class Quarantine {
   }
 
   /** The move itself: a rename within one file system, else copy, fsync, verify by hash. */
-  private async moveIn(id: string, pinned: PinnedParent, ino: bigint, method: Method): Promise<MovedIn> {
+  private async moveIn(id: string, pinned: PinnedParent, seen: BigIntStats, method: Method): Promise<MovedIn> {
     const itemDir = this.itemDir(id);
     const source = pinnedEntry(pinned);
     if (method === 'rename') {
-      await moveStep.beforeRename(pinned, ino);
+      await moveStep.beforeRename(pinned, seen);
       try {
         await fsp.rename(source, path.join(itemDir, PAYLOAD));
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
         await this.journal.append(id, 'method', { method: 'copy' });
-        return this.moveIn(id, pinned, ino, 'copy');
+        return this.moveIn(id, pinned, seen, 'copy');
       }
       await syncDirectory(itemDir);
       await pinned.handle.sync();
       return { method };
     }
-    await moveStep.beforeRename(pinned, ino);
+    await moveStep.beforeRename(pinned, seen);
     const copy = await copyTree(source, itemDir, PAYLOAD_PARTIAL, isRoot());
     const written = await walkTree(itemDir, PAYLOAD_PARTIAL);
     const difference = treeDifference(copy.entries, written, isRoot());
@@ -509,7 +509,7 @@ export class Quarantine {
         if (entry.type === 'other') continue;
         const name = entry.path === '.' ? base : `${base}/${entry.path}`;
         const source = entry.path === '.' ? payload : path.join(payload, entry.path);
-        await handle.write(tarHeader({ name, type: entry.type, mode: entry.mode, uid: entry.uid, gid: entry.gid, mtime: nsToSeconds(entry.mtimeNs), size: entry.size, ...(entry.linkTarget !== undefined ? { linkTarget: entry.linkTarget } : {}) }));
+        await handle.write(tarHeader({ name, type: entry.type, mode: entry.mode, uid: entry.uid, gid: entry.gid, mtimeNs: BigInt(entry.mtimeNs), size: entry.size, ...(entry.linkTarget !== undefined ? { linkTarget: entry.linkTarget } : {}) }));
         if (entry.type === 'file') {
           await appendVerified(handle, source, entry);
           await handle.write(tarPadding(entry.size));
@@ -538,12 +538,17 @@ interface MovedIn {
 /** Seams between the check and the move, exported so tests can act in that window (e.g. swap in a symlink). */
 export const moveStep = {
   /** Re-checks the path chain and that the install is still the entry first seen, right before it is taken. */
-  async beforeRename(pinned: PinnedParent, ino: bigint): Promise<void> {
+  async beforeRename(pinned: PinnedParent, seen: BigIntStats): Promise<void> {
     await reverifyPinned(pinned);
     const now = await fsp.lstat(pinnedEntry(pinned), { bigint: true }).catch(() => null);
-    if (!now || now.ino !== ino) throw unsafePath(pinned.target, 'was replaced after it was checked');
+    if (!now || !sameEntry(now, seen)) throw unsafePath(pinned.target, 'was replaced after it was checked');
   },
 };
+
+/** Same inode, type and birth time: a deleted entry's inode number is often reused at once by its replacement. */
+function sameEntry(a: BigIntStats, b: BigIntStats): boolean {
+  return a.dev === b.dev && a.ino === b.ino && (a.mode & 0o170000n) === (b.mode & 0o170000n) && a.birthtimeNs === b.birthtimeNs;
+}
 
 async function assertFree(pinned: PinnedParent): Promise<void> {
   if (exists(pinnedEntry(pinned))) {

@@ -7,8 +7,8 @@ export interface TarEntry {
   mode: number;
   uid: number;
   gid: number;
-  /** Seconds since the epoch. */
-  mtime: number;
+  /** Nanoseconds since the epoch (whole seconds in the ustar field, the exact time in a pax record). */
+  mtimeNs: bigint;
   size: number;
   linkTarget?: string;
 }
@@ -67,10 +67,14 @@ export function tarHeader(entry: TarEntry): Buffer {
   if (entry.uid > MAX_ID) pax.push(paxRecord('uid', String(entry.uid)));
   if (entry.gid > MAX_ID) pax.push(paxRecord('gid', String(entry.gid)));
   if (size > MAX_SIZE) pax.push(paxRecord('size', String(size)));
+  const seconds = entry.mtimeNs / 1_000_000_000n;
+  const fraction = entry.mtimeNs % 1_000_000_000n;
+  if (fraction !== 0n) pax.push(paxRecord('mtime', `${seconds}.${fraction.toString().padStart(9, '0')}`));
+  const mtime = Number(seconds);
   const typeflag = entry.type === 'file' ? '0' : entry.type === 'dir' ? '5' : '2';
-  const main = header(name, typeflag, { mode: entry.mode, uid: entry.uid, gid: entry.gid, size, mtime: entry.mtime, linkname });
+  const main = header(name, typeflag, { mode: entry.mode, uid: entry.uid, gid: entry.gid, size, mtime, linkname });
   if (pax.length === 0) return main;
   const body = Buffer.from(pax.join(''), 'utf8');
-  const paxHeader = header(`PaxHeader/${name}`.slice(0, 99), 'x', { mode: 0o644, uid: 0, gid: 0, size: body.length, mtime: entry.mtime, linkname: '' });
+  const paxHeader = header(`PaxHeader/${name}`.slice(0, 99), 'x', { mode: 0o644, uid: 0, gid: 0, size: body.length, mtime, linkname: '' });
   return Buffer.concat([paxHeader, body, tarPadding(body.length), main]);
 }
