@@ -203,3 +203,25 @@ describe('quarantine refuses targets it must not touch', () => {
     expect(q.list()).toEqual([]);
   });
 });
+
+describe('recovery', () => {
+  it('leaves an operation of another live process alone, and rolls back a torn journal of a dead one', async () => {
+    const { root, home, q } = setup();
+    const install = path.join(home, '.claude-code');
+    fs.mkdirSync(install);
+    const journalDir = path.join(root, 'state', 'quarantine-journal');
+    fs.mkdirSync(journalDir, { recursive: true });
+    const intent = { step: 'intent', at: '2026-07-10T00:00:00Z', op: 'quarantine', originalPath: install, scanRoot: home, method: 'rename' };
+    fs.writeFileSync(path.join(journalDir, '20260710T000000Z-00000001.journal'), `${JSON.stringify({ ...intent, pid: process.ppid })}\n`);
+    fs.writeFileSync(path.join(journalDir, '20260710T000000Z-00000002.journal'), '{"step":"intent","at":"2026-07-');
+
+    const report = await q.recover();
+
+    expect(report.operations).toEqual([
+      expect.objectContaining({ id: '20260710T000000Z-00000001', outcome: 'in-progress' }),
+      expect.objectContaining({ id: '20260710T000000Z-00000002', outcome: 'rolled-back' }),
+    ]);
+    expect(fs.readdirSync(journalDir)).toEqual(['20260710T000000Z-00000001.journal']);
+    expect(fs.existsSync(install)).toBe(true);
+  });
+});
