@@ -4,28 +4,12 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevBridge, type DevBridge } from '../../tray/devbridge/server.js';
-import { makeAgentFixture, type AgentFixture } from '../support/agentFixture.js';
+import { ENFORCE_NOW_POLICY, makeAgentFixture, type AgentFixture } from '../support/agentFixture.js';
 import { axeViolations, launchChromium, screenshot, seriousOrWorse, watchProblems } from '../tray/support/browser.js';
 
 /** Warns now; removal becomes due three days from the test run, so the countdown has days, hours, minutes and seconds. */
-const warningPolicy = (deadline: string): string => `apiVersion: cordon/v1
-id: anthropic-ban
-version: 1
-issuer: Corporate IT Security
-issuedAt: 2026-01-01T00:00:00Z
-message:
-  en: Claude Code may not be used on company computers.
-  zh-CN: 公司电脑上不得使用 Claude Code。
-alternatives:
-  - name: Qoder
-    url: https://qoder.com
-rules:
-  - id: claude-code
-    tools: [claude-code]
-    phases:
-      - { from: 2026-01-01T00:00:00Z, actions: [report, notify] }
-      - { from: ${deadline}, actions: [report, notify, kill, quarantine] }
-`;
+const warningPolicy = (deadline: string): string =>
+  `${ENFORCE_NOW_POLICY(1, 'report, notify')}      - { from: ${deadline}, actions: [report, notify, kill, quarantine] }\n`;
 
 let fx: AgentFixture;
 let browser: Browser;
@@ -41,7 +25,7 @@ function install(version: string): string {
 
 beforeAll(async () => {
   fx = makeAgentFixture();
-  fx.writePolicy('anthropic-ban.yaml', warningPolicy(deadline));
+  fx.writePolicy('test-ban.yaml', warningPolicy(deadline));
   install('2.1.0');
   await fx.start();
   browser = await launchChromium();
@@ -69,7 +53,7 @@ describe('tray window against the real daemon', () => {
     expect(await page.locator('#status-badge').textContent()).toBe('Action needed');
     expect(await page.locator('#summary').textContent()).toBe('2 item(s) to remove before the deadline');
     expect(await page.locator('#findings h2').allTextContents()).toEqual(['claude-code']);
-    expect(await page.locator('.why').first().textContent()).toBe('Why: Claude Code may not be used on company computers.');
+    expect(await page.locator('.why').first().textContent()).toBe('Why: Claude Code is not allowed on company machines.');
     expect(await page.getByRole('link', { name: 'Qoder' }).first().getAttribute('href')).toBe('https://qoder.com');
     expect(await page.locator('.finding-where').allTextContents()).toEqual([
       `Path: ${path.join(fx.home, '.local', 'share', 'claude')}`,
@@ -88,7 +72,7 @@ describe('tray window against the real daemon', () => {
   it('speaks Simplified Chinese when the OS does, policy message included', async () => {
     const { page } = await open('zh-CN');
     expect(await page.locator('#heading-findings').textContent()).toBe('本机的发现项');
-    expect(await page.locator('.why').first().textContent()).toBe('原因：公司电脑上不得使用 Claude Code。');
+    expect(await page.locator('.why').first().textContent()).toBe('原因：公司电脑上不允许使用 Claude Code。');
     expect(await page.locator('.countdown').first().textContent()).toMatch(/^3天 01小时 \d\d分 \d\d秒$/);
     await screenshot(page, 'daemon-warning-zh');
     await page.context().close();

@@ -34,10 +34,13 @@ const GLYPH: Record<TrayIconState, Shape> = {
 
 const BADGE = disc(0.5, 0.5, 0.47);
 
-/** Renders with 4x4 supersampling: each sample is background, body colour, or glyph colour (null = transparent). */
+/**
+ * Renders with supersampling (4x4 for tray sizes, 2x2 from 256 px where edges are already fine): each sample is
+ * a colour or null (transparent).
+ */
 function render(size: number, pick: (x: number, y: number) => Rgb | null): Buffer {
   const rgba = new Uint8Array(size * size * 4);
-  const n = 4;
+  const n = size >= 256 ? 2 : 4;
   for (let py = 0; py < size; py++) {
     for (let px = 0; px < size; px++) {
       let r = 0;

@@ -1,0 +1,14 @@
+<#
+.SYNOPSIS
+  Stops and removes the Cordon agent's Windows service; keeps the config, the state and the quarantine. Run as Administrator.
+#>
+[CmdletBinding()]
+param([string]$ServiceName = 'Cordon')
+$ErrorActionPreference = 'Stop'
+$service = Get-Service -Name $ServiceName -ErrorAction SilentlyContinue
+if ($service) {
+  if ($service.Status -ne 'Stopped') { Stop-Service -Name $ServiceName -Force }
+  sc.exe delete $ServiceName | Out-Null
+}
+Remove-Item -Force -ErrorAction SilentlyContinue (Join-Path $env:ProgramData 'Cordon\service\CordonService.exe')
+Write-Output "Service $ServiceName removed; $env:ProgramData\Cordon (config, state, quarantine) is kept."

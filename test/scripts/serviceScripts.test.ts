@@ -1,0 +1,163 @@
+// The service installers for Linux (systemd), macOS (launchd) and Windows, rendered and run against fake service managers.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cliEntry, repoRoot } from '../support/paths.js';
+
+const scripts = path.join(repoRoot, 'scripts');
+const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-service-'));
+
+/** A PATH whose `systemctl`/`launchctl` only record their arguments. */
+function fakeTools(dir: string, ...names: string[]): { env: NodeJS.ProcessEnv; calls: () => string[] } {
+  const bin = path.join(dir, 'fakebin');
+  fs.mkdirSync(bin, { recursive: true });
+  const log = path.join(dir, 'calls.log');
+  for (const name of names) fs.writeFileSync(path.join(bin, name), `#!/bin/sh\necho "${name} $*" >> "${log}"\n`, { mode: 0o755 });
+  return {
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` },
+    calls: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n') : []),
+  };
+}
+
+function run(script: string, args: string[], env: NodeJS.ProcessEnv = process.env): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync('sh', [path.join(scripts, script), ...args], { encoding: 'utf8', env });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('systemd service (Linux)', () => {
+  const renderUnit = (dir: string, node = process.execPath): string => {
+    const r = run('linux/install-service.sh', ['--node', node, '--config', '/etc/cordon/agent.json', '--print']);
+    expect(r.stderr).toBe('');
+    const file = path.join(dir, 'cordon.service');
+    fs.writeFileSync(file, r.stdout);
+    return file;
+  };
+
+  it('renders a unit that systemd-analyze verify accepts without a single warning', () => {
+    expect(fs.existsSync(cliEntry)).toBe(true);
+    const unit = renderUnit(tmp());
+    const text = fs.readFileSync(unit, 'utf8');
+    expect(text).toContain(`ExecStart="${process.execPath}" "${cliEntry}" run --config "/etc/cordon/agent.json"`);
+    const verify = spawnSync('systemd-analyze', ['verify', '--man=no', unit], { encoding: 'utf8' });
+    expect({ status: verify.status, out: `${verify.stdout}${verify.stderr}`.trim() }).toEqual({ status: 0, out: '' });
+  });
+
+  it('is a unit that systemd-analyze would reject if the agent binary were missing (the check can fail)', () => {
+    const dir = tmp();
+    const unit = renderUnit(dir);
+    fs.writeFileSync(unit, fs.readFileSync(unit, 'utf8').replace(`"${process.execPath}"`, `"${path.join(dir, 'missing-node')}"`));
+    expect(spawnSync('systemd-analyze', ['verify', '--man=no', unit], { encoding: 'utf8' }).status).not.toBe(0);
+  });
+
+  it('restarts the agent whenever it dies and never gives up', () => {
+    const text = fs.readFileSync(renderUnit(tmp()), 'utf8');
+    expect(text).toMatch(/^Restart=always$/m);
+    expect(text).toMatch(/^StartLimitIntervalSec=0$/m);
+    expect(text).toMatch(/^WantedBy=multi-user.target$/m);
+    expect(text).toMatch(/^KillSignal=SIGTERM$/m);
+  });
+
+  it('installs the unit, creates a default config, and enables and starts the service; uninstall removes it', () => {
+    const dir = tmp();
+    const { env, calls } = fakeTools(dir, 'systemctl');
+    const config = path.join(dir, 'etc', 'agent.json');
+    const r = run('linux/install-service.sh', ['--node', process.execPath, '--config', config, '--dest-dir', path.join(dir, 'units')], env);
+    expect(r.status).toBe(0);
+    const unit = path.join(dir, 'units', 'cordon.service');
+    expect(fs.statSync(unit).mode & 0o777).toBe(0o644);
+    expect(fs.readFileSync(config, 'utf8')).toBe('{}\n');
+    expect(fs.existsSync(path.join(dir, 'etc', 'policies'))).toBe(true);
+    expect(calls()).toEqual(['systemctl daemon-reload', 'systemctl enable --now cordon.service', 'systemctl restart cordon.service']);
+    expect(run('linux/uninstall-service.sh', ['--dest-dir', path.join(dir, 'units')], env).status).toBe(0);
+    expect(fs.existsSync(unit)).toBe(false);
+    expect(calls().slice(3)).toEqual(['systemctl disable --now cordon.service', 'systemctl daemon-reload']);
+  });
+
+  it('keeps an existing config untouched', () => {
+    const dir = tmp();
+    const { env } = fakeTools(dir, 'systemctl');
+    const config = path.join(dir, 'agent.json');
+    fs.writeFileSync(config, '{"pollIntervalMs": 500}\n');
+    run('linux/install-service.sh', ['--node', process.execPath, '--config', config, '--dest-dir', dir, '--no-start'], env);
+    expect(fs.readFileSync(config, 'utf8')).toBe('{"pollIntervalMs": 500}\n');
+  });
+
+  it('refuses a missing Node binary or an unknown option with a usage error', () => {
+    const missing = run('linux/install-service.sh', ['--node', '/nonexistent/node', '--print']);
+    expect(missing.status).toBe(64);
+    expect(missing.stderr).toContain('no Node.js binary: pass --node PATH');
+    expect(run('linux/install-service.sh', ['--bogus']).status).toBe(64);
+  });
+});
+
+describe('launchd daemon (macOS)', () => {
+  const plistOf = (config: string): { text: string; parsed: Record<string, unknown> } => {
+    const r = run('macos/install-service.sh', ['--node', process.execPath, '--config', config, '--print']);
+    expect(r.status).toBe(0);
+    const file = path.join(tmp(), 'com.cordon.agent.plist');
+    fs.writeFileSync(file, r.stdout);
+    if (spawnSync('plutil', ['-help']).error === undefined) expect(spawnSync('plutil', ['-lint', file]).status).toBe(0);
+    const py = spawnSync('python3', ['-c', 'import json,plistlib,sys; print(json.dumps(plistlib.load(open(sys.argv[1],"rb"))))', file], { encoding: 'utf8' });
+    expect(py.stderr).toBe('');
+    return { text: r.stdout, parsed: JSON.parse(py.stdout) as Record<string, unknown> };
+  };
+
+  it('renders a valid property list that keeps the agent alive from boot', () => {
+    const { parsed } = plistOf('/Library/Application Support/Cordon/agent.json');
+    expect(parsed).toMatchObject({
+      Label: 'com.cordon.agent',
+      ProgramArguments: [process.execPath, cliEntry, 'run', '--config', '/Library/Application Support/Cordon/agent.json'],
+      EnvironmentVariables: { ELECTRON_RUN_AS_NODE: '1' },
+      RunAtLoad: true,
+      KeepAlive: true,
+    });
+  });
+
+  it('escapes paths so the property list stays valid XML', () => {
+    expect(plistOf('/tmp/R&D <lab>/agent.json').parsed.ProgramArguments).toContain('/tmp/R&D <lab>/agent.json');
+  });
+
+  it('installs, bootstraps, enables and kickstarts the daemon; uninstall boots it out', () => {
+    const dir = tmp();
+    const { env, calls } = fakeTools(dir, 'launchctl');
+    const plist = path.join(dir, 'LaunchDaemons', 'com.cordon.agent.plist');
+    const r = run('macos/install-service.sh', ['--node', process.execPath, '--config', path.join(dir, 'agent.json'), '--dest-dir', path.dirname(plist)], env);
+    expect(r.status).toBe(0);
+    expect(fs.statSync(plist).mode & 0o777).toBe(0o644);
+    expect(calls()).toEqual([
+      'launchctl bootout system/com.cordon.agent',
+      `launchctl bootstrap system ${plist}`,
+      'launchctl enable system/com.cordon.agent',
+      'launchctl kickstart -k system/com.cordon.agent',
+    ]);
+    run('macos/uninstall-service.sh', ['--dest-dir', path.dirname(plist)], env);
+    expect(fs.existsSync(plist)).toBe(false);
+  });
+});
+
+describe('Windows service', () => {
+  const install = fs.readFileSync(path.join(scripts, 'windows', 'install-service.ps1'), 'utf8');
+  const host = fs.readFileSync(path.join(scripts, 'windows', 'CordonService.cs'), 'utf8');
+  const uninstall = fs.readFileSync(path.join(scripts, 'windows', 'uninstall-service.ps1'), 'utf8');
+
+  it('registers an automatic service whose failures trigger restarts', () => {
+    expect(install).toContain('-StartupType Automatic');
+    expect(install).toContain('sc.exe failure $ServiceName reset= 86400 actions= restart/2000/restart/5000/restart/10000');
+    expect(install).toContain('sc.exe failureflag $ServiceName 1');
+    expect(install).toContain("Add-Type -TypeDefinition (Get-Content -Raw (Join-Path $PSScriptRoot 'CordonService.cs'))");
+  });
+
+  it('compiles a host that exits when the agent dies, so the failure actions restart it', () => {
+    expect(host).toMatch(/agent\.Exited \+= [\s\S]*if \(stopping\) return;[\s\S]*Environment\.Exit\(1\);/);
+    expect(host).toContain('info.EnvironmentVariables["ELECTRON_RUN_AS_NODE"] = "1";');
+    expect(host.split('{').length).toBe(host.split('}').length);
+  });
+
+  it('uninstalls by stopping and deleting the service, keeping ProgramData', () => {
+    expect(uninstall).toContain('Stop-Service -Name $ServiceName -Force');
+    expect(uninstall).toContain('sc.exe delete $ServiceName');
+    expect(uninstall).not.toMatch(/Remove-Item[^\n]*Cordon'\)?\s*$/m);
+  });
+});

@@ -1,0 +1,154 @@
+// electron-builder.yml checked offline: schema validation, every referenced file present, the agent's runtime complete, icons sound.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { allIcons } from '../../tray/icons/drawIcons.js';
+import { decodePng } from '../../tray/icons/png.js';
+import { TRAY_ICON_STATES } from '../../tray/model/trayView.js';
+import { repoRoot } from '../support/paths.js';
+
+const require = createRequire(import.meta.url);
+const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/config/config') as {
+  getConfig(projectDir: string, configPath: string, configFromOptions: null): Promise<unknown>;
+  validateConfiguration(config: unknown, debugLogger: unknown): Promise<void>;
+};
+const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
+
+interface ResourceEntry {
+  from: string;
+  to: string;
+  filter?: string[];
+}
+const config = parse(fs.readFileSync(path.join(repoRoot, 'electron-builder.yml'), 'utf8')) as {
+  files: string[];
+  extraResources: ResourceEntry[];
+  mac: { target: string[]; icon: string; entitlements: string; extendInfo: Record<string, unknown> };
+  pkg: { scripts: string };
+  win: { target: string[]; icon: string };
+  nsis: { include: string; perMachine: boolean };
+  linux: { target: string[]; icon: string };
+  deb: { afterInstall: string; afterRemove: string };
+  rpm: { afterInstall: string; afterRemove: string };
+};
+
+async function validate(projectDir: string): Promise<void> {
+  const loaded = await getConfig(projectDir, path.join(projectDir, 'electron-builder.yml'), null);
+  await validateConfiguration(loaded, new DebugLogger(false));
+}
+
+/** `dir/*.js` and plain paths, the only pattern forms the config uses, as a regular expression. */
+const patternToRegExp = (pattern: string): RegExp => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`);
+
+/** Every file the compiled module loads through relative imports, transitively. */
+function importClosure(entry: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(entry)) return seen;
+  seen.add(entry);
+  for (const [, spec] of fs.readFileSync(entry, 'utf8').matchAll(/(?:from|import)\s*['"](\.{1,2}\/[^'"]+)['"]/g)) importClosure(path.resolve(path.dirname(entry), spec as string), seen);
+  return seen;
+}
+
+describe('electron-builder.yml', () => {
+  it('passes electron-builder’s own configuration validation', async () => {
+    await expect(validate(repoRoot)).resolves.toBeUndefined();
+  });
+
+  it('is checked for real: a misspelt key is rejected', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-eb-'));
+    fs.copyFileSync(path.join(repoRoot, 'package.json'), path.join(dir, 'package.json'));
+    fs.writeFileSync(path.join(dir, 'electron-builder.yml'), `${fs.readFileSync(path.join(repoRoot, 'electron-builder.yml'), 'utf8')}\nnsisx: {}\n`);
+    await expect(validate(dir)).rejects.toThrow(/unknown property 'nsisx'/);
+  });
+
+  it('builds every installer the three platforms need, as a menu-bar app on macOS', () => {
+    expect(config.mac.target).toEqual(['dmg', 'pkg']);
+    expect(config.mac.extendInfo.LSUIElement).toBe(true);
+    expect(config.win.target).toEqual(['nsis', 'msi']);
+    expect(config.nsis.perMachine).toBe(true);
+    expect(config.linux.target).toEqual(['deb', 'rpm', 'AppImage']);
+  });
+
+  it('references only files that exist', () => {
+    const referenced = [
+      config.mac.icon,
+      config.mac.entitlements,
+      path.join('build', config.pkg.scripts, 'postinstall'),
+      config.win.icon,
+      config.nsis.include,
+      config.linux.icon,
+      config.deb.afterInstall,
+      config.deb.afterRemove,
+      config.rpm.afterInstall,
+      config.rpm.afterRemove,
+      ...config.extraResources.map((r) => r.from),
+    ];
+    expect(referenced.filter((f) => !fs.existsSync(path.join(repoRoot, f)))).toEqual([]);
+    const all = fs.readdirSync(repoRoot, { recursive: true, encoding: 'utf8' }).filter((f) => !f.startsWith('node_modules'));
+    expect(config.files.filter((p) => !all.some((f) => patternToRegExp(p).test(f)))).toEqual([]);
+  });
+
+  it('packs every module the tray’s main process and window load', () => {
+    const entries = ['dist/tray/main/main.js', 'dist/tray/renderer/app.js'].map((e) => path.join(repoRoot, e));
+    const needed = [...new Set(entries.flatMap((e) => [...importClosure(e)]))].map((f) => path.relative(repoRoot, f));
+    needed.push('dist/tray/preload/preload.cjs', 'tray/renderer/index.html', 'tray/renderer/styles.css', 'tray/assets/tray-warning.png');
+    expect(needed.filter((f) => !config.files.some((p) => patternToRegExp(p).test(f)))).toEqual([]);
+  });
+
+  it('bundles exactly the agent’s runtime dependencies, from the lockfile', () => {
+    const lock = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; devOptional?: boolean }> };
+    const runtime = Object.entries(lock.packages)
+      .filter(([key, p]) => key.startsWith('node_modules/') && !p.dev && !p.devOptional)
+      .map(([key]) => key.replace(/^node_modules\//, ''))
+      .sort();
+    const bundled = (config.extraResources.find((r) => r.from === 'node_modules')?.filter ?? []).map((f) => f.replace(/\/\*\*$/, '')).sort();
+    expect(bundled).toEqual(runtime);
+    expect(config.extraResources.map((r) => r.to)).toEqual(expect.arrayContaining(['agent/dist/agent', 'agent/policies', 'agent/package.json', 'scripts']));
+  });
+
+  it('has install hooks that are valid shell once electron-builder fills in its macros', () => {
+    const macros: Record<string, string> = { executable: 'cordon-tray', sanitizedProductName: 'Cordon', productFilename: 'Cordon' };
+    for (const hook of [config.deb.afterInstall, config.deb.afterRemove]) {
+      const text = fs.readFileSync(path.join(repoRoot, hook), 'utf8').replace(/\$\{([a-zA-Z]+)\}/g, (_m, name: string) => {
+        if (!(name in macros)) throw new Error(`${hook}: macro \${${name}} is not defined by electron-builder`);
+        return macros[name] as string;
+      });
+      expect(spawnSync('bash', ['-n'], { input: text, encoding: 'utf8' }).stderr).toBe('');
+    }
+    expect(spawnSync('sh', ['-n', path.join(repoRoot, 'build', config.pkg.scripts, 'postinstall')], { encoding: 'utf8' }).status).toBe(0);
+  });
+});
+
+describe('icons', () => {
+  it('exist for every tray state in colour and as macOS templates, at 1x and 2x', () => {
+    for (const state of TRAY_ICON_STATES) {
+      for (const [suffix, size] of [['', 16], ['@2x', 32], ['Template', 16], ['Template@2x', 32]] as const) {
+        const png = decodePng(fs.readFileSync(path.join(repoRoot, 'tray', 'assets', `tray-${state}${suffix}.png`)));
+        expect([state, suffix, png.width, png.height]).toEqual([state, suffix, size, size]);
+      }
+    }
+  });
+
+  it('draws macOS template images in black and alpha only', () => {
+    const { rgba } = decodePng(fs.readFileSync(path.join(repoRoot, 'tray', 'assets', 'tray-violationTemplate@2x.png')));
+    const coloured = [];
+    for (let i = 0; i < rgba.length; i += 4) if (rgba[i + 3] !== 0 && (rgba[i] !== 0 || rgba[i + 1] !== 0 || rgba[i + 2] !== 0)) coloured.push(i);
+    expect(coloured).toEqual([]);
+  });
+
+  it('tells the states apart by colour', () => {
+    const centreColour = (state: string): string => {
+      const { rgba, width } = decodePng(fs.readFileSync(path.join(repoRoot, 'tray', 'assets', `tray-${state}@2x.png`)));
+      const i = (8 * width + 8) * 4;
+      return Array.from(rgba.subarray(i, i + 3)).join(',');
+    };
+    expect(new Set(TRAY_ICON_STATES.map(centreColour)).size).toBe(TRAY_ICON_STATES.length);
+  });
+
+  it('are exactly what scripts/generate-icons.ts draws (no stale or hand-edited icon)', () => {
+    const stale = [...allIcons(TRAY_ICON_STATES)].filter(([file, bytes]) => !fs.readFileSync(path.join(repoRoot, file)).equals(bytes)).map(([file]) => file);
+    expect(stale).toEqual([]);
+  });
+});
