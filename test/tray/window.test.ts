@@ -104,6 +104,34 @@ describe('tray window (scripted daemon)', () => {
     await page.context().close();
   });
 
+  it('asks the daemon to scan when Scan now is pressed', async () => {
+    const { page } = await open('en-US');
+    const before = daemon.requests.filter((r) => r.method === 'scan').length;
+    await page.getByRole('button', { name: 'Scan now' }).click();
+    await expect.poll(() => daemon.requests.filter((r) => r.method === 'scan').length).toBe(before + 1);
+    await page.context().close();
+  });
+
+  it('shows why a Fix now failed, next to the finding', async () => {
+    const failing = await startFakeDaemon(statusFixture(findings()), { owner: 'alice', failRemediation: 'the folder is in use' });
+    const failingBridge = await startDevBridge({ socketPath: failing.socketPath, user: 'alice' });
+    try {
+      const context = await browser.newContext({ locale: 'en-US' });
+      const page = await context.newPage();
+      await page.goto(failingBridge.url);
+      await page.locator('[data-fix="f-proc"]').click();
+      const alert = page.locator('[data-finding="f-proc"] [role="alert"]');
+      await alert.waitFor();
+      expect(await alert.textContent()).toBe('Could not fix: the folder is in use');
+      expect(await page.locator('[data-fix="f-proc"]').isEnabled()).toBe(true);
+      await screenshot(page, 'scripted-fix-failed');
+      await context.close();
+    } finally {
+      await failingBridge.close();
+      await failing.stop();
+    }
+  });
+
   it('shows the agent as unreachable, keeps the last findings, and recovers live', async () => {
     const { page } = await open('en-US');
     await daemon.stop();

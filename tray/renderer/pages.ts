@@ -74,7 +74,7 @@ function findingItem(f: Finding, view: TrayView, nowMs: number, handlers: Findin
   } else if (f.state === 'open') {
     fact(t(locale, 'deadline'), t(locale, isDue(f) ? 'deadlinePassed' : 'noDeadline'));
   }
-  fact(t(locale, 'actions'), f.actions.map((a) => t(locale, ACTION_WORD[a])).join(', '));
+  fact(t(locale, 'actions'), f.actions.map((a) => t(locale, ACTION_WORD[a])).join(locale === 'zh-CN' ? '、' : ', '));
   if (f.user) fact(t(locale, 'user'), f.user);
   const error = handlers.errors.get(f.id);
   return element(

@@ -61,7 +61,7 @@ export function statusFixture(findings: Finding[], over: Partial<Status> = {}): 
 
 const NONCE = '0123456789abcdef0123456789abcdef';
 
-export async function startFakeDaemon(initial: Status, options: { history?: HistoryEntry[]; explain?: unknown; owner?: string } = {}): Promise<FakeDaemon> {
+export async function startFakeDaemon(initial: Status, options: { history?: HistoryEntry[]; explain?: unknown; owner?: string; failRemediation?: string } = {}): Promise<FakeDaemon> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-fake-daemon-'));
   const socketPath = path.join(dir, 'cordon.sock');
   let status = initial;
@@ -99,6 +99,7 @@ export async function startFakeDaemon(initial: Status, options: { history?: Hist
         const finding = status.findings.find((f) => f.id === id);
         if (!finding) return reply({ error: { code: 'not-found', message: `no finding ${String(id)}` } });
         if (options.owner !== undefined && finding.user !== options.owner) return reply({ error: { code: 'forbidden', message: 'not your finding' } });
+        if (options.failRemediation) return reply({ error: { code: 'quarantine-failed', message: options.failRemediation } });
         const findings = status.findings.map((f) => (f.id === id ? { ...f, state: 'remediated' as const, outcome: `quarantined ${f.path ?? ''}`.trim() } : f));
         status = statusFixture(findings, { policies: status.policies });
         history.push({ time: '2026-07-01T08:01:00Z', event: 'quarantine', tool: finding.tool, path: finding.path, outcome: 'ok' });
