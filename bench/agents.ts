@@ -7,7 +7,9 @@ import { AuditTail } from './audit.js';
 import { readCpuTicks, readMemory, type CpuTicks, type MemoryKb } from './procstat.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const cordonCli = path.join(repoRoot, 'dist', 'agent', 'cli', 'main.js');
+/** The compiled agent under test: this checkout's `dist/`, or another build named by CORDON_BENCH_DIST. */
+export const agentDist = path.resolve(process.env.CORDON_BENCH_DIST ?? path.join(repoRoot, 'dist'));
+export const cordonCli = path.join(agentDist, 'agent', 'cli', 'main.js');
 const baselineScript = path.join(repoRoot, 'bench', 'baseline-agent.mjs');
 
 export type AgentName = 'cordon' | 'baseline';
@@ -105,6 +107,38 @@ export class RunningAgent {
   }
 }
 
+/** An agent that fails to start is stopped, so no stray daemon outlives the bench. */
+async function stopUnlessReady(agent: RunningAgent, isReady: () => boolean): Promise<void> {
+  try {
+    await agent.ready(isReady, 30_000);
+  } catch (err) {
+    await agent.stop();
+    throw err;
+  }
+}
+
+/**
+ * Node options the Linux service unit gives the daemon (between "@NODE@" and "@AGENT_MAIN@" on its ExecStart line),
+ * so the bench runs the daemon exactly as it runs on a machine.
+ */
+export function serviceNodeFlags(unitFile = path.join(repoRoot, 'scripts', 'linux', 'cordon.service.in')): string[] {
+  let unit: string;
+  try {
+    unit = fs.readFileSync(unitFile, 'utf8');
+  } catch {
+    return [];
+  }
+  const exec = /^ExecStart=(.*)$/m.exec(unit)?.[1] ?? '';
+  const between = /"?@NODE@"?(.*?)"?@AGENT_MAIN@"?/.exec(exec)?.[1] ?? '';
+  return between.split(/\s+/).filter((t) => t.startsWith('-'));
+}
+
+/** The unit's node options, unless CORDON_BENCH_NODE_FLAGS names others to try (space-separated; empty for none). */
+export function daemonNodeFlags(): string[] {
+  const override = process.env.CORDON_BENCH_NODE_FLAGS;
+  return override === undefined ? serviceNodeFlags() : override.split(/\s+/).filter(Boolean);
+}
+
 function spawnAgent(args: string[]): ChildProcess {
   return spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
 }
@@ -114,7 +148,7 @@ export async function startBaseline(m: FakeMachine, periodMs: number): Promise<R
   const auditFile = path.join(stateDir, 'audit.jsonl');
   const args = [baselineScript, '--period', String(periodMs), '--audit', auditFile, '--home', m.home, '--system-root', m.systemRoot];
   const agent = new RunningAgent('baseline', spawnAgent(args), auditFile);
-  await agent.ready(() => agent.audit.find((e) => e.event === 'agent-start') !== undefined, 15_000);
+  await stopUnlessReady(agent, () => agent.audit.find((e) => e.event === 'agent-start') !== undefined);
   return agent;
 }
 
@@ -138,13 +172,15 @@ export async function startCordon(m: FakeMachine, periodMs: number): Promise<Run
     socketPath: path.join(dir, 'cordon.sock'),
   };
   fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
-  const agent = new RunningAgent('cordon', spawnAgent([cordonCli, 'run', '--config', configFile]), path.join(stateDir, 'audit.jsonl'));
+  const command = [...daemonNodeFlags(), cordonCli, 'run', '--config', configFile];
+  const agent = new RunningAgent('cordon', spawnAgent(command), path.join(stateDir, 'audit.jsonl'));
   const statusFile = path.join(stateDir, 'status.json');
-  await agent.ready(() => {
-    const rejected = agent.audit.find((e) => e.event === 'policy-rejected');
-    if (rejected) throw new Error(`cordon rejected the bench policy: ${rejected.detail ?? JSON.stringify(rejected)}`);
-    return fs.existsSync(statusFile) && agent.audit.find((e) => e.event === 'policy-loaded') !== undefined;
-  }, 30_000);
+  await stopUnlessReady(agent, () => {
+    if (!fs.existsSync(statusFile)) return false;
+    if (agent.audit.find((e) => e.event === 'policy-loaded' && e.policy === 'bench')) return true;
+    const rejected = agent.audit.events.filter((e) => e.event === 'policy-rejected').map((e) => e.detail);
+    throw new Error(`cordon did not load the bench policy: ${rejected.join('; ') || 'no policy-loaded event'}`);
+  });
   return agent;
 }
 

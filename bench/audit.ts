@@ -8,6 +8,7 @@ export interface AuditEvent {
   kind?: string;
   path?: string;
   pid?: number;
+  policy?: string;
   outcome?: string;
   detail?: string;
 }

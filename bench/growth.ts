@@ -8,13 +8,13 @@ import type { ProcessInfo } from '../agent/common/model.js';
 import type { Catalog } from '../agent/core/catalog/types.js';
 import type { DetectContext } from '../agent/core/detect/context.js';
 import type { FileSystemPort } from '../agent/ports/index.js';
-import { repoRoot } from './agents.js';
+import { agentDist } from './agents.js';
 import { median, round } from './stats.js';
 import { countProcesses, hrMs, IdleCrowd, sleepMs } from './workload.js';
 
 /** Loads a compiled module of the agent (the artifact the daemon runs); null when that part is not built. */
 async function loadBuilt<T>(relative: string): Promise<T | null> {
-  const file = path.join(repoRoot, 'dist', relative);
+  const file = path.join(agentDist, relative);
   if (!fs.existsSync(file)) return null;
   return (await import(pathToFileURL(file).href)) as T;
 }
@@ -38,6 +38,8 @@ async function medianOf(reps: number, fn: () => Promise<unknown> | unknown): Pro
 export interface ProcessScanRow {
   processes: number;
   psListMs: number;
+  /** Listing /proc alone: the floor of any scan that reads nothing for processes it already knows. */
+  readdirMs: number;
   /** Cordon's process source, full snapshot. */
   fullMs: number | null;
   /** Cordon's incremental source when nothing new started since the last scan. */
@@ -75,6 +77,7 @@ export async function measureProcessGrowth(totals: number[], reps: number): Prom
       const missing = total - countProcesses();
       if (missing > 0) crowds.push(await IdleCrowd.start(missing));
       const psListMs = await medianOf(reps, () => psList());
+      const readdirMs = await medianOf(reps * 4, () => fs.readdirSync('/proc'));
       let fullMs: number | null = null;
       let incrementalIdleMs: number | null = null;
       let incrementalNewMs: number | null = null;
@@ -93,7 +96,7 @@ export async function measureProcessGrowth(totals: number[], reps: number): Prom
         }
         incrementalNewMs = round(median(withNew) ?? NaN, 2);
       }
-      rows.push({ processes: countProcesses(), psListMs, fullMs, incrementalIdleMs, incrementalNewMs, newPerScan: NEW_PER_SCAN });
+      rows.push({ processes: countProcesses(), psListMs, readdirMs, fullMs, incrementalIdleMs, incrementalNewMs, newPerScan: NEW_PER_SCAN });
     }
   } finally {
     for (const c of crowds.reverse()) await c.stop();

@@ -7,8 +7,20 @@ import { createInstall, hrMs, removeInstall, sleepMs, spawnFakeClaude } from './
 /** How long an event may take before it counts as a miss. */
 const MISS_AFTER_MS = 5000;
 
+/** Audit events that show the agent has found something; Cordon writes `detected` after acting, so the first of them counts. */
+const FINDING_EVENTS = new Set(['detected', 'notify', 'kill', 'quarantine']);
+
+/** Time of the earliest matching audit event once one has appeared (lines may land just after the effect is visible). */
+async function firstTrace(agent: RunningAgent, match: (e: AuditEvent) => boolean, waitMs: number, from = 0): Promise<number | null> {
+  const first = await agent.audit.waitFor(match, waitMs, from);
+  if (!first) return null;
+  await sleepMs(20);
+  agent.audit.poll();
+  return Math.min(...agent.audit.events.slice(from).filter(match).map(eventTimeMs));
+}
+
 export interface KillSamples {
-  /** Spawn → the agent's `detected` audit event for that pid (null: never reported). */
+  /** Spawn → the agent's first audit event about that pid (null: never reported). */
   detectMs: (number | null)[];
   /** Spawn → the child's exit (null: still alive after MISS_AFTER_MS; the bench then kills it). */
   killMs: (number | null)[];
@@ -29,20 +41,20 @@ export async function measureKills(agent: RunningAgent, m: FakeMachine, trials: 
     } else {
       out.killMs.push(exitedAt - fc.startedHrMs);
     }
-    const detected = agent.audit.find((e) => e.event === 'detected' && e.pid === fc.pid);
-    out.detectMs.push(detected ? Math.max(0, eventTimeMs(detected) - fc.startedWallMs) : null);
+    const found = await firstTrace(agent, (e) => e.pid === fc.pid && FINDING_EVENTS.has(e.event), exitedAt === null ? 0 : 1000);
+    out.detectMs.push(found === null ? null : Math.max(0, found - fc.startedWallMs));
   }
   return out;
 }
 
 export interface InstallSamples {
-  /** Creation → the agent's `detected` audit event for an install. */
+  /** Creation → the agent's first audit event about an install (detected, notify or quarantine). */
   detectMs: (number | null)[];
   /** Creation → `quarantine` audit event with outcome ok (Cordon only; the baseline never removes anything). */
   quarantineMs: (number | null)[];
 }
 
-const isInstallDetection = (e: AuditEvent): boolean => e.event === 'detected' && e.kind === 'install';
+const isInstallFinding = (e: AuditEvent): boolean => FINDING_EVENTS.has(e.event) && e.kind === 'install';
 const isQuarantined = (e: AuditEvent): boolean => e.event === 'quarantine' && e.outcome === 'ok';
 
 /** Creates a native-installer layout `trials` times at random offsets and times its detection (and quarantine). */
@@ -60,10 +72,10 @@ export async function measureInstalls(
     const from = agent.audit.events.length;
     const t0 = Date.now();
     createInstall(m, `2.1.${i}`);
-    const detected = await agent.audit.waitFor(isInstallDetection, MISS_AFTER_MS, from);
-    out.detectMs.push(detected ? Math.max(0, eventTimeMs(detected) - t0) : null);
+    const found = await firstTrace(agent, isInstallFinding, MISS_AFTER_MS, from);
+    out.detectMs.push(found === null ? null : Math.max(0, found - t0));
     if (expectQuarantine) {
-      const q = await agent.audit.waitFor(isQuarantined, detected ? MISS_AFTER_MS : 0, from);
+      const q = await agent.audit.waitFor(isQuarantined, found === null ? 0 : MISS_AFTER_MS, from);
       out.quarantineMs.push(q ? Math.max(0, eventTimeMs(q) - t0) : null);
     }
     removeInstall(m);
@@ -79,6 +91,10 @@ export interface CpuWindow {
   ticks: number;
   selfTicks: number;
   childTicks: number;
+  /** Resident memory at the end of the window, and the peak so far. */
+  rssKb: number;
+  anonKb: number;
+  hwmKb: number;
 }
 
 /** Samples every agent's CPU at the start and end of one common window. */
@@ -92,7 +108,11 @@ export async function measureCpu(agents: RunningAgent[], windowMs: number): Prom
     const b = before.get(a);
     if (!b) continue;
     const after = a.cpu();
+    const mem = a.memory();
     out.set(a, {
+      rssKb: mem.rssKb,
+      anonKb: mem.anonKb,
+      hwmKb: mem.hwmKb,
       windowMs: elapsed,
       ticks: totalTicks(after) - totalTicks(b),
       selfTicks: after.self - b.self,

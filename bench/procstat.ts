@@ -23,6 +23,8 @@ export function parseStatTicks(stat: string): CpuTicks {
 
 export interface MemoryKb {
   rssKb: number;
+  /** The process's own (anonymous) pages; the rest of RSS is mostly the node binary, shared with every node process. */
+  anonKb: number;
   /** Peak resident set size over the process's life. */
   hwmKb: number;
 }
@@ -33,7 +35,7 @@ export function parseStatusMemory(status: string): MemoryKb {
     if (!m?.[1]) throw new Error(`${key} missing from /proc status`);
     return Number(m[1]);
   };
-  return { rssKb: kb('VmRSS'), hwmKb: kb('VmHWM') };
+  return { rssKb: kb('VmRSS'), anonKb: kb('RssAnon'), hwmKb: kb('VmHWM') };
 }
 
 export function readCpuTicks(pid: number): CpuTicks {

@@ -8,6 +8,11 @@ export interface CpuScenario {
   /** Percent of one core. */
   cpuPct: number;
   cpuSecPerMin: number;
+  /** VmRSS at the end of the window and VmHWM (peak) up to then. */
+  rssMb: number;
+  /** The anonymous part of rssMb (heap, code): what the agent itself allocated. */
+  anonMb: number;
+  peakRssMb: number;
 }
 
 export type CpuScenarioName = 'idle' | 'crowd' | 'churn';
@@ -55,8 +60,12 @@ export interface Settings {
   cpuWindowS: number;
   crowdProcesses: number;
   churnPerSecond: number;
+  /** Processes present in every phase (inside the namespace: idle stand-ins for the host's own). */
+  backgroundProcesses: number;
   processTotals: number[];
   homeFileCounts: number[];
+  /** How the daemon was started (node options come from the Linux service unit). */
+  cordonCommand: string;
   /** The run happened in its own pid namespace, so only its own processes were visible (and killable). */
   isolated: boolean;
 }
@@ -84,8 +93,8 @@ const num = { type: 'number' } as const;
 const numOrNull = { type: ['number', 'null'] } as const;
 const cpuScenario = {
   type: 'object',
-  required: ['windowS', 'ticks', 'cpuPct', 'cpuSecPerMin'],
-  properties: { windowS: num, ticks: num, cpuPct: num, cpuSecPerMin: num },
+  required: ['windowS', 'ticks', 'cpuPct', 'cpuSecPerMin', 'rssMb', 'peakRssMb'],
+  properties: { windowS: num, ticks: num, cpuPct: num, cpuSecPerMin: num, rssMb: num, peakRssMb: num },
 } as const;
 const agentSchema = {
   type: 'object',
@@ -238,12 +247,18 @@ export function formatTables(r: BenchResults): string {
       cpuRow('idle', 'idle'),
       cpuRow('crowd', `+${s.crowdProcesses} idle processes`),
       cpuRow('churn', `churn ${s.churnPerSecond}/s`),
-      ['peak RSS (MB)', fmt(c.rssMb, 1), fmt(b.rssMb, 1), ''],
+      ...(['idle', 'crowd', 'churn'] as const).map((name) => [
+        `RSS after the ${name} window (of it anonymous) / peak so far (MB)`,
+        `${fmt(c.cpu[name]?.rssMb, 1)} (${fmt(c.cpu[name]?.anonMb, 1)}) / ${fmt(c.cpu[name]?.peakRssMb, 1)}`,
+        `${fmt(b.cpu[name]?.rssMb, 1)} (${fmt(b.cpu[name]?.anonMb, 1)}) / ${fmt(b.cpu[name]?.peakRssMb, 1)}`,
+        '',
+      ]),
+      ['peak RSS over the whole bench (MB)', fmt(c.rssMb, 1), fmt(b.rssMb, 1), ''],
     ],
   );
   const procs = table(
-    ['processes', 'ps-list (ms)', 'Cordon full /proc scan (ms)', 'Cordon incremental, nothing new (ms)', 'Cordon incremental, +10 new (ms)'],
-    r.scanCost.processes.map((p) => [String(p.processes), fmt(p.psListMs, 2), fmt(p.fullMs, 2), fmt(p.incrementalIdleMs, 2), fmt(p.incrementalNewMs, 2)]),
+    ['processes', 'ps-list (ms)', 'Cordon full /proc scan (ms)', 'Cordon incremental, nothing new (ms)', 'Cordon incremental, +10 new (ms)', 'readdir /proc alone (ms)'],
+    r.scanCost.processes.map((p) => [String(p.processes), fmt(p.psListMs, 2), fmt(p.fullMs, 2), fmt(p.incrementalIdleMs, 2), fmt(p.incrementalNewMs, 2), fmt(p.readdirMs, 2)]),
   );
   const homes = table(
     ['unrelated files in home', 'install scan (ms)', 'config scan (ms)'],
@@ -255,7 +270,7 @@ export function formatTables(r: BenchResults): string {
   );
   const errors = [c.error ? `Cordon: ${c.error}` : '', b.error ? `baseline: ${b.error}` : ''].filter(Boolean);
   return [
-    `Period ${s.periodMs} ms for both agents · ${r.machine.cpuModel}, ${r.machine.cores} cores, ${r.machine.memoryMb} MB · Node ${r.machine.node} · Linux ${r.machine.kernel} · ${r.date}${s.quick ? ' · QUICK MODE' : ''}`,
+    `Period ${s.periodMs} ms for both agents · ${s.backgroundProcesses} processes at rest · daemon: ${s.cordonCommand} · ${r.machine.cpuModel}, ${r.machine.cores} cores, ${r.machine.memoryMb} MB · Node ${r.machine.node} · Linux ${r.machine.kernel} · ${r.date}${s.quick ? ' · QUICK MODE' : ''}`,
     '',
     main,
     '',

@@ -4,15 +4,29 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createFakeMachine, repoRoot, startAgent, type AgentName, type RunningAgent } from './agents.js';
+import { createFakeMachine, daemonNodeFlags, repoRoot, startAgent, type AgentName, type RunningAgent } from './agents.js';
 import { measureHomeGrowth, measureProcessGrowth } from './growth.js';
 import { measureCpu, measureInstalls, measureKills, type CpuWindow } from './measure.js';
 import { evaluateTargets, formatTables, resultsProblems, type AgentResult, type BenchResults, type CpuScenarioName, type Settings } from './results.js';
 import { cpuPercentOfCore, cpuRatio, cpuSecondsPerMinute, round, summarizeLatencies } from './stats.js';
-import { Churn, hrMs, IdleCrowd, sleepMs } from './workload.js';
+import { Churn, countProcesses, hrMs, IdleCrowd, sleepMs } from './workload.js';
 
 const USAGE = `usage: npm run bench -- [--quick] [--period MS] [--kills N] [--installs N] [--cpu-window S]
-                      [--crowd N] [--churn PER_S] [--processes N,N,N] [--files N,N,N] [--out FILE] [--no-isolate]`;
+                      [--crowd N] [--churn PER_S] [--background N] [--processes N,N,N] [--files N,N,N] [--phases latency,cpu,scan]
+                      [--out FILE] [--keep] [--no-isolate]
+Set CORDON_BENCH_DIST to measure another build of the agent than ./dist, and CORDON_BENCH_NODE_FLAGS to start
+the daemon with other node options than the Linux service unit's.`;
+
+const PHASES = ['latency', 'cpu', 'scan'] as const;
+type Phase = (typeof PHASES)[number];
+
+function parsePhases(v: string | undefined): Set<Phase> {
+  if (v === undefined) return new Set(PHASES);
+  const list = v.split(',').map((x) => x.trim());
+  const bad = list.filter((x) => !(PHASES as readonly string[]).includes(x));
+  if (bad.length > 0) throw new Error(`unknown phase ${bad.join(', ')} (phases: ${PHASES.join(', ')})`);
+  return new Set(list as Phase[]);
+}
 
 function parseList(v: string | undefined, fallback: number[]): number[] {
   if (v === undefined) return fallback;
@@ -21,7 +35,10 @@ function parseList(v: string | undefined, fallback: number[]): number[] {
   return list;
 }
 
-interface Options extends Settings {
+interface Options extends Omit<Settings, 'cordonCommand'> {
+  phases: Set<Phase>;
+  /** Keep the fake machine (agents' audit logs and state) for a look afterwards. */
+  keep: boolean;
   out: string;
   reps: number;
   settleMs: number;
@@ -38,10 +55,13 @@ function parseOptions(argv: string[]): Options {
       'cpu-window': { type: 'string' },
       crowd: { type: 'string' },
       churn: { type: 'string' },
+      background: { type: 'string' },
       processes: { type: 'string' },
       files: { type: 'string' },
+      phases: { type: 'string' },
       out: { type: 'string' },
       'no-isolate': { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -64,9 +84,12 @@ function parseOptions(argv: string[]): Options {
     cpuWindowS: int(values['cpu-window'], 30, 5),
     crowdProcesses: int(values.crowd, 1000, 1000),
     churnPerSecond: int(values.churn, 20, 20),
+    backgroundProcesses: Number(values.background ?? process.env.CORDON_BENCH_BACKGROUND ?? 0),
     processTotals: parseList(values.processes, quick ? [100, 1000] : [100, 1000, 5000]),
     homeFileCounts: parseList(values.files, quick ? [0, 10_000] : [0, 10_000, 100_000]),
     isolated: process.env.CORDON_BENCH_ISOLATED === '1',
+    phases: parsePhases(values.phases),
+    keep: values.keep ?? false,
     out: values.out ?? (quick ? path.join(os.tmpdir(), 'cordon-bench-quick.json') : path.join(repoRoot, 'bench', 'results.json')),
     reps: quick ? 3 : 5,
     settleMs: quick ? 1000 : 3000,
@@ -87,10 +110,12 @@ function rerunIsolated(): number {
     return 1;
   }
   // A shell as pid 1 of the namespace reaps the orphans that the crowd and churn leave behind.
+  // Inside, the machine's usual crowd is stood in for by as many idle processes as it runs now.
+  const background = String(countProcesses());
   const r = spawnSync(
     'unshare',
     ['--pid', '--fork', '--mount-proc', '--kill-child', '/bin/sh', '-c', '"$@"; exit $?', 'bench-init', process.execPath, ...process.execArgv, process.argv[1] ?? '', ...process.argv.slice(2)],
-    { stdio: 'inherit', env: { ...process.env, CORDON_BENCH_ISOLATED: '1' } },
+    { stdio: 'inherit', env: { CORDON_BENCH_BACKGROUND: background, ...process.env, CORDON_BENCH_ISOLATED: '1' } },
   );
   return r.status ?? 1;
 }
@@ -148,9 +173,12 @@ async function main(opts: Options): Promise<void> {
     if (a.running) peakKb[a.name] = Math.max(peakKb[a.name], a.memory().hwmKb);
   };
   if (!opts.isolated) log('WARNING: not isolated; both agents will kill any claude process on this machine');
+  const missing = opts.backgroundProcesses - countProcesses();
+  const background = missing > 0 ? await IdleCrowd.start(missing) : null;
+  if (background) log(`${missing} idle processes stand in for this machine's ${opts.backgroundProcesses}`);
 
   try {
-    for (const name of names) {
+    for (const name of opts.phases.has('latency') ? names : []) {
       const r = results[name];
       try {
         log(`${name}: starting`);
@@ -182,7 +210,7 @@ async function main(opts: Options): Promise<void> {
     }
 
     const running: RunningAgent[] = [];
-    for (const name of names) {
+    for (const name of opts.phases.has('cpu') ? names : []) {
       try {
         running.push(await startAgent(name, m, opts.periodMs));
       } catch (err) {
@@ -190,7 +218,7 @@ async function main(opts: Options): Promise<void> {
       }
     }
     const windows = new Map<CpuScenarioName, Map<RunningAgent, CpuWindow>>();
-    try {
+    if (running.length > 0) try {
       const windowMs = opts.cpuWindowS * 1000;
       await sleepMs(opts.settleMs);
       log(`CPU idle, ${opts.cpuWindowS} s`);
@@ -218,6 +246,9 @@ async function main(opts: Options): Promise<void> {
           ticks: w.ticks,
           cpuPct: round(cpuPercentOfCore(w.ticks, w.windowMs), 4),
           cpuSecPerMin: round(cpuSecondsPerMinute(w.ticks, w.windowMs), 4),
+          rssMb: round(w.rssKb / 1024, 1),
+          anonMb: round(w.anonKb / 1024, 1),
+          peakRssMb: round(w.hwmKb / 1024, 1),
         };
       }
       if (ticksOf.cordon !== undefined && ticksOf.baseline !== undefined) {
@@ -234,11 +265,13 @@ async function main(opts: Options): Promise<void> {
       r.rssMb = peakKb[name] > 0 ? round(peakKb[name] / 1024, 1) : null;
     }
 
-    log(`scan cost with ${opts.processTotals.join(', ')} processes`);
-    const processes = await measureProcessGrowth(opts.processTotals, opts.reps);
-    log(`scan cost with ${opts.homeFileCounts.join(', ')} unrelated files in a home`);
-    const homeFiles = await measureHomeGrowth(root, opts.homeFileCounts, opts.reps);
-    const scanCost = { processes, homeFiles };
+    const scanCost: BenchResults['scanCost'] = { processes: [], homeFiles: [] };
+    if (opts.phases.has('scan')) {
+      log(`scan cost with ${opts.processTotals.join(', ')} processes`);
+      scanCost.processes = await measureProcessGrowth(opts.processTotals, opts.reps);
+      log(`scan cost with ${opts.homeFileCounts.join(', ')} unrelated files in a home`);
+      scanCost.homeFiles = await measureHomeGrowth(root, opts.homeFileCounts, opts.reps);
+    }
 
     const settings: Settings = {
       quick: opts.quick,
@@ -248,9 +281,11 @@ async function main(opts: Options): Promise<void> {
       cpuWindowS: opts.cpuWindowS,
       crowdProcesses: opts.crowdProcesses,
       churnPerSecond: opts.churnPerSecond,
+      backgroundProcesses: opts.backgroundProcesses,
       processTotals: opts.processTotals,
       homeFileCounts: opts.homeFileCounts,
       isolated: opts.isolated,
+      cordonCommand: ['node', ...daemonNodeFlags(), 'dist/agent/cli/main.js', 'run', '--config', 'bench.json'].join(' '),
     };
     const report: BenchResults = {
       schemaVersion: 1,
@@ -268,7 +303,9 @@ async function main(opts: Options): Promise<void> {
     fs.writeFileSync(opts.out, `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(`${formatTables(report)}\n\nwritten to ${opts.out}\n`);
   } finally {
-    fs.rmSync(root, { recursive: true, force: true });
+    await background?.stop();
+    if (opts.keep) log(`kept ${root}`);
+    else fs.rmSync(root, { recursive: true, force: true });
   }
 }
 

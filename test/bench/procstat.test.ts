@@ -9,8 +9,8 @@ describe('reading an agent from /proc', () => {
   });
 
   it('reads resident and peak memory from status', () => {
-    const status = 'Name:\tnode\nVmPeak:\t  900000 kB\nVmHWM:\t   51200 kB\nVmRSS:\t   40960 kB\n';
-    expect(parseStatusMemory(status)).toEqual({ rssKb: 40960, hwmKb: 51200 });
+    const status = 'Name:\tnode\nVmPeak:\t  900000 kB\nVmHWM:\t   51200 kB\nVmRSS:\t   40960 kB\nRssAnon:\t   20480 kB\nRssFile:\t   20480 kB\n';
+    expect(parseStatusMemory(status)).toEqual({ rssKb: 40960, anonKb: 20480, hwmKb: 51200 });
     expect(() => parseStatusMemory('Name:\tkthreadd\n')).toThrow(/VmRSS/);
   });
 

@@ -15,7 +15,7 @@ function agent(over: Partial<AgentResult>): AgentResult {
     quarantineP50Ms: 40,
     quarantineP95Ms: 90,
     idleCpuPct: 0.1,
-    cpu: { idle: { windowS: 30, ticks: 3, cpuPct: 0.1, cpuSecPerMin: 0.06 } },
+    cpu: { idle: { windowS: 30, ticks: 3, cpuPct: 0.1, cpuSecPerMin: 0.06, rssMb: 50, anonMb: 20, peakRssMb: 55 } },
     rssMb: 55,
     cpuRatioVsBaseline: 40,
     cpuRatioByScenario: { idle: 40, crowd: 60, churn: 12 },
@@ -26,8 +26,8 @@ function agent(over: Partial<AgentResult>): AgentResult {
 
 const scan: BenchResults['scanCost'] = {
   processes: [
-    { processes: 100, psListMs: 30, fullMs: 4, incrementalIdleMs: 0.1, incrementalNewMs: 0.8, newPerScan: 10 },
-    { processes: 5000, psListMs: 900, fullMs: 200, incrementalIdleMs: 2, incrementalNewMs: 3, newPerScan: 10 },
+    { processes: 100, psListMs: 30, readdirMs: 0.05, fullMs: 4, incrementalIdleMs: 0.1, incrementalNewMs: 0.8, newPerScan: 10 },
+    { processes: 5000, psListMs: 900, readdirMs: 1, fullMs: 200, incrementalIdleMs: 2, incrementalNewMs: 3, newPerScan: 10 },
   ],
   homeFiles: [
     { files: 0, installScanMs: 0.5, configScanMs: 0.3 },
@@ -49,9 +49,11 @@ function results(cordon: AgentResult): BenchResults {
       cpuWindowS: 30,
       crowdProcesses: 1000,
       churnPerSecond: 20,
+      backgroundProcesses: 80,
       processTotals: [100, 5000],
       homeFileCounts: [0, 100_000],
       isolated: true,
+      cordonCommand: 'node dist/agent/cli/main.js run --config bench.json',
     },
     cordon,
     baseline: agent({ cpuRatioVsBaseline: 1, quarantineP50Ms: null, quarantineP95Ms: null }),
@@ -89,7 +91,7 @@ describe('bench results', () => {
 
   it('fails the growth targets when scans grow with the total', () => {
     const grows: BenchResults['scanCost'] = {
-      processes: [{ processes: 5000, psListMs: 900, fullMs: 200, incrementalIdleMs: 150, incrementalNewMs: 190, newPerScan: 10 }],
+      processes: [{ processes: 5000, psListMs: 900, readdirMs: 1, fullMs: 200, incrementalIdleMs: 150, incrementalNewMs: 190, newPerScan: 10 }],
       homeFiles: [
         { files: 0, installScanMs: 0.5, configScanMs: 0.3 },
         { files: 100_000, installScanMs: 300, configScanMs: 0.4 },
@@ -112,5 +114,6 @@ describe('bench results', () => {
     const text = formatTables(results(agent({ rssMb: 90 })));
     expect(text).toMatch(/\| process killed p50 \/ p95 \(ms\), 60 spawns \| 120 \/ 210 \| 120 \/ 210 \|/);
     expect(text).toMatch(/peak RSS < 80 MB \| 90\.0 MB \| FAIL/);
+    expect(text).toMatch(/\| RSS after the idle window \(of it anonymous\) \/ peak so far \(MB\) \| 50\.0 \(20\.0\) \/ 55\.0 \|/);
   });
 });
