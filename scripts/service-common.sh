@@ -6,7 +6,7 @@ usage() {
 Usage: $0 [--node PATH] [--agent DIR] [--config FILE] [--dest-dir DIR] [--no-start] [--print]
   --node PATH     Node.js 20+ binary, or the Cordon app's own executable (it runs the agent with ELECTRON_RUN_AS_NODE=1)
                   default: node on PATH
-  --agent DIR     folder holding dist/agent/cli/main.js, policies/ and node_modules/ (default: this checkout or the app's resources/agent)
+  --agent DIR     folder holding dist/agent/cli/main.js, policies/ and node_modules/ (default: this checkout, or the installed app's resources/app.asar.unpacked)
   --config FILE   agent config (default: $DEFAULT_CONFIG); created as {} (built-in defaults) when missing
   --dest-dir DIR  where the service definition is written (default: $DEFAULT_DEST_DIR)
   --no-start      write and register the definition but do not start it
@@ -22,7 +22,7 @@ fail() {
 parse_service_args() {
   NODE=$(command -v node || true)
   AGENT_DIR=$(cd "$(dirname "$0")/../.." && pwd)
-  [ -f "$AGENT_DIR/dist/agent/cli/main.js" ] || { [ -d "$AGENT_DIR/agent" ] && AGENT_DIR="$AGENT_DIR/agent"; }
+  [ -f "$AGENT_DIR/dist/agent/cli/main.js" ] || { [ -d "$AGENT_DIR/app.asar.unpacked" ] && AGENT_DIR="$AGENT_DIR/app.asar.unpacked"; }
   CONFIG=$DEFAULT_CONFIG
   DEST_DIR=$DEFAULT_DEST_DIR
   PRINT_ONLY=0

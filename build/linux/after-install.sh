@@ -12,12 +12,12 @@ fi
 
 cat > /usr/bin/cordon <<CLI
 #!/bin/sh
-ELECTRON_RUN_AS_NODE=1 exec "$APP_DIR/${executable}" "$APP_DIR/resources/agent/dist/agent/cli/main.js" "\$@"
+ELECTRON_RUN_AS_NODE=1 exec "$APP_DIR/${executable}" "$APP_DIR/resources/app.asar.unpacked/dist/agent/cli/main.js" "\$@"
 CLI
 chmod 0755 /usr/bin/cordon
 
 if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
-    sh "$APP_DIR/resources/scripts/linux/install-service.sh" --node "$APP_DIR/${executable}" --agent "$APP_DIR/resources/agent" \
+    sh "$APP_DIR/resources/scripts/linux/install-service.sh" --node "$APP_DIR/${executable}" --agent "$APP_DIR/resources/app.asar.unpacked" \
         || echo "Cordon: the agent service could not be installed; run $APP_DIR/resources/scripts/linux/install-service.sh as root" >&2
 else
     echo "Cordon: no systemd here; start the agent with: cordon run" >&2

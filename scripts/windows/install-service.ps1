@@ -4,14 +4,14 @@
 .PARAMETER Node
   Node.js 20+ (node.exe), or the Cordon app's own Cordon.exe, which runs the agent with ELECTRON_RUN_AS_NODE=1.
 .PARAMETER Agent
-  Folder holding dist\agent\cli\main.js, policies\ and node_modules\ (default: this checkout, or the app's resources\agent).
+  Folder holding dist\agent\cli\main.js, policies\ and node_modules\ (default: this checkout, or the installed app's resources\app.asar.unpacked).
 .PARAMETER Config
   Agent config file; created as {} (built-in defaults) when missing.
 #>
 [CmdletBinding()]
 param(
   [string]$Node = $(if (Get-Command node -ErrorAction SilentlyContinue) { (Get-Command node).Source } else { '' }),
-  [string]$Agent = $(if (Test-Path (Join-Path $PSScriptRoot '..\..\dist\agent\cli\main.js')) { (Resolve-Path (Join-Path $PSScriptRoot '..\..')).Path } else { (Resolve-Path (Join-Path $PSScriptRoot '..\..\agent')).Path }),
+  [string]$Agent = $(if (Test-Path (Join-Path $PSScriptRoot '..\..\dist\agent\cli\main.js')) { (Resolve-Path (Join-Path $PSScriptRoot '..\..')).Path } else { (Resolve-Path (Join-Path $PSScriptRoot '..\..\app.asar.unpacked')).Path }),
   [string]$Config = (Join-Path $env:ProgramData 'Cordon\agent.json'),
   [string]$ServiceName = 'Cordon'
 )

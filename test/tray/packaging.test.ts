@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { parse } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allIcons } from '../../tray/icons/drawIcons.js';
 import { decodePng } from '../../tray/icons/png.js';
 import { TRAY_ICON_STATES } from '../../tray/model/trayView.js';
@@ -40,8 +40,9 @@ async function validate(projectDir: string): Promise<void> {
   await validateConfiguration(loaded, new DebugLogger(false));
 }
 
-/** `dir/*.js` and plain paths, the only pattern forms the config uses, as a regular expression. */
-const patternToRegExp = (pattern: string): RegExp => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`);
+/** The glob forms the config uses (`dir/*.js`, `dir/**\/*.js`, plain paths) as a regular expression. */
+const patternToRegExp = (pattern: string): RegExp =>
+  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\//g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '(?:.*/)?')}$`);
 
 /** Every file the compiled module loads through relative imports, transitively. */
 function importClosure(entry: string, seen = new Set<string>()): Set<string> {
@@ -90,24 +91,6 @@ describe('electron-builder.yml', () => {
     expect(config.files.filter((p) => !all.some((f) => patternToRegExp(p).test(f)))).toEqual([]);
   });
 
-  it('packs every module the tray’s main process and window load', () => {
-    const entries = ['dist/tray/main/main.js', 'dist/tray/renderer/app.js'].map((e) => path.join(repoRoot, e));
-    const needed = [...new Set(entries.flatMap((e) => [...importClosure(e)]))].map((f) => path.relative(repoRoot, f));
-    needed.push('dist/tray/preload/preload.cjs', 'tray/renderer/index.html', 'tray/renderer/styles.css', 'tray/assets/tray-warning.png');
-    expect(needed.filter((f) => !config.files.some((p) => patternToRegExp(p).test(f)))).toEqual([]);
-  });
-
-  it('bundles exactly the agent’s runtime dependencies, from the lockfile', () => {
-    const lock = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; devOptional?: boolean }> };
-    const runtime = Object.entries(lock.packages)
-      .filter(([key, p]) => key.startsWith('node_modules/') && !p.dev && !p.devOptional)
-      .map(([key]) => key.replace(/^node_modules\//, ''))
-      .sort();
-    const bundled = (config.extraResources.find((r) => r.from === 'node_modules')?.filter ?? []).map((f) => f.replace(/\/\*\*$/, '')).sort();
-    expect(bundled).toEqual(runtime);
-    expect(config.extraResources.map((r) => r.to)).toEqual(expect.arrayContaining(['agent/dist/agent', 'agent/policies', 'agent/package.json', 'scripts']));
-  });
-
   it('has install hooks that are valid shell once electron-builder fills in its macros', () => {
     const macros: Record<string, string> = { executable: 'cordon-tray', sanitizedProductName: 'Cordon', productFilename: 'Cordon' };
     for (const hook of [config.deb.afterInstall, config.deb.afterRemove]) {
@@ -118,6 +101,72 @@ describe('electron-builder.yml', () => {
       expect(spawnSync('bash', ['-n'], { input: text, encoding: 'utf8' }).stderr).toBe('');
     }
     expect(spawnSync('sh', ['-n', path.join(repoRoot, 'build', config.pkg.scripts, 'postinstall')], { encoding: 'utf8' }).status).toBe(0);
+  });
+});
+
+/** File paths inside an asar archive, read from its JSON header (pickle: sizes at bytes 4 and 12, JSON from 16). */
+function asarFiles(archive: string): string[] {
+  const bytes = fs.readFileSync(archive);
+  const header = JSON.parse(bytes.toString('utf8', 16, 16 + bytes.readUInt32LE(12))) as AsarDir;
+  const walk = (dir: AsarDir, prefix: string): string[] =>
+    Object.entries(dir.files).flatMap(([name, entry]) => ('files' in entry ? walk(entry, `${prefix}${name}/`) : [`${prefix}${name}`]));
+  return walk(header, '');
+}
+interface AsarDir {
+  files: Record<string, AsarDir | { size: number }>;
+}
+
+describe('an unpacked Linux build (electron-builder --dir with a stand-in Electron, offline)', () => {
+  let resources: string;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-eb-dir-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  beforeAll(() => {
+    const electronDist = path.join(dir, 'electron');
+    fs.mkdirSync(path.join(electronDist, 'resources'), { recursive: true });
+    fs.writeFileSync(path.join(electronDist, 'electron'), '#!/bin/sh\n', { mode: 0o755 });
+    for (const f of ['LICENSE', 'LICENSES.chromium.html']) fs.writeFileSync(path.join(electronDist, f), '');
+    fs.writeFileSync(path.join(electronDist, 'version'), '39.8.10');
+    const build = spawnSync(
+      process.execPath,
+      [require.resolve('electron-builder/cli.js'), '--linux', 'dir', `-c.electronDist=${electronDist}`, '-c.npmRebuild=false', `-c.directories.output=${path.join(dir, 'out')}`],
+      { cwd: repoRoot, encoding: 'utf8' },
+    );
+    expect(build.status, build.stderr).toBe(0);
+    resources = path.join(dir, 'out', 'linux-unpacked', 'resources');
+  });
+
+  it('packs every module the tray’s main process, preload and window load', () => {
+    const packed = new Set(asarFiles(path.join(resources, 'app.asar')));
+    const entries = ['dist/tray/main/main.js', 'dist/tray/renderer/app.js'].map((e) => path.join(repoRoot, e));
+    const needed = [...new Set(entries.flatMap((e) => [...importClosure(e)]))].map((f) => path.relative(repoRoot, f));
+    needed.push('package.json', 'dist/tray/preload/preload.cjs', 'tray/renderer/index.html', 'tray/renderer/styles.css', 'tray/assets/tray-warningTemplate@2x.png');
+    expect(needed.filter((f) => !packed.has(f))).toEqual([]);
+  });
+
+  it('lays out the agent as plain files with exactly its runtime dependencies from the lockfile', () => {
+    const lock = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; devOptional?: boolean }> };
+    const runtime = Object.entries(lock.packages)
+      .filter(([key, p]) => key.startsWith('node_modules/') && !p.dev && !p.devOptional)
+      .map(([key]) => key.replace(/^node_modules\//, ''))
+      .sort();
+    const agentDir = path.join(resources, 'app.asar.unpacked');
+    const bundled = fs.readdirSync(path.join(agentDir, 'node_modules')).flatMap((n) => (n.startsWith('@') ? fs.readdirSync(path.join(agentDir, 'node_modules', n)).map((m) => `${n}/${m}`) : [n]));
+    expect(bundled.sort()).toEqual(runtime);
+  });
+
+  it('runs the bundled agent from the package (catalog loaded, schemas found)', () => {
+    const run = spawnSync(process.execPath, [path.join(resources, 'app.asar.unpacked', 'dist', 'agent', 'cli', 'main.js'), 'catalog', '--json'], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect((JSON.parse(run.stdout) as { tools: { id: string }[] }).tools.map((t) => t.id)).toContain('claude-code');
+  });
+
+  it('ships the service scripts, which find the bundled agent on their own', () => {
+    const unit = spawnSync('sh', [path.join(resources, 'scripts', 'linux', 'install-service.sh'), '--node', process.execPath, '--print'], { encoding: 'utf8' });
+    expect(unit.stderr).toBe('');
+    expect(unit.stdout).toContain(`"${path.join(resources, 'app.asar.unpacked', 'dist', 'agent', 'cli', 'main.js')}" run`);
+    expect(fs.existsSync(path.join(resources, 'scripts', 'windows', 'install-service.ps1'))).toBe(true);
+    expect(fs.existsSync(path.join(resources, 'scripts', 'macos', 'com.cordon.agent.plist.in'))).toBe(true);
   });
 });
 
