@@ -104,6 +104,16 @@ describe('tray window (scripted daemon)', () => {
     await page.context().close();
   });
 
+  it('skips to the content of the current page without leaving it', async () => {
+    const { page } = await open('en-US', '#policy');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('skip-link');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => [document.activeElement?.id, location.hash])).toEqual(['main', '#policy']);
+    expect(await page.locator('#page-policy').isVisible()).toBe(true);
+    await page.context().close();
+  });
+
   it('asks the daemon to scan when Scan now is pressed', async () => {
     const { page } = await open('en-US');
     const before = daemon.requests.filter((r) => r.method === 'scan').length;

@@ -92,6 +92,8 @@ function findingLine(f: Finding, view: TrayView, nowMs: number): string {
 }
 
 const SEPARATOR: MenuItemModel = { kind: 'separator' };
+/** Findings listed in the menu itself; the rest are one "more" line away in the window. */
+export const MENU_FINDINGS_MAX = 8;
 
 /** The tray menu as data; the Electron shell renders it and dispatches the actions. Quitting never stops the agent. */
 export function buildMenu(view: TrayView, nowMs: number): MenuItemModel[] {
@@ -102,7 +104,9 @@ export function buildMenu(view: TrayView, nowMs: number): MenuItemModel[] {
     enabled,
     ...(action ? { action } : {}),
   });
-  const findings = pendingFindings(view.status).map((f) => item(findingLine(f, view, nowMs), { type: 'open-window', page: 'findings' }));
+  const pending = pendingFindings(view.status);
+  const findings = pending.slice(0, MENU_FINDINGS_MAX).map((f) => item(findingLine(f, view, nowMs), { type: 'open-window', page: 'findings' }));
+  if (pending.length > MENU_FINDINGS_MAX) findings.push(item(t(view.locale, 'menuMore', { n: pending.length - MENU_FINDINGS_MAX }), { type: 'open-window', page: 'findings' }));
   const fixes = connected ? ownFixableFindings(view).map((f) => item(t(view.locale, 'menuFix', { tool: f.tool }), { type: 'remediate', finding: f.id })) : [];
   return [
     item(statusLine(view)),

@@ -114,6 +114,10 @@ function wire(): void {
     const button = (event.target as HTMLElement).closest<HTMLButtonElement>('button[data-fix]');
     if (button?.dataset.fix && !button.disabled) void fix(button.dataset.fix);
   });
+  byId('skip-link').addEventListener('click', (event) => {
+    event.preventDefault();
+    byId('main').focus();
+  });
   byId('scan-now').addEventListener('click', () => void bridge.scan().catch(() => undefined));
   window.addEventListener('hashchange', () => {
     render();

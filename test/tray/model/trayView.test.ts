@@ -80,6 +80,13 @@ describe('menu', () => {
     expect(actions).toContain('transparency');
   });
 
+  it('lists at most eight findings and points to the window for the rest', () => {
+    const status = statusFixture(Array.from({ length: 11 }, (_, i) => findingFixture({ id: `f${i}`, user: 'bob' })));
+    const lines = labels(buildMenu(view({ status }), NOW)).filter((l) => l.startsWith('claude-code') || l.endsWith('more…'));
+    expect(lines).toHaveLength(9);
+    expect(lines.at(-1)).toBe('3 more…');
+  });
+
   it('renders in Simplified Chinese', () => {
     expect(labels(buildMenu(view({ locale: 'zh-CN' }), NOW))).toContain('立即修复：claude-code');
   });
