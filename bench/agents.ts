@@ -152,7 +152,7 @@ export async function startBaseline(m: FakeMachine, periodMs: number): Promise<R
   return agent;
 }
 
-export async function startCordon(m: FakeMachine, periodMs: number): Promise<RunningAgent> {
+export async function startCordon(m: FakeMachine, periodMs: number, extraNodeFlags: string[] = []): Promise<RunningAgent> {
   if (!fs.existsSync(cordonCli)) throw new Error(`${cordonCli} is missing: run \`npm run build\` first`);
   const dir = fs.mkdtempSync(path.join(m.root, 'cordon-'));
   const policyDir = path.join(dir, 'policies');
@@ -172,7 +172,7 @@ export async function startCordon(m: FakeMachine, periodMs: number): Promise<Run
     socketPath: path.join(dir, 'cordon.sock'),
   };
   fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
-  const command = [...daemonNodeFlags(), cordonCli, 'run', '--config', configFile];
+  const command = [...daemonNodeFlags(), ...extraNodeFlags, cordonCli, 'run', '--config', configFile];
   const agent = new RunningAgent('cordon', spawnAgent(command), path.join(stateDir, 'audit.jsonl'));
   const statusFile = path.join(stateDir, 'status.json');
   await stopUnlessReady(agent, () => {

@@ -50,6 +50,7 @@ export interface ProcessScanRow {
 }
 
 const NEW_PER_SCAN = 10;
+const STEADY_AFTER_MS = 3000;
 
 async function startNew(count: number): Promise<() => Promise<void>> {
   const children = Array.from({ length: count }, () => spawn('/bin/sleep', ['3600'], { stdio: 'ignore' }));
@@ -85,6 +86,9 @@ export async function measureProcessGrowth(totals: number[], reps: number): Prom
         const full = processes.createProcessSource({ incremental: false });
         fullMs = await medianOf(reps, () => full.list());
         const inc = processes.createProcessSource({ incremental: true });
+        await inc.list();
+        // Steady state: the crowd has been seen and has been running a while, as on a machine that has been up.
+        await sleepMs(STEADY_AFTER_MS);
         await inc.list();
         incrementalIdleMs = await medianOf(reps, () => inc.list());
         const withNew: number[] = [];

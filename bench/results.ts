@@ -1,6 +1,7 @@
 // The shape of bench/results.json, the targets of the performance issue, and the printed tables.
 import { Ajv } from 'ajv';
 import type { HomeScanRow, ProcessScanRow } from './growth.js';
+import type { HotFunction } from './profile.js';
 
 export interface CpuScenario {
   windowS: number;
@@ -86,6 +87,8 @@ export interface BenchResults {
   cordon: AgentResult;
   baseline: AgentResult;
   scanCost: { processes: ProcessScanRow[]; homeFiles: HomeScanRow[] };
+  /** Cordon's hottest functions per CPU window (node --cpu-prof); empty when not profiled. */
+  profiles: { scenario: CpuScenarioName; windowS: number; hot: HotFunction[] }[];
   targets: TargetCheck[];
 }
 
@@ -264,6 +267,15 @@ export function formatTables(r: BenchResults): string {
     ['unrelated files in home', 'install scan (ms)', 'config scan (ms)'],
     r.scanCost.homeFiles.map((h) => [String(h.files), fmt(h.installScanMs, 2), fmt(h.configScanMs, 2)]),
   );
+  const hot = r.profiles.flatMap((p) => [
+    '',
+    `Cordon CPU profile, ${p.scenario} window of ${p.windowS} s (self time):`,
+    '',
+    table(
+      ['function', 'self (ms)', 'share of the window'],
+      p.hot.map((h) => [h.where, h.selfMs.toFixed(1), `${h.pct.toFixed(1)}%`]),
+    ),
+  ]);
   const targets = table(
     ['target', 'Cordon', 'result'],
     r.targets.map((t) => [t.description, t.value, passText(t.pass)]),
@@ -277,6 +289,7 @@ export function formatTables(r: BenchResults): string {
     procs,
     '',
     homes,
+    ...hot,
     '',
     targets,
     ...(errors.length > 0 ? ['', ...errors.map((e) => `error: ${e}`)] : []),

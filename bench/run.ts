@@ -4,20 +4,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createFakeMachine, daemonNodeFlags, repoRoot, startAgent, type AgentName, type RunningAgent } from './agents.js';
+import { agentDist, createFakeMachine, daemonNodeFlags, repoRoot, startAgent, startCordon, type AgentName, type RunningAgent } from './agents.js';
 import { measureHomeGrowth, measureProcessGrowth } from './growth.js';
 import { measureCpu, measureInstalls, measureKills, type CpuWindow } from './measure.js';
+import { hotFunctions, readNewestProfile } from './profile.js';
 import { evaluateTargets, formatTables, resultsProblems, type AgentResult, type BenchResults, type CpuScenarioName, type Settings } from './results.js';
 import { cpuPercentOfCore, cpuRatio, cpuSecondsPerMinute, round, summarizeLatencies } from './stats.js';
 import { Churn, countProcesses, hrMs, IdleCrowd, sleepMs } from './workload.js';
 
 const USAGE = `usage: npm run bench -- [--quick] [--period MS] [--kills N] [--installs N] [--cpu-window S]
-                      [--crowd N] [--churn PER_S] [--background N] [--processes N,N,N] [--files N,N,N] [--phases latency,cpu,scan]
+                      [--crowd N] [--churn PER_S] [--background N] [--processes N,N,N] [--files N,N,N] [--phases latency,cpu,profile,scan]
                       [--out FILE] [--keep] [--no-isolate]
 Set CORDON_BENCH_DIST to measure another build of the agent than ./dist, and CORDON_BENCH_NODE_FLAGS to start
 the daemon with other node options than the Linux service unit's.`;
 
-const PHASES = ['latency', 'cpu', 'scan'] as const;
+const PHASES = ['latency', 'cpu', 'profile', 'scan'] as const;
 type Phase = (typeof PHASES)[number];
 
 function parsePhases(v: string | undefined): Set<Phase> {
@@ -265,6 +266,32 @@ async function main(opts: Options): Promise<void> {
       r.rssMb = peakKb[name] > 0 ? round(peakKb[name] / 1024, 1) : null;
     }
 
+    const profiles: BenchResults['profiles'] = [];
+    if (opts.phases.has('profile')) {
+      log(`CPU profile of Cordon: idle, then with ${opts.crowdProcesses} extra idle processes, ${opts.cpuWindowS} s each`);
+      const dir = fs.mkdtempSync(path.join(root, 'profile-'));
+      const agent = await startCordon(m, opts.periodMs, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+      const windows: { scenario: CpuScenarioName; fromUs: number; toUs: number }[] = [];
+      const profileWindow = async (scenario: CpuScenarioName): Promise<void> => {
+        await sleepMs(opts.settleMs);
+        const fromUs = hrMs() * 1000;
+        await sleepMs(opts.cpuWindowS * 1000);
+        windows.push({ scenario, fromUs, toUs: hrMs() * 1000 });
+      };
+      try {
+        await profileWindow('idle');
+        const crowd = await IdleCrowd.start(opts.crowdProcesses);
+        await profileWindow('crowd');
+        await crowd.stop();
+      } finally {
+        await agent.stop();
+      }
+      const p = readNewestProfile(dir);
+      for (const w of p ? windows : []) {
+        profiles.push({ scenario: w.scenario, windowS: opts.cpuWindowS, hot: p ? hotFunctions(p, { ...w, root: path.dirname(agentDist) }) : [] });
+      }
+    }
+
     const scanCost: BenchResults['scanCost'] = { processes: [], homeFiles: [] };
     if (opts.phases.has('scan')) {
       log(`scan cost with ${opts.processTotals.join(', ')} processes`);
@@ -296,6 +323,7 @@ async function main(opts: Options): Promise<void> {
       cordon: results.cordon,
       baseline: results.baseline,
       scanCost,
+      profiles,
       targets: evaluateTargets(results.cordon, scanCost),
     };
     const problems = resultsProblems(report);

@@ -58,6 +58,7 @@ function results(cordon: AgentResult): BenchResults {
     cordon,
     baseline: agent({ cpuRatioVsBaseline: 1, quarantineP50Ms: null, quarantineP95Ms: null }),
     scanCost: scan,
+    profiles: [{ scenario: 'crowd', windowS: 30, hot: [{ where: 'readStat (dist/agent/adapters/processes/procReader.js:71)', selfMs: 900, pct: 30 }] }],
     targets: evaluateTargets(cordon, scan),
   };
 }
@@ -113,6 +114,7 @@ describe('bench results', () => {
   it('prints both agents side by side with the verdicts', () => {
     const text = formatTables(results(agent({ rssMb: 90 })));
     expect(text).toMatch(/\| process killed p50 \/ p95 \(ms\), 60 spawns \| 120 \/ 210 \| 120 \/ 210 \|/);
+    expect(text).toMatch(/\| readStat \(dist\/agent\/adapters\/processes\/procReader.js:71\) \| 900\.0 \| 30\.0% \|/);
     expect(text).toMatch(/peak RSS < 80 MB \| 90\.0 MB \| FAIL/);
     expect(text).toMatch(/\| RSS after the idle window \(of it anonymous\) \/ peak so far \(MB\) \| 50\.0 \(20\.0\) \/ 55\.0 \|/);
   });
