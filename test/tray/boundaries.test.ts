@@ -32,7 +32,7 @@ describe('tray import boundaries', () => {
 
   it('imports electron only in the main-process shell and the preload', () => {
     const users = sources.filter((s) => s.imports.some((i) => i.spec === 'electron' && !i.typeOnly)).map((s) => s.file).sort();
-    expect(users).toEqual(['main/trayApp.ts', 'preload/preload.cts']);
+    expect(users).toEqual(['main/trayApp.ts', 'main/windowScheme.ts', 'preload/preload.cts']);
   });
 
   it('keeps the preload self-contained: sandboxed preloads can require nothing but electron', () => {

@@ -10,8 +10,8 @@ import { t } from '../model/strings.js';
 import { TraySession } from '../model/traySession.js';
 import { buildMenu, iconStateFor, tooltipFor, type MenuAction, type MenuItemModel, type TrayView, type WindowPage } from '../model/trayView.js';
 import { packageRoot, resolveRendererFile } from './rendererFiles.js';
+import { WINDOW_SCHEME } from './windowScheme.js';
 
-export const WINDOW_SCHEME = 'cordon';
 const WINDOW_ORIGIN = `${WINDOW_SCHEME}://app`;
 /** The menu's coarse countdowns ("in 3 days") are refreshed this often; the window ticks every second itself. */
 const MENU_REFRESH_MS = 60_000;
@@ -28,11 +28,6 @@ export interface TrayAppOptions {
 export interface TrayApp {
   session: TraySession;
   stop(): void;
-}
-
-/** Must run before `app` is ready: the window is served from `cordon://app/`, a secure standard scheme, so CSP 'self' applies. */
-export function registerWindowScheme(): void {
-  protocol.registerSchemesAsPrivileged([{ scheme: WINDOW_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 }
 
 /** Tray image per state: template images on macOS (tinted by the menu bar), colour badges elsewhere; @2x is picked up automatically. */

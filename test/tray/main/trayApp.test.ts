@@ -17,6 +17,8 @@ const electron = vi.hoisted(() => {
     notifications: [] as { title: string; body: string }[],
     windows: [] as { options: Record<string, unknown>; url?: string }[],
     handlers: new Map<string, (...args: unknown[]) => unknown>(),
+    schemes: [] as unknown[],
+    served: [] as string[],
     quit: 0,
   };
   return { state };
@@ -87,7 +89,14 @@ vi.mock('electron', () => {
     Menu: { buildFromTemplate: (template: MenuTemplateItem[]) => ({ template }) },
     nativeImage: { createFromPath: (p: string) => ({ path: p }) },
     ipcMain: { handle: (channel: string, fn: (...args: unknown[]) => unknown) => state.handlers.set(channel, fn) },
-    protocol: { handle: (): void => {}, registerSchemesAsPrivileged: (): void => {} },
+    protocol: {
+      handle: (scheme: string): void => {
+        state.served.push(scheme);
+      },
+      registerSchemesAsPrivileged: (schemes: unknown[]): void => {
+        state.schemes.push(...schemes);
+      },
+    },
     shell: { openExternal: async (): Promise<void> => {} },
   };
 });
@@ -170,6 +179,11 @@ describe('tray shell', () => {
     (await until(() => item('退出托盘')))?.click?.();
     expect(electron.state.quit).toBe(1);
     expect(daemon.requests.length).toBe(before);
+  });
+
+  it('registers the window scheme as secure and standard on import, and serves it once ready', () => {
+    expect(electron.state.schemes).toEqual([{ scheme: 'cordon', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(electron.state.served).toContain('cordon');
   });
 
   it('uses template images on macOS', () => {
