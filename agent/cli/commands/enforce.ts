@@ -1,6 +1,25 @@
-// Placeholder registration of `cordon enforce`, replaced by its implementation.
+// `cordon enforce`: one pass that detects, evaluates and takes the due actions, then prints the status.
 import type { Command } from 'commander';
+import { EXIT } from '../../common/errors.js';
+import { languageFromEnv } from '../../core/status/localize.js';
+import { commandContext } from '../context.js';
+import { parseAt, runPass } from '../onePass.js';
+import { runCommand } from '../output.js';
+import { renderStatus } from '../render.js';
 
 export function registerEnforce(program: Command): void {
-  program.command('enforce').description('(in progress)');
+  program
+    .command('enforce')
+    .description('one pass: detect, evaluate and take the due actions (kill, quarantine, notify)')
+    .option('--at <iso>', 'act as of another time (rehearsal)')
+    .action((_opts, cmd: Command) =>
+      runCommand(async () => {
+        const ctx = commandContext(cmd);
+        const at = parseAt(ctx.options.at as string | undefined);
+        const { status, catalog } = await runPass(ctx.config(), { ...(at ? { at } : {}), enforce: true });
+        if (ctx.out.json) ctx.out.data(status);
+        else ctx.out.line(renderStatus(status, catalog, languageFromEnv(process.env)));
+        return EXIT[status.compliance];
+      }),
+    );
 }

@@ -1,6 +1,31 @@
-// Placeholder registration of `cordon scan`, replaced by its implementation.
+// `cordon scan`: detect and evaluate, take no action; `--at` previews a deadline, `--policy` adds a draft.
 import type { Command } from 'commander';
+import { EXIT } from '../../common/errors.js';
+import { languageFromEnv } from '../../core/status/localize.js';
+import { commandContext } from '../context.js';
+import { parseAt, runPass } from '../onePass.js';
+import { runCommand } from '../output.js';
+import { renderStatus } from '../render.js';
 
 export function registerScan(program: Command): void {
-  program.command('scan').description('(in progress)');
+  program
+    .command('scan')
+    .description('detect restricted AI tools and evaluate the policies; changes nothing')
+    .option('--at <iso>', 'evaluate as of another time (preview a deadline)')
+    .option('--policy <file...>', 'add a draft policy file as-is, unsigned, for a preview')
+    .action((_opts, cmd: Command) =>
+      runCommand(async () => {
+        const ctx = commandContext(cmd);
+        const at = parseAt(ctx.options.at as string | undefined);
+        const drafts = (ctx.options.policy as string[] | undefined) ?? [];
+        const { status, catalog, plan } = await runPass(ctx.config(), { ...(at ? { at } : {}), drafts, enforce: false });
+        if (ctx.out.json) ctx.out.data(status);
+        else {
+          ctx.out.line(renderStatus(status, catalog, languageFromEnv(process.env)));
+          const removal = plan.filter((s) => s.action === 'kill' || s.action === 'quarantine');
+          if (removal.length) ctx.out.line(`\n\`cordon enforce\` would now: ${removal.map((s) => (s.action === 'kill' ? `stop process ${s.pid}` : `quarantine ${s.path}`)).join('; ')}.`);
+        }
+        return EXIT[status.compliance];
+      }),
+    );
 }

@@ -1,6 +1,30 @@
-// Placeholder registration of `cordon status`, replaced by its implementation.
+// `cordon status`: asks the running agent; exit 69 when none answers.
 import type { Command } from 'commander';
+import { loadBuiltInCatalog } from '../../adapters/catalogFiles.js';
+import { DaemonClient } from '../../client/daemonClient.js';
+import { EXIT } from '../../common/errors.js';
+import type { Status } from '../../common/model.js';
+import { languageFromEnv } from '../../core/status/localize.js';
+import { commandContext } from '../context.js';
+import { runCommand } from '../output.js';
+import { renderStatus } from '../render.js';
 
 export function registerStatus(program: Command): void {
-  program.command('status').description('(in progress)');
+  program
+    .command('status')
+    .description('show the running agent\'s current status')
+    .action((_opts, cmd: Command) =>
+      runCommand(async () => {
+        const ctx = commandContext(cmd);
+        const client = await DaemonClient.connect(ctx.config().socketPath);
+        try {
+          const status = await client.request<Status>('status');
+          if (ctx.out.json) ctx.out.data(status);
+          else ctx.out.line(renderStatus(status, loadBuiltInCatalog(), languageFromEnv(process.env)));
+          return EXIT[status.compliance];
+        } finally {
+          client.close();
+        }
+      }),
+    );
 }

@@ -1,0 +1,143 @@
+// Carries out planned steps: kill (after re-checking the pid), quarantine, notify; every step is audited.
+import type { Quarantine } from '../adapters/quarantine/index.js';
+import type { AuditLog, AuditRecord } from '../adapters/auditLog.js';
+import type { PlannedStep } from '../core/enforce/plan.js';
+import { localize } from '../core/status/localize.js';
+import type { Finding } from '../common/model.js';
+import type { Notifier, ProcessKiller } from '../ports/index.js';
+
+export interface EnforcerDeps {
+  killer: ProcessKiller;
+  quarantine: Quarantine;
+  notifier: Notifier;
+  audit: AuditLog;
+  /** Language of notifications. */
+  lang: string;
+  /** Tool display names by id. */
+  toolName(id: string): string;
+  sleep(ms: number): Promise<void>;
+  /** How long a process gets to exit after SIGTERM before SIGKILL. */
+  graceMs?: number;
+}
+
+export interface StepOutcome {
+  step: PlannedStep;
+  state: 'remediated' | 'failed' | 'open';
+  outcome: string;
+}
+
+/** The finding's identity as audit-log fields. */
+export function auditFields(f: Finding): Omit<AuditRecord, 'event' | 'outcome'> {
+  return {
+    tool: f.tool,
+    kind: f.kind,
+    policy: f.policy,
+    rule: f.rule,
+    finding: f.id,
+    ...(f.path !== undefined ? { path: f.path } : {}),
+    ...(f.pid !== undefined ? { pid: f.pid } : {}),
+    ...(f.user !== undefined ? { user: f.user } : {}),
+  };
+}
+
+async function waitForExit(deps: EnforcerDeps, pid: number, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  for (;;) {
+    if (!deps.killer.alive(pid)) return true;
+    if (Date.now() >= until) return false;
+    await deps.sleep(10);
+  }
+}
+
+/** Graceful, then forced; never signals a pid that now belongs to another process. */
+export async function killFinding(deps: EnforcerDeps, pid: number, startTime: string | undefined): Promise<{ ok: boolean; outcome: string }> {
+  const sameProcess = async (): Promise<boolean | null> => {
+    const now = await deps.killer.identity(pid);
+    if (now === null) return null;
+    return startTime === undefined || now === startTime;
+  };
+  const first = await sameProcess();
+  if (first === null || first === false) return { ok: true, outcome: 'the process had already exited' };
+  try {
+    deps.killer.signal(pid, 'SIGTERM');
+    if (await waitForExit(deps, pid, deps.graceMs ?? 3000)) return { ok: true, outcome: 'stopped (SIGTERM)' };
+    if ((await sameProcess()) !== true) return { ok: true, outcome: 'stopped (SIGTERM)' };
+    deps.killer.signal(pid, 'SIGKILL');
+    if (await waitForExit(deps, pid, 2000)) return { ok: true, outcome: 'stopped (SIGKILL after the grace period)' };
+    return { ok: false, outcome: 'the process did not exit after SIGKILL' };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ESRCH') return { ok: true, outcome: 'the process had already exited' };
+    return { ok: false, outcome: code === 'EPERM' ? 'not permitted: the agent must run as root to stop other users\' processes' : (err as Error).message };
+  }
+}
+
+export function notificationText(deps: Pick<EnforcerDeps, 'lang' | 'toolName'>, f: Finding): { title: string; message: string } {
+  const zh = deps.lang.toLowerCase().startsWith('zh');
+  const name = deps.toolName(f.tool);
+  const what = f.kind === 'process' ? (zh ? '正在运行' : 'is running') : f.kind === 'install' ? (zh ? '已安装' : 'is installed') : zh ? '已配置' : 'is configured';
+  const due = f.deadline ? (zh ? `截止时间 ${f.deadline}` : `Deadline ${f.deadline}`) : '';
+  const title = zh ? `Cordon：${name} ${what}` : `Cordon: ${name} ${what}`;
+  const message = [localize(f.message, deps.lang), due].filter(Boolean).join(' — ');
+  return { title, message: message || f.detail };
+}
+
+export async function carryOut(deps: EnforcerDeps, steps: readonly PlannedStep[]): Promise<StepOutcome[]> {
+  const outcomes: StepOutcome[] = [];
+  for (const step of steps) {
+    const f = step.finding;
+    switch (step.action) {
+      case 'notify': {
+        const { title, message } = notificationText(deps, f);
+        const err = await deps.notifier.notify({ title, message, lang: deps.lang, ...(f.user ? { user: f.user } : {}) });
+        deps.audit.write({ event: 'notify', outcome: err ? 'unavailable' : 'ok', ...auditFields(f), detail: err ? `${title}: ${message} (no notification service: ${err})` : `${title}: ${message}` });
+        outcomes.push({ step, state: 'open', outcome: err ? 'notification logged' : 'notified' });
+        break;
+      }
+      case 'kill': {
+        const r = await killFinding(deps, step.pid, step.startTime);
+        deps.audit.write({ event: 'kill', outcome: r.ok ? 'ok' : 'failed', ...auditFields(f), detail: r.outcome });
+        outcomes.push({ step, state: r.ok ? 'remediated' : 'failed', outcome: r.outcome });
+        break;
+      }
+      case 'quarantine': {
+        try {
+          const item = await deps.quarantine.quarantine({
+            path: step.path,
+            scanRoot: step.scanRoot,
+            tool: f.tool,
+            policy: f.policy,
+            rule: f.rule,
+            role: step.role,
+            ...(f.user ? { user: f.user } : {}),
+          });
+          const outcome = `moved to quarantine as ${item.id}`;
+          deps.audit.write({ event: 'quarantine', outcome: 'ok', ...auditFields(f), detail: outcome });
+          outcomes.push({ step, state: 'remediated', outcome });
+        } catch (err) {
+          const outcome = `not quarantined: ${(err as Error).message}`;
+          deps.audit.write({ event: 'quarantine', outcome: 'failed', ...auditFields(f), detail: outcome });
+          outcomes.push({ step, state: 'failed', outcome });
+        }
+        break;
+      }
+      case 'manual':
+        outcomes.push({ step, state: 'open', outcome: step.reason });
+        break;
+    }
+  }
+  return outcomes;
+}
+
+/** Findings with the outcome of their removal steps applied (notify alone leaves a finding open). */
+export function applyOutcomes(findings: readonly Finding[], outcomes: readonly StepOutcome[]): Finding[] {
+  const byId = new Map<string, StepOutcome>();
+  for (const o of outcomes) {
+    if (o.step.action === 'notify') continue;
+    byId.set(o.step.finding.id, o);
+  }
+  return findings.map((f) => {
+    const o = byId.get(f.id);
+    return o ? { ...f, state: o.state, outcome: o.outcome } : f;
+  });
+}

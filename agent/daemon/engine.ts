@@ -1,0 +1,98 @@
+// The one detection-and-evaluation path shared by `scan`, `enforce` and the daemon, so a preview never lies.
+import type { AgentConfig } from '../adapters/config.js';
+import type { Catalog } from '../core/catalog/types.js';
+import type { DetectContext } from '../core/detect/index.js';
+import type { ExplainInput } from '../core/explain.js';
+import { matchProcesses, scanConfigs, scanInstalls } from '../core/detect/index.js';
+import { evaluate } from '../core/policy/evaluate.js';
+import type { LoadedPolicy } from '../core/policy/types.js';
+import { computeCompliance } from '../core/status/compliance.js';
+import type { Finding, InventoryItem, Observation, PolicyError, ProcessInfo, Status } from '../common/model.js';
+import { AGENT_VERSION } from '../common/version.js';
+import type { FileSystemPort, HomeDir } from '../ports/index.js';
+
+export interface PolicyState {
+  policies: LoadedPolicy[];
+  errors: PolicyError[];
+  /** Built-in catalog merged with the tools that policies define. */
+  catalog: Catalog;
+}
+
+export function detectContextFor(config: AgentConfig, homes: HomeDir[], userName?: (uid: number) => string | undefined): DetectContext {
+  return { platform: config.platform, systemRoot: config.systemRoot, homes, ...(userName ? { userName } : {}) };
+}
+
+/** Installs and configs: bounded reads of declared locations only. */
+export function detectFiles(fs: FileSystemPort, catalog: Catalog, ctx: DetectContext): Observation[] {
+  return [...scanInstalls(fs, catalog.tools, ctx), ...scanConfigs(fs, catalog.tools, ctx)];
+}
+
+export function detectProcesses(procs: ProcessInfo[], catalog: Catalog, ctx: DetectContext): Observation[] {
+  return matchProcesses(procs, catalog, ctx.platform);
+}
+
+function toInventory(obs: Observation): InventoryItem {
+  const item: InventoryItem = { tool: obs.tool, kind: obs.kind };
+  if (obs.path !== undefined) item.path = obs.path;
+  if (obs.pid !== undefined) item.pid = obs.pid;
+  if (obs.user !== undefined) item.user = obs.user;
+  item.detail = obs.detail ? `${obs.signal}: ${obs.detail}` : obs.signal;
+  return item;
+}
+
+/**
+ * Policies decide over tools and the user's settings; evidence files (package sources, signing keys) only
+ * tell that a tool was installed, so they stay in the inventory and never become findings of their own.
+ */
+export function findFindings(
+  observations: Observation[],
+  policyState: PolicyState,
+  ctx: { now: Date; host: string; groupsOf(user: string): string[] },
+): Finding[] {
+  return evaluate(
+    observations.filter((o) => o.role !== 'evidence'),
+    policyState.policies,
+    ctx,
+  );
+}
+
+export function buildStatus(input: {
+  now: Date;
+  host: string;
+  policyState: PolicyState;
+  observations: Observation[];
+  findings: Finding[];
+  warnings?: string[];
+  pid?: number;
+}): Status {
+  return {
+    evaluatedAt: input.now.toISOString(),
+    host: input.host,
+    compliance: computeCompliance(input.findings),
+    policies: input.policyState.policies.map((p) => p.ref),
+    policyErrors: input.policyState.errors,
+    inventory: input.observations.map(toInventory),
+    findings: input.findings,
+    agent: {
+      version: AGENT_VERSION,
+      ...(input.pid !== undefined ? { pid: input.pid } : {}),
+      ...(input.warnings?.length ? { warnings: input.warnings } : {}),
+    },
+  };
+}
+
+/** What the transparency declaration needs from the config. */
+export function explainInputFor(config: AgentConfig, catalog: Catalog): ExplainInput {
+  return {
+    platform: config.platform,
+    systemRoot: config.systemRoot,
+    homes: config.homes ?? 'every user home on this machine',
+    policyDir: config.policyDir,
+    stateDir: config.stateDir,
+    quarantineDir: config.quarantineDir,
+    socketPath: config.socketPath,
+    pollIntervalMs: config.pollIntervalMs,
+    report: config.report,
+    catalog,
+  };
+}

@@ -1,0 +1,197 @@
+// The daemon's local sockets: newline-delimited JSON, size limits and timeouts, and a proof of who is asking.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { ADMIN_METHODS, MAX_REQUEST_BYTES, REQUEST_IDLE_TIMEOUT_MS, USER_METHODS, type Method } from '../common/ipc.js';
+import { CordonError, asCordonError } from '../common/errors.js';
+
+export interface Peer {
+  admin: boolean;
+  /** Set after the `hello` proof: the user that owns the proof file. */
+  uid?: number;
+  user?: string;
+  /** Pushes an unsolicited message (subscriptions). */
+  push(message: unknown): void;
+  onClose(fn: () => void): void;
+}
+
+export type Handler = (params: Record<string, unknown>, peer: Peer) => Promise<unknown> | unknown;
+
+export interface IpcServerOptions {
+  socketPath: string;
+  adminSocketPath: string;
+  handlers: Partial<Record<Method, Handler>>;
+  userName(uid: number): string | undefined;
+  onError(message: string): void;
+}
+
+const ALL_METHODS: readonly string[] = [...USER_METHODS, ...ADMIN_METHODS];
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Unix sockets carry no portable peer credentials in Node, so a client proves who it is the way only its
+ * own user can: it creates a file named by a fresh nonce in a sticky, unlistable folder, and the daemon
+ * reads the file's owner.
+ */
+export class IpcServer {
+  private readonly servers: net.Server[] = [];
+  private readonly sockets = new Set<net.Socket>();
+  private readonly nonces = new Map<string, number>();
+  readonly proofDir: string;
+
+  constructor(private readonly opts: IpcServerOptions) {
+    this.proofDir = path.join(path.dirname(opts.socketPath), 'proof');
+  }
+
+  async start(): Promise<void> {
+    const dir = path.dirname(this.opts.socketPath);
+    fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+    fs.mkdirSync(this.proofDir, { recursive: true });
+    fs.chmodSync(this.proofDir, 0o1733);
+    await this.listen(this.opts.socketPath, false, 0o666);
+    await this.listen(this.opts.adminSocketPath, true, 0o600);
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await Promise.all(this.servers.map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))));
+    for (const p of [this.opts.socketPath, this.opts.adminSocketPath]) removeStaleSocket(p);
+  }
+
+  private async listen(socketPath: string, admin: boolean, mode: number): Promise<void> {
+    removeStaleSocket(socketPath);
+    const server = net.createServer((socket) => this.serve(socket, admin));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(socketPath, () => resolve());
+    });
+    server.on('error', (err) => this.opts.onError(`socket ${socketPath}: ${err.message}`));
+    fs.chmodSync(socketPath, mode);
+    this.servers.push(server);
+  }
+
+  private serve(socket: net.Socket, admin: boolean): void {
+    this.sockets.add(socket);
+    const closers: Array<() => void> = [];
+    const send = (msg: unknown): void => {
+      if (!socket.destroyed && socket.writable) socket.write(`${JSON.stringify(msg)}\n`);
+    };
+    const peer: Peer = { admin, push: send, onClose: (fn) => closers.push(fn) };
+    if (admin) {
+      peer.uid = process.getuid?.() ?? 0;
+      peer.user = this.opts.userName(peer.uid) ?? 'root';
+    }
+    let buffer = '';
+    socket.setEncoding('utf8');
+    socket.setTimeout(REQUEST_IDLE_TIMEOUT_MS);
+    socket.on('timeout', () => {
+      // Only a half-sent request times out; an idle subscriber may wait for pushes as long as it likes.
+      if (buffer.length > 0) {
+        send({ id: null, error: { code: 'ipc-timeout', message: 'incomplete request: no newline within the time limit' } });
+        socket.end();
+      }
+    });
+    socket.on('data', (chunk: string) => {
+      buffer += chunk;
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        if (line.trim()) void this.handleLine(line, peer).then(send);
+      }
+      if (Buffer.byteLength(buffer) > MAX_REQUEST_BYTES) {
+        send({ id: null, error: { code: 'ipc-too-large', message: `request larger than ${MAX_REQUEST_BYTES} bytes` } });
+        buffer = '';
+        socket.end();
+      }
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      for (const fn of closers) fn();
+    });
+  }
+
+  private async handleLine(line: string, peer: Peer): Promise<unknown> {
+    if (Buffer.byteLength(line) > MAX_REQUEST_BYTES) {
+      return { id: null, error: { code: 'ipc-too-large', message: `request larger than ${MAX_REQUEST_BYTES} bytes` } };
+    }
+    let req: unknown;
+    try {
+      req = JSON.parse(line);
+    } catch {
+      return { id: null, error: { code: 'ipc-bad-request', message: 'not JSON: send one JSON object per line' } };
+    }
+    const id = isRecord(req) && (typeof req.id === 'number' || typeof req.id === 'string') ? req.id : null;
+    if (!isRecord(req) || typeof req.method !== 'string') {
+      return { id, error: { code: 'ipc-bad-request', message: 'expected {"id": 1, "method": "status", "params": {}}' } };
+    }
+    if (req.params !== undefined && !isRecord(req.params)) {
+      return { id, error: { code: 'ipc-bad-request', message: 'params must be an object' } };
+    }
+    const method = req.method;
+    if (!ALL_METHODS.includes(method)) {
+      return { id, error: { code: 'ipc-unknown-method', message: `unknown method "${method.slice(0, 64)}"; known: ${ALL_METHODS.join(', ')}` } };
+    }
+    if ((ADMIN_METHODS as readonly string[]).includes(method) && !peer.admin) {
+      return { id, error: { code: 'forbidden', message: `"${method}" is served on the admin socket only` } };
+    }
+    const params = (req.params ?? {}) as Record<string, unknown>;
+    try {
+      const result = method === 'hello' ? this.hello(params, peer) : await this.dispatch(method as Method, params, peer);
+      return { id, result };
+    } catch (err) {
+      const e = asCordonError(err);
+      if (e.code === 'internal') this.opts.onError(`ipc ${method}: ${e.message}`);
+      return { id, error: { code: e.code, message: e.message } };
+    }
+  }
+
+  private async dispatch(method: Method, params: Record<string, unknown>, peer: Peer): Promise<unknown> {
+    const handler = this.opts.handlers[method];
+    if (!handler) throw new CordonError('ipc-unknown-method', `"${method}" is not served by this agent`);
+    return handler(params, peer);
+  }
+
+  private hello(params: Record<string, unknown>, peer: Peer): unknown {
+    if (params.nonce === undefined) {
+      const nonce = crypto.randomBytes(16).toString('hex');
+      this.nonces.set(nonce, Date.now());
+      for (const [n, t] of this.nonces) if (Date.now() - t > 60_000) this.nonces.delete(n);
+      return { nonce, proofDir: this.proofDir, ...(peer.user ? { user: peer.user } : {}) };
+    }
+    const nonce = String(params.nonce);
+    if (!/^[0-9a-f]{32}$/.test(nonce) || !this.nonces.delete(nonce)) {
+      throw new CordonError('forbidden', 'unknown or expired nonce: ask for a new one with hello {}');
+    }
+    const proof = path.join(this.proofDir, nonce);
+    let fd: number | undefined;
+    try {
+      fd = fs.openSync(proof, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+      const st = fs.fstatSync(fd);
+      const content = fs.readFileSync(fd, 'utf8').trim();
+      if (!st.isFile() || content !== nonce) throw new CordonError('forbidden', 'the proof file does not hold the nonce');
+      peer.uid = st.uid;
+      peer.user = this.opts.userName(st.uid) ?? String(st.uid);
+      return { user: peer.user, uid: peer.uid };
+    } catch (err) {
+      if (err instanceof CordonError) throw err;
+      throw new CordonError('forbidden', `no proof file ${proof}: write the nonce there first`, {}, err);
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+      fs.rmSync(proof, { force: true });
+    }
+  }
+}
+
+/** Removes a socket left by a previous run; refuses to remove anything that is not a socket. */
+function removeStaleSocket(p: string): void {
+  const st = fs.lstatSync(p, { throwIfNoEntry: false });
+  if (!st) return;
+  if (!st.isSocket()) throw new CordonError('unsafe-path', 'not a socket; refusing to replace it', { where: p, fix: 'remove it or choose another socketPath' });
+  fs.rmSync(p);
+}

@@ -1,0 +1,126 @@
+// The daemon end to end: sockets, garbage, a real fake claude killed, a new install quarantined, policy reload, clean stop.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DaemonClient } from '../../agent/client/daemonClient.js';
+import type { Status } from '../../agent/common/model.js';
+import { ENFORCE_NOW_POLICY, makeAgentFixture, waitFor, type AgentFixture } from '../support/agentFixture.js';
+
+function rawExchange(socketPath: string, payload: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(socketPath);
+    let data = '';
+    s.on('data', (d) => {
+      data += d.toString();
+      if (data.includes('\n')) {
+        s.destroy();
+        resolve(data.split('\n')[0] as string);
+      }
+    });
+    s.on('error', reject);
+    s.on('connect', () => s.write(payload));
+  });
+}
+
+describe('cordon run', () => {
+  let fx: AgentFixture;
+  let agent: Awaited<ReturnType<AgentFixture['start']>>;
+  let client: DaemonClient;
+
+  beforeAll(async () => {
+    fx = makeAgentFixture();
+    fx.writePolicy('test-ban.yaml', ENFORCE_NOW_POLICY(1));
+    agent = await fx.start();
+    client = await DaemonClient.connect(fx.socketPath);
+  });
+
+  afterAll(() => {
+    client?.close();
+    fx?.cleanup();
+  });
+
+  it('answers status over the user socket with the signed policy in force', async () => {
+    const status = await client.request<Status>('status');
+    expect(status.compliance).toBe('compliant');
+    expect(status.policies).toEqual([expect.objectContaining({ id: 'test-ban', version: 1, signedBy: 'test-it' })]);
+    expect(JSON.parse(fs.readFileSync(path.join(fx.stateDir, 'status.json'), 'utf8')).policies[0].id).toBe('test-ban');
+  });
+
+  it('answers garbage with an error and keeps serving', async () => {
+    expect(JSON.parse(await rawExchange(fx.socketPath, 'this is not json\n')).error.code).toBe('ipc-bad-request');
+    expect(JSON.parse(await rawExchange(fx.socketPath, '{"id":7,"method":"format-disk"}\n'))).toEqual({
+      id: 7,
+      error: expect.objectContaining({ code: 'ipc-unknown-method' }),
+    });
+    expect(JSON.parse(await rawExchange(fx.socketPath, 'x'.repeat(70 * 1024))).error.code).toBe('ipc-too-large');
+    expect(JSON.parse(await rawExchange(fx.socketPath, '{"id":8,"method":"restore","params":{"id":"q"}}\n')).error.code).toBe('forbidden');
+    expect((await client.request<Status>('status')).host).toBeTruthy();
+  });
+
+  it('kills a claude started after the deadline but spares claudette', async () => {
+    const bin = path.join(fx.dir, 'bin');
+    fs.mkdirSync(bin, { recursive: true });
+    fs.symlinkSync('/bin/sleep', path.join(bin, 'claude'));
+    fs.symlinkSync('/bin/sleep', path.join(bin, 'claudette'));
+    const lookalike = spawn(path.join(bin, 'claudette'), ['600'], { stdio: 'ignore' });
+    const claude = spawn(path.join(bin, 'claude'), ['600'], { stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => claude.on('exit', (_c, sig) => resolve(sig)));
+    const signal = await Promise.race([exited, new Promise<'alive'>((r) => setTimeout(() => r('alive'), 5000))]);
+    expect(signal).toBe('SIGTERM');
+    expect(lookalike.exitCode).toBeNull();
+    lookalike.kill();
+    const kill = await waitFor('the kill in the audit log', () =>
+      fs
+        .readFileSync(path.join(fx.stateDir, 'audit.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { event: string; pid?: number; outcome: string })
+        .find((r) => r.event === 'kill' && r.pid === claude.pid),
+    );
+    expect(kill.outcome).toBe('ok');
+  });
+
+  it('quarantines a new native install within a second or two', async () => {
+    const versions = path.join(fx.home, '.local', 'share', 'claude', 'versions');
+    fs.mkdirSync(versions, { recursive: true });
+    fs.copyFileSync('/bin/true', path.join(versions, '2.1.0'));
+    const installed = path.join(fx.home, '.local', 'share', 'claude');
+    await waitFor('the install to be quarantined', () => !fs.existsSync(installed), 4000);
+    const admin = await DaemonClient.connect(fx.socketPath.replace('cordon.sock', 'cordon-admin.sock'));
+    try {
+      const item = await waitFor('the quarantine item', async () => {
+        const { items } = await admin.request<{ items: Array<{ originalPath: string; tool: string; files: number }> }>('quarantine-list');
+        return items.find((i) => i.originalPath === installed);
+      });
+      expect(item).toMatchObject({ tool: 'claude-code', files: 1 });
+    } finally {
+      admin.close();
+    }
+  });
+
+  it('reloads a changed policy and pushes the new status to subscribers', async () => {
+    const pushed: Status[] = [];
+    client.onStatus((e) => pushed.push(e.result));
+    await client.request('subscribe');
+    fx.writePolicy('test-ban.yaml', ENFORCE_NOW_POLICY(2, 'report'));
+    await waitFor('version 2 in force', () => pushed.some((s) => s.policies[0]?.version === 2), 5000);
+  });
+
+  it('keeps the last good policy when a tampered one arrives', async () => {
+    fs.appendFileSync(path.join(fx.policyDir, 'test-ban.yaml'), '# tampered\n');
+    const status = await waitFor('the rejection to show', async () => {
+      const s = await client.request<Status>('status');
+      return s.policyErrors.length > 0 ? s : undefined;
+    });
+    expect(status.policies[0]).toMatchObject({ id: 'test-ban', version: 2 });
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    const code = new Promise<number | null>((resolve) => agent.on('exit', (c) => resolve(c)));
+    agent.kill('SIGTERM');
+    expect(await code).toBe(0);
+    expect(fs.existsSync(fx.socketPath)).toBe(false);
+  });
+});
