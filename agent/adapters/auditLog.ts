@@ -18,6 +18,7 @@ export type AuditEvent =
   | 'policy-retired'
   | 'unsigned-policy'
   | 'recovery'
+  | 'report'
   | 'error';
 
 export interface AuditRecord {

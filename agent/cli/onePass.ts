@@ -47,7 +47,7 @@ export async function runPass(config: AgentConfig, opts: { at?: Date; drafts?: s
   const users = createUserDirectory(config.homes ? { homes: config.homes } : {});
   const ctx = detectContextFor(config, users.homes(), (uid) => users.userName(uid));
   const catalog = policyState.catalog;
-  const observations: Observation[] = [
+  let observations: Observation[] = [
     ...detectFiles(nodeFileSystem, catalog, ctx),
     ...detectProcesses(await createProcessSource({ incremental: false }).list(), catalog, ctx),
   ];
@@ -75,13 +75,21 @@ export async function runPass(config: AgentConfig, opts: { at?: Date; drafts?: s
       },
       plan,
     );
-    findings = applyOutcomes(findings, outcomes);
+    // Look again: what was removed is gone, and what sat inside a quarantined folder went with it.
+    const killed = new Set(outcomes.filter((o) => o.step.action === 'kill' && o.state === 'remediated').map((o) => o.step.finding.pid));
+    observations = [
+      ...detectFiles(nodeFileSystem, catalog, ctx),
+      ...observations.filter((o) => o.kind === 'process' && !killed.has(o.pid)),
+    ];
+    const after = applyOutcomes(findFindings(observations, policyState, { now, host, groupsOf: (u) => users.groupsOf(u) }), outcomes);
+    const present = new Set(after.map((f) => f.id));
+    findings = [...after, ...applyOutcomes(findings, outcomes).filter((f) => f.state === 'remediated' && !present.has(f.id))];
   }
   const status = buildStatus({
     now,
     host,
     policyState,
-    observations: opts.enforce ? [...detectFiles(nodeFileSystem, catalog, ctx), ...observations.filter((o) => o.kind !== 'install')] : observations,
+    observations,
     findings,
     warnings: config.allowUnsigned ? ['allowUnsigned is on: unsigned policies are accepted (development only)'] : [],
   });

@@ -7,6 +7,7 @@ import { desktopNotifier } from '../adapters/notifier.js';
 import { loadPolicySet } from '../adapters/policyStore.js';
 import { createProcessSource } from '../adapters/processes/index.js';
 import { Quarantine } from '../adapters/quarantine/index.js';
+import { Reporter } from '../adapters/reporter.js';
 import { createUserDirectory } from '../adapters/users.js';
 import { languageFromEnv } from '../core/status/localize.js';
 import type { Catalog } from '../core/catalog/types.js';
@@ -61,5 +62,6 @@ export function createDaemonDeps(config: AgentConfig): DaemonDeps {
       now,
     }),
     lang: languageFromEnv(process.env),
+    reporter: config.report ? new Reporter(config.report, config.stateDir) : null,
   };
 }

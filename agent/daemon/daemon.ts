@@ -2,6 +2,7 @@
 import { watch, type FSWatcher } from 'chokidar';
 import type { AgentConfig } from '../adapters/config.js';
 import { AuditLog } from '../adapters/auditLog.js';
+import type { Reporter } from '../adapters/reporter.js';
 import { ensureStateDir, writeStatusFile } from '../adapters/statusFile.js';
 import type { Quarantine } from '../adapters/quarantine/index.js';
 import type { Catalog } from '../core/catalog/types.js';
@@ -31,11 +32,14 @@ export interface DaemonDeps {
   builtInCatalog: Catalog;
   loadPolicies(now: Date): PolicyState & { now: Date };
   lang: string;
+  /** Uploads the status to the configured collector; null when no report URL is configured. */
+  reporter: Reporter | null;
 }
 
 /** How often processes are read again in full, files rescanned without an event, and time re-checked for phases. */
 const FULL_PROCESS_RESYNC_MS = 10_000;
 const SLOW_TICK_MS = 30_000;
+const DEFAULT_REPORT_INTERVAL_S = 300;
 const INSTALL_DEBOUNCE_MS = 25;
 const POLICY_DEBOUNCE_MS = 150;
 /** A removal that failed is retried after this long, not on every evaluation. */
@@ -71,6 +75,7 @@ export class Daemon {
   private policyTimer: NodeJS.Timeout | null = null;
   private polling = false;
   private stopped = false;
+  private lastReportError: string | undefined;
 
   constructor(private readonly deps: DaemonDeps) {
     const host = deps.users.hostName();
@@ -124,6 +129,20 @@ export class Daemon {
         SLOW_TICK_MS,
       ),
     );
+    if (this.deps.reporter && config.report) {
+      void this.sendReport();
+      this.timers.push(setInterval(() => void this.sendReport(), (config.report.intervalSeconds ?? DEFAULT_REPORT_INTERVAL_S) * 1000));
+    }
+  }
+
+  /** The reporter actor: sends the current status; a failure is audited once, not on every attempt. */
+  private async sendReport(): Promise<void> {
+    if (!this.deps.reporter || !this.status) return;
+    const r = await this.deps.reporter.submit(this.status);
+    if (r.error !== this.lastReportError) {
+      this.audit.write({ event: 'report', outcome: r.error ? 'queued' : 'ok', detail: r.error ? `collector unreachable (${r.error}); ${r.queued} report(s) wait in the outbox` : `sent ${r.sent} report(s)` });
+    }
+    this.lastReportError = r.error;
   }
 
   async stop(): Promise<void> {

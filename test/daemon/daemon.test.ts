@@ -124,3 +124,68 @@ describe('cordon run', () => {
     expect(fs.existsSync(fx.socketPath)).toBe(false);
   });
 });
+
+describe('remediation over the user socket', () => {
+  let fx: AgentFixture;
+
+  beforeAll(async () => {
+    fx = makeAgentFixture();
+    fx.writePolicy('test-ban.yaml', ENFORCE_NOW_POLICY(1, 'report, notify'));
+    await fx.start();
+  });
+
+  afterAll(() => fx?.cleanup());
+
+  async function installFinding(client: DaemonClient): Promise<string> {
+    const bin = path.join(fx.home, '.local', 'bin');
+    fs.mkdirSync(bin, { recursive: true });
+    fs.copyFileSync('/bin/true', path.join(bin, 'claude'));
+    const status = await waitFor('the install finding', async () => {
+      const s = await client.request<Status>('status');
+      return s.findings.some((f) => f.path?.endsWith('/.local/bin/claude')) ? s : undefined;
+    });
+    return status.findings.find((f) => f.path?.endsWith('/.local/bin/claude'))!.id;
+  }
+
+  it('refuses to act for a client that has not proved who it is', async () => {
+    const client = await DaemonClient.connect(fx.socketPath);
+    try {
+      const id = await installFinding(client);
+      await expect(client.request('remediate', { finding: id })).rejects.toMatchObject({ code: 'forbidden' });
+    } finally {
+      client.close();
+    }
+  });
+
+  it('refuses another user\'s finding: the proof file says who is asking', async () => {
+    const client = await DaemonClient.connect(fx.socketPath);
+    try {
+      const id = await installFinding(client);
+      const { nonce, proofDir } = await client.request<{ nonce: string; proofDir: string }>('hello');
+      const proof = path.join(proofDir, nonce);
+      fs.writeFileSync(proof, nonce);
+      fs.chownSync(proof, 65534, 65534);
+      const who = await client.request<{ uid: number }>('hello', { nonce });
+      expect(who.uid).toBe(65534);
+      await expect(client.request('remediate', { finding: id })).rejects.toMatchObject({ code: 'forbidden' });
+      expect(fs.existsSync(path.join(fx.home, '.local', 'bin', 'claude'))).toBe(true);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('quarantines the owner\'s own finding at once, before any deadline asks for it', async () => {
+    const client = await DaemonClient.connect(fx.socketPath);
+    try {
+      const id = await installFinding(client);
+      await client.authenticate();
+      const { finding } = await client.request<{ finding: { state: string; outcome: string } }>('remediate', { finding: id });
+      expect(finding.state).toBe('remediated');
+      expect(fs.existsSync(path.join(fx.home, '.local', 'bin', 'claude'))).toBe(false);
+      const history = await client.request<Array<{ event: string }>>('history');
+      expect(history.map((h) => h.event)).toEqual(expect.arrayContaining(['quarantine', 'remediation-requested']));
+    } finally {
+      client.close();
+    }
+  });
+});
