@@ -77,6 +77,34 @@ describe('the Linux /proc process source', () => {
     expect(matchProcesses(third, catalog, 'linux').map((o) => o.pid)).toContain(late.pid);
   });
 
+  it('catches a young process that execs claude under the same pid (sh -c "exec claude")', async () => {
+    const reader = createProcReader({ incremental: true, userName: createUserNameCache() });
+    const sh = start('/bin/sh', ['-c', `sleep 0.3; exec ${path.join(dir, 'bin', 'claude')} 302`]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(matchProcesses(await reader.list(), catalog, 'linux').map((o) => o.pid)).not.toContain(sh.pid);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(matchProcesses(await reader.list(), catalog, 'linux').map((o) => o.pid)).toContain(sh.pid);
+  });
+
+  it('reads no file for settled processes: a round with nothing new costs a readdir', async () => {
+    const fakeProc = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-fakeproc-'));
+    fs.mkdirSync(path.join(fakeProc, '90'));
+    fs.writeFileSync(path.join(fakeProc, '90', 'stat'), '90 (sleep) S 1 90 90 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 500 0 0');
+    fs.writeFileSync(path.join(fakeProc, '90', 'cmdline'), 'sleep\0600\0');
+    fs.writeFileSync(path.join(fakeProc, '90', 'status'), 'Name:\tsleep\nUid:\t0\t0\t0\t0\n');
+    const reader = createProcReader({ incremental: true, procDir: fakeProc });
+    expect((await reader.list()).map((p) => p.pid)).toEqual([90]);
+    const realNow = Date.now;
+    Date.now = () => realNow() + 60_000;
+    try {
+      fs.rmSync(path.join(fakeProc, '90', 'stat'));
+      expect((await reader.list()).map((p) => p.pid)).toEqual([90]);
+    } finally {
+      Date.now = realNow;
+      fs.rmSync(fakeProc, { recursive: true, force: true });
+    }
+  });
+
   it('skips a process that vanishes between listing and reading', async () => {
     const fakeProc = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-fakeproc-'));
     fs.mkdirSync(path.join(fakeProc, '77'));

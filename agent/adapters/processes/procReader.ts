@@ -20,13 +20,20 @@ interface StatLine {
 }
 
 /**
- * Incremental mode keeps what it read, keyed by pid, and reads a process in full only when its pid, start time or
- * comm is new: a reused pid has another start time, and `exec` (same pid and start time) changes comm.
- * Reading stat for every pid each round is what makes that safe; it costs one small read per process.
+ * A process usually `exec`s right after it is forked (`sh -c 'exec claude'`), keeping pid and start time:
+ * for this long after a pid is first seen, its stat is read again on every round to catch the new comm.
+ */
+const YOUNG_MS = 2_000;
+
+/**
+ * Incremental mode keeps what it read, keyed by pid, and reads a process in full only when its pid is new, or
+ * when a young process's start time or comm changed. A settled process costs nothing but its `readdir` entry,
+ * so a round with no new process reads no file at all. A pid that is reused, or a settled process that `exec`s
+ * later, is caught by the caller's periodic full read (the daemon does one every 10 s).
  */
 export function createProcReader(opts: ProcReaderOptions): ProcessSource & { readCount(): number } {
   const procDir = opts.procDir ?? '/proc';
-  const cache = new Map<number, { key: string; info: ProcessInfo }>();
+  const cache = new Map<number, { key: string; info: ProcessInfo; firstSeen: number }>();
   let fullReads = 0;
   return {
     readCount: () => fullReads,
@@ -39,14 +46,20 @@ export function createProcReader(opts: ProcReaderOptions): ProcessSource & { rea
       }
       const live = new Set<number>();
       const out: ProcessInfo[] = [];
+      const now = Date.now();
       for (const name of entries) {
         if (!/^\d+$/.test(name)) continue;
         const pid = Number(name);
+        const cached = opts.incremental ? cache.get(pid) : undefined;
+        if (cached && now - cached.firstSeen > YOUNG_MS) {
+          live.add(pid);
+          out.push(cached.info);
+          continue;
+        }
         const stat = readStat(`${procDir}/${name}/stat`);
         if (!stat) continue;
         live.add(pid);
         const key = `${stat.startTime}\0${stat.comm}`;
-        const cached = opts.incremental ? cache.get(pid) : undefined;
         if (cached && cached.key === key) {
           out.push(cached.info);
           continue;
@@ -54,7 +67,7 @@ export function createProcReader(opts: ProcReaderOptions): ProcessSource & { rea
         const info = readProcess(procDir, pid, stat, opts.userName);
         if (!info) continue;
         fullReads++;
-        if (opts.incremental) cache.set(pid, { key, info });
+        if (opts.incremental) cache.set(pid, { key, info, firstSeen: cached?.key.split('\0')[0] === stat.startTime ? cached.firstSeen : now });
         out.push(info);
       }
       for (const pid of cache.keys()) if (!live.has(pid)) cache.delete(pid);
