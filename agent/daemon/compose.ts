@@ -48,7 +48,6 @@ export function createDaemonDeps(config: AgentConfig): DaemonDeps {
     users: createUserDirectory(config.homes ? { homes: config.homes } : {}),
     clock: systemClock,
     processes: createProcessSource({ incremental: true }),
-    fullProcesses: createProcessSource({ incremental: false }),
     killer: nodeProcessKiller,
     notifier: desktopNotifier,
     quarantine: new Quarantine({ dir: config.quarantineDir, stateDir: config.stateDir }),

@@ -22,10 +22,8 @@ export interface DaemonDeps {
   fs: FileSystemPort;
   users: UserDirectory;
   clock: Clock;
-  /** Reads only processes it has not seen before. */
+  /** Incremental: reads only processes it has not seen before, or (with `recheck`) that changed. */
   processes: ProcessSource;
-  /** Reads every process in full (catches a process that exec'd another program under the same pid). */
-  fullProcesses: ProcessSource;
   killer: ProcessKiller;
   notifier: Notifier;
   quarantine: Quarantine;
@@ -58,7 +56,8 @@ export class Daemon {
   private trustedTime = 0;
   private ctx!: DetectContext;
   private fileObs: Observation[] = [];
-  private readonly procSeen = new Map<string, Observation[]>();
+  /** Every process seen, by pid and start time: the object last read (sources return the same object while nothing changed) and what matched. */
+  private readonly procSeen = new Map<string, { info: ProcessInfo; obs: Observation[] }>();
   private status: Status | null = null;
   private statusJson = '';
   private readonly notified = new Set<string>();
@@ -76,6 +75,7 @@ export class Daemon {
   private polling = false;
   private stopped = false;
   private lastReportError: string | undefined;
+  private catalogJson = '';
 
   constructor(private readonly deps: DaemonDeps) {
     const host = deps.users.hostName();
@@ -97,7 +97,12 @@ export class Daemon {
         remediate: (params, peer) => this.serial(() => this.remediate(params, peer)),
         explain: () => this.explain(),
         history: (params) => this.audit.history(typeof params.limit === 'number' ? Math.min(Math.max(1, params.limit), 1000) : 200),
-        reload: () => this.serial(() => this.reloadPolicies('reload requested').then(() => this.evaluateAndEnforce())),
+        reload: () =>
+          this.serial(async () => {
+            await this.reloadPolicies('reload requested');
+            this.fileObs = detectFiles(this.deps.fs, this.policyState.catalog, this.ctx);
+            return this.evaluateAndEnforce();
+          }),
         restore: (params) => this.serial(() => this.restore(params)),
         'quarantine-list': () => ({ items: this.deps.quarantine.list() }),
       },
@@ -190,34 +195,29 @@ export class Daemon {
     }
   }
 
-  /** Matches only processes not seen before; true when the set of matched processes changed. */
+  /** Matches only processes not seen before (or re-read since); true when the set of matched processes changed. */
   private applyProcessList(procs: ProcessInfo[]): boolean {
     const present = new Set<string>();
-    const fresh: ProcessInfo[] = [];
+    let changed = false;
     for (const p of procs) {
       const key = procKey(p);
       present.add(key);
-      if (!this.procSeen.has(key)) fresh.push(p);
+      const seen = this.procSeen.get(key);
+      if (seen?.info === p) continue;
+      const obs = detectProcesses([p], this.policyState.catalog, this.ctx);
+      if (obs.length || seen?.obs.length) changed = true;
+      this.procSeen.set(key, { info: p, obs });
     }
-    let changed = false;
-    for (const [key, obs] of this.procSeen) {
+    for (const [key, seen] of this.procSeen) {
       if (present.has(key)) continue;
       this.procSeen.delete(key);
-      if (obs.length) changed = true;
-    }
-    for (const p of fresh) {
-      const obs = detectProcesses([p], this.policyState.catalog, this.ctx);
-      this.procSeen.set(procKey(p), obs);
-      if (obs.length) changed = true;
+      if (seen.obs.length) changed = true;
     }
     return changed;
   }
 
   private async resyncProcesses(): Promise<void> {
-    const procs = await this.deps.fullProcesses.list();
-    this.procSeen.clear();
-    this.applyProcessList(procs);
-    await this.evaluateAndEnforce();
+    if (this.applyProcessList(await this.deps.processes.list({ recheck: true }))) await this.evaluateAndEnforce();
   }
 
   private installLocations(): { base: string; segments: string[] }[] {
@@ -295,6 +295,12 @@ export class Daemon {
     const loaded = this.deps.loadPolicies(this.now());
     this.trustedTime = Math.max(this.trustedTime, loaded.now.getTime());
     this.policyState = { policies: loaded.policies, errors: loaded.errors, catalog: loaded.catalog };
+    const catalogJson = JSON.stringify(loaded.catalog);
+    if (catalogJson !== this.catalogJson) {
+      // Tools a policy added or changed: every process is matched again on the next poll.
+      this.catalogJson = catalogJson;
+      this.procSeen.clear();
+    }
     for (const p of loaded.policies) {
       const old = before.get(p.ref.id);
       before.delete(p.ref.id);
@@ -311,12 +317,12 @@ export class Daemon {
   private async rescanAll(): Promise<Status> {
     this.fileObs = detectFiles(this.deps.fs, this.policyState.catalog, this.ctx);
     this.procSeen.clear();
-    this.applyProcessList(await this.deps.fullProcesses.list());
+    this.applyProcessList(await this.deps.processes.list({ recheck: true }));
     return this.evaluateAndEnforce();
   }
 
   private observations(): Observation[] {
-    return [...this.fileObs, ...[...this.procSeen.values()].flat()];
+    return [...this.fileObs, ...[...this.procSeen.values()].flatMap((s) => s.obs)];
   }
 
   private observationOf(observations: Observation[]): (f: Finding) => Observation | undefined {
@@ -454,7 +460,7 @@ export class Daemon {
     this.remember(outcomes, result ? [result] : [], this.deps.clock.now().getTime());
     this.fileObs = detectFiles(this.deps.fs, this.policyState.catalog, this.ctx);
     this.procSeen.clear();
-    this.applyProcessList(await this.deps.fullProcesses.list());
+    this.applyProcessList(await this.deps.processes.list({ recheck: true }));
     await this.evaluateAndEnforce();
     if (!result || result.state === 'failed') throw new CordonError('internal', result?.outcome ?? 'nothing could be done');
     return { finding: result };

@@ -44,7 +44,11 @@ export interface UserDirectory {
 
 /** Process listing: full snapshots, or incremental ones that only read processes not seen before. */
 export interface ProcessSource {
-  list(): Promise<ProcessInfo[]>;
+  /**
+   * `recheck`: an incremental source also checks every known process again (a process that `exec`s keeps its
+   * pid) and returns new objects only for those that changed.
+   */
+  list(opts?: { recheck?: boolean }): Promise<ProcessInfo[]>;
 }
 
 export interface ProcessKiller {

@@ -90,7 +90,7 @@ describe('the Linux /proc process source', () => {
     const fakeProc = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-fakeproc-'));
     fs.mkdirSync(path.join(fakeProc, '90'));
     fs.writeFileSync(path.join(fakeProc, '90', 'stat'), '90 (sleep) S 1 90 90 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 500 0 0');
-    fs.writeFileSync(path.join(fakeProc, '90', 'cmdline'), 'sleep\0600\0');
+    fs.writeFileSync(path.join(fakeProc, '90', 'cmdline'), 'sleep\u0000600\u0000');
     fs.writeFileSync(path.join(fakeProc, '90', 'status'), 'Name:\tsleep\nUid:\t0\t0\t0\t0\n');
     const reader = createProcReader({ incremental: true, procDir: fakeProc });
     expect((await reader.list()).map((p) => p.pid)).toEqual([90]);

@@ -29,7 +29,8 @@ const YOUNG_MS = 2_000;
  * Incremental mode keeps what it read, keyed by pid, and reads a process in full only when its pid is new, or
  * when a young process's start time or comm changed. A settled process costs nothing but its `readdir` entry,
  * so a round with no new process reads no file at all. A pid that is reused, or a settled process that `exec`s
- * later, is caught by the caller's periodic full read (the daemon does one every 10 s).
+ * later, is caught by a `recheck` round (the daemon runs one every 10 s): one small stat read per process,
+ * and a full read only of what changed.
  */
 export function createProcReader(opts: ProcReaderOptions): ProcessSource & { readCount(): number } {
   const procDir = opts.procDir ?? '/proc';
@@ -37,7 +38,8 @@ export function createProcReader(opts: ProcReaderOptions): ProcessSource & { rea
   let fullReads = 0;
   return {
     readCount: () => fullReads,
-    async list() {
+    async list(listOpts) {
+      const recheck = listOpts?.recheck === true;
       let entries: string[];
       try {
         entries = fs.readdirSync(procDir);
@@ -51,7 +53,7 @@ export function createProcReader(opts: ProcReaderOptions): ProcessSource & { rea
         if (!/^\d+$/.test(name)) continue;
         const pid = Number(name);
         const cached = opts.incremental ? cache.get(pid) : undefined;
-        if (cached && now - cached.firstSeen > YOUNG_MS) {
+        if (cached && !recheck && now - cached.firstSeen > YOUNG_MS) {
           live.add(pid);
           out.push(cached.info);
           continue;
