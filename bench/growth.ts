@@ -119,13 +119,17 @@ export interface HomeScanRow {
   configScanMs: number | null;
 }
 
-/** Unrelated files where a developer has them: source trees, caches, other apps' settings; 100 per folder. */
+/**
+ * Unrelated files where a developer has them: source trees, caches, other apps' settings (100 per folder), and one
+ * in ten loose in the home itself, which makes any scan that lists the home pay for them.
+ */
 function addUnrelatedFiles(home: string, from: number, to: number): void {
   for (let i = from; i < to; i++) {
     const bucket = Math.floor(i / 100);
-    const area = bucket % 10 < 7 ? `projects/repo${bucket % 50}/src/d${bucket}` : bucket % 10 < 9 ? `.cache/app/d${bucket}` : `.config/otherapp/d${bucket}`;
+    const area =
+      i % 10 === 0 ? '.' : bucket % 10 < 7 ? `projects/repo${bucket % 50}/src/d${bucket}` : bucket % 10 < 9 ? `.cache/app/d${bucket}` : `.config/otherapp/d${bucket}`;
     const dir = path.join(home, area);
-    if (i % 100 === 0 || i === from) fs.mkdirSync(dir, { recursive: true });
+    fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, `f${i}.txt`), 'x');
   }
 }

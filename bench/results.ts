@@ -40,6 +40,9 @@ export interface AgentResult {
   cpuRatioByScenario: Partial<Record<CpuScenarioName, number>>;
   /** True when Cordon used less than one clock tick in a window, so its ratio is a lower bound. */
   cpuRatioLowerBound: boolean;
+  /** CPU seconds from launch to the end of the warm-up (loading, first scans), and how long that was. */
+  startupCpuS: number | null;
+  startupWindowS: number | null;
   error?: string;
 }
 
@@ -59,6 +62,8 @@ export interface Settings {
   killTrials: number;
   installTrials: number;
   cpuWindowS: number;
+  /** Seconds the agents run before the idle window, so start-up work is not counted as idle. */
+  warmUpS: number;
   crowdProcesses: number;
   churnPerSecond: number;
   /** Processes present in every phase (inside the namespace: idle stand-ins for the host's own). */
@@ -247,6 +252,12 @@ export function formatTables(r: BenchResults): string {
       [`process killed p50 / p95 (ms), ${s.killTrials} spawns`, pair(c.killP50Ms, c.killP95Ms), pair(b.killP50Ms, b.killP95Ms), ''],
       [`install found p50 / p95 (ms), ${s.installTrials} installs`, pair(c.installP50Ms, c.installP95Ms), pair(b.installP50Ms, b.installP95Ms), ''],
       [`install quarantined p50 / p95 (ms)`, pair(c.quarantineP50Ms, c.quarantineP95Ms), 'never', ''],
+      [
+        `CPU start-up: s in the first ${fmt(c.startupWindowS ?? b.startupWindowS, 0)} s`,
+        fmt(c.startupCpuS, 2),
+        fmt(b.startupCpuS, 2),
+        '',
+      ],
       cpuRow('idle', 'idle'),
       cpuRow('crowd', `+${s.crowdProcesses} idle processes`),
       cpuRow('churn', `churn ${s.churnPerSecond}/s`),

@@ -9,7 +9,8 @@ import { measureHomeGrowth, measureProcessGrowth } from './growth.js';
 import { measureCpu, measureInstalls, measureKills, type CpuWindow } from './measure.js';
 import { hotFunctions, readNewestProfile } from './profile.js';
 import { evaluateTargets, formatTables, resultsProblems, type AgentResult, type BenchResults, type CpuScenarioName, type Settings } from './results.js';
-import { cpuPercentOfCore, cpuRatio, cpuSecondsPerMinute, round, summarizeLatencies } from './stats.js';
+import { totalTicks } from './procstat.js';
+import { cpuPercentOfCore, cpuRatio, cpuSecondsPerMinute, round, summarizeLatencies, USER_HZ } from './stats.js';
 import { Churn, countProcesses, hrMs, IdleCrowd, sleepMs } from './workload.js';
 
 const USAGE = `usage: npm run bench -- [--quick] [--period MS] [--kills N] [--installs N] [--cpu-window S]
@@ -94,6 +95,7 @@ function parseOptions(argv: string[]): Options {
     out: values.out ?? (quick ? path.join(os.tmpdir(), 'cordon-bench-quick.json') : path.join(repoRoot, 'bench', 'results.json')),
     reps: quick ? 3 : 5,
     settleMs: quick ? 1000 : 3000,
+    warmUpS: quick ? 3 : 20,
   };
 }
 
@@ -144,6 +146,8 @@ function emptyResult(periodMs: number): AgentResult {
     cpuRatioVsBaseline: null,
     cpuRatioByScenario: {},
     cpuRatioLowerBound: false,
+    startupCpuS: null,
+    startupWindowS: null,
   };
 }
 
@@ -211,6 +215,7 @@ async function main(opts: Options): Promise<void> {
     }
 
     const running: RunningAgent[] = [];
+    const launchedAt = hrMs();
     for (const name of opts.phases.has('cpu') ? names : []) {
       try {
         running.push(await startAgent(name, m, opts.periodMs));
@@ -221,7 +226,13 @@ async function main(opts: Options): Promise<void> {
     const windows = new Map<CpuScenarioName, Map<RunningAgent, CpuWindow>>();
     if (running.length > 0) try {
       const windowMs = opts.cpuWindowS * 1000;
-      await sleepMs(opts.settleMs);
+      // Start-up (loading, first scans, first full re-read) is reported on its own; idle is what follows it.
+      log(`warm-up, ${opts.warmUpS} s`);
+      await sleepMs(opts.warmUpS * 1000);
+      for (const a of running) {
+        results[a.name].startupCpuS = round(totalTicks(a.cpu()) / USER_HZ, 2);
+        results[a.name].startupWindowS = round((hrMs() - launchedAt) / 1000, 1);
+      }
       log(`CPU idle, ${opts.cpuWindowS} s`);
       windows.set('idle', await measureCpu(running, windowMs));
       log(`CPU with ${opts.crowdProcesses} extra idle processes, ${opts.cpuWindowS} s`);
@@ -273,7 +284,7 @@ async function main(opts: Options): Promise<void> {
       const agent = await startCordon(m, opts.periodMs, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
       const windows: { scenario: CpuScenarioName; fromUs: number; toUs: number }[] = [];
       const profileWindow = async (scenario: CpuScenarioName): Promise<void> => {
-        await sleepMs(opts.settleMs);
+        await sleepMs(scenario === 'idle' ? opts.warmUpS * 1000 : opts.settleMs);
         const fromUs = hrMs() * 1000;
         await sleepMs(opts.cpuWindowS * 1000);
         windows.push({ scenario, fromUs, toUs: hrMs() * 1000 });
@@ -306,6 +317,7 @@ async function main(opts: Options): Promise<void> {
       killTrials: opts.killTrials,
       installTrials: opts.installTrials,
       cpuWindowS: opts.cpuWindowS,
+      warmUpS: opts.warmUpS,
       crowdProcesses: opts.crowdProcesses,
       churnPerSecond: opts.churnPerSecond,
       backgroundProcesses: opts.backgroundProcesses,

@@ -20,6 +20,8 @@ function agent(over: Partial<AgentResult>): AgentResult {
     cpuRatioVsBaseline: 40,
     cpuRatioByScenario: { idle: 40, crowd: 60, churn: 12 },
     cpuRatioLowerBound: false,
+    startupCpuS: 0.6,
+    startupWindowS: 22,
     ...over,
   };
 }
@@ -47,6 +49,7 @@ function results(cordon: AgentResult): BenchResults {
       killTrials: 60,
       installTrials: 40,
       cpuWindowS: 30,
+      warmUpS: 20,
       crowdProcesses: 1000,
       churnPerSecond: 20,
       backgroundProcesses: 80,
