@@ -50,6 +50,8 @@ export interface Observation {
 
 export interface InventoryItem {
   tool: string;
+  /** The tool's display name from the catalog ("Claude Code"). */
+  toolName?: string;
   kind: ObservationKind;
   path?: string;
   pid?: number;
@@ -61,6 +63,8 @@ export interface Finding {
   /** Stable across scans for the same thing: a hash of tool, kind, policy, rule and path (or process identity). */
   id: string;
   tool: string;
+  /** The tool's display name from the catalog ("Claude Code"). */
+  toolName?: string;
   policy: string;
   rule: string;
   kind: ObservationKind;

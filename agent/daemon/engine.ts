@@ -31,8 +31,10 @@ export function detectProcesses(procs: ProcessInfo[], catalog: Catalog, ctx: Det
   return matchProcesses(procs, catalog, ctx.platform);
 }
 
-function toInventory(obs: Observation): InventoryItem {
+function toInventory(obs: Observation, names: Map<string, string>): InventoryItem {
   const item: InventoryItem = { tool: obs.tool, kind: obs.kind };
+  const toolName = names.get(obs.tool);
+  if (toolName) item.toolName = toolName;
   if (obs.path !== undefined) item.path = obs.path;
   if (obs.pid !== undefined) item.pid = obs.pid;
   if (obs.user !== undefined) item.user = obs.user;
@@ -65,14 +67,15 @@ export function buildStatus(input: {
   warnings?: string[];
   pid?: number;
 }): Status {
+  const names = new Map(input.policyState.catalog.tools.map((t) => [t.id, t.name]));
   return {
     evaluatedAt: input.now.toISOString(),
     host: input.host,
     compliance: computeCompliance(input.findings),
     policies: input.policyState.policies.map((p) => p.ref),
     policyErrors: input.policyState.errors,
-    inventory: input.observations.map(toInventory),
-    findings: input.findings,
+    inventory: input.observations.map((o) => toInventory(o, names)),
+    findings: input.findings.map((f) => (names.has(f.tool) ? { ...f, toolName: names.get(f.tool) as string } : f)),
     agent: {
       version: AGENT_VERSION,
       ...(input.pid !== undefined ? { pid: input.pid } : {}),

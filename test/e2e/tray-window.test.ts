@@ -52,7 +52,7 @@ describe('tray window against the real daemon', () => {
     const { page, problems } = await open('en-US');
     expect(await page.locator('#status-badge').textContent()).toBe('Action needed');
     expect(await page.locator('#summary').textContent()).toBe('2 item(s) to remove before the deadline');
-    expect(await page.locator('#findings h2').allTextContents()).toEqual(['claude-code']);
+    expect(await page.locator('#findings h2').allTextContents()).toEqual(['Claude Code']);
     expect(await page.locator('.why').first().textContent()).toBe('Why: Claude Code is not allowed on company machines.');
     expect(await page.getByRole('link', { name: 'Qoder' }).first().getAttribute('href')).toBe('https://qoder.com');
     expect(await page.locator('.finding-where').allTextContents()).toEqual([
@@ -94,7 +94,7 @@ describe('tray window against the real daemon', () => {
   it('Fix now makes the daemon quarantine the install, and the window updates live, history included', async () => {
     const { page } = await open('en-US');
     const installed = path.join(fx.home, '.local', 'share', 'claude');
-    await page.getByRole('button', { name: `Fix now: claude-code at ${installed}`, exact: true }).click();
+    await page.getByRole('button', { name: `Fix now: Claude Code at ${installed}`, exact: true }).click();
     await page.locator('.chip-remediated').first().waitFor({ timeout: 10_000 });
     await expect.poll(() => page.locator('.chip-open').count(), { timeout: 10_000 }).toBe(0);
     expect(fs.existsSync(installed)).toBe(false);

@@ -1,7 +1,7 @@
 // Decides which desktop notifications a status change deserves, remembering what was shown so nothing repeats.
 import { formatDueIn } from './countdown.js';
 import { t } from './strings.js';
-import { isDueOrFailed, pendingFindings, type TrayView } from './trayView.js';
+import { isDueOrFailed, pendingFindings, toolLabel, type TrayView } from './trayView.js';
 
 export interface TrayNotification {
   /** Identity of what is announced; the same key is never announced twice. */
@@ -26,12 +26,12 @@ export class NotificationDecider {
     const newlyDue = fresh.filter(isDueOrFailed);
     const ahead = fresh.filter((f) => !isDueOrFailed(f));
     for (const f of newlyDue) {
-      out.push({ key: `pending:${f.id}:due`, title: t(view.locale, 'notifyViolationTitle'), body: t(view.locale, 'notifyViolationBody', { tool: f.tool }), urgent: true });
+      out.push({ key: `pending:${f.id}:due`, title: t(view.locale, 'notifyViolationTitle'), body: t(view.locale, 'notifyViolationBody', { tool: toolLabel(f) }), urgent: true });
     }
     const [first] = ahead;
     if (ahead.length === 1 && first) {
       const due = first.deadline ? t(view.locale, 'dueIn', { when: formatDueIn(first.deadline, nowMs, view.locale) }) : t(view.locale, 'stateOpen');
-      out.push({ key: `pending:${first.id}:ahead`, title: t(view.locale, 'notifyNewTitle'), body: t(view.locale, 'notifyNewOne', { tool: first.tool, due }), urgent: false });
+      out.push({ key: `pending:${first.id}:ahead`, title: t(view.locale, 'notifyNewTitle'), body: t(view.locale, 'notifyNewOne', { tool: toolLabel(first), due }), urgent: false });
     } else if (ahead.length > 1) {
       out.push({
         key: ahead.map((f) => `pending:${f.id}:ahead`).join('|'),
@@ -47,7 +47,7 @@ export class NotificationDecider {
       const remediated = f.state === 'remediated';
       out.push({
         key,
-        title: t(view.locale, remediated ? 'notifyRemediatedTitle' : 'notifyFailedTitle', { tool: f.tool }),
+        title: t(view.locale, remediated ? 'notifyRemediatedTitle' : 'notifyFailedTitle', { tool: toolLabel(f) }),
         body: t(view.locale, 'notifyRemediatedBody', { detail: f.outcome ?? f.detail }),
         urgent: !remediated,
       });

@@ -86,9 +86,9 @@ const STATE_WORD: Record<Finding['state'], StringKey> = {
 
 function findingLine(f: Finding, view: TrayView, nowMs: number): string {
   if (f.deadline && f.state === 'open') {
-    return t(view.locale, 'menuFindingDue', { tool: f.tool, due: t(view.locale, 'dueIn', { when: formatDueIn(f.deadline, nowMs, view.locale) }) });
+    return t(view.locale, 'menuFindingDue', { tool: toolLabel(f), due: t(view.locale, 'dueIn', { when: formatDueIn(f.deadline, nowMs, view.locale) }) });
   }
-  return t(view.locale, 'menuFindingNoDeadline', { tool: f.tool, state: t(view.locale, STATE_WORD[f.state]) });
+  return t(view.locale, 'menuFindingNoDeadline', { tool: toolLabel(f), state: t(view.locale, STATE_WORD[f.state]) });
 }
 
 const SEPARATOR: MenuItemModel = { kind: 'separator' };
@@ -107,7 +107,7 @@ export function buildMenu(view: TrayView, nowMs: number): MenuItemModel[] {
   const pending = pendingFindings(view.status);
   const findings = pending.slice(0, MENU_FINDINGS_MAX).map((f) => item(findingLine(f, view, nowMs), { type: 'open-window', page: 'findings' }));
   if (pending.length > MENU_FINDINGS_MAX) findings.push(item(t(view.locale, 'menuMore', { n: pending.length - MENU_FINDINGS_MAX }), { type: 'open-window', page: 'findings' }));
-  const fixes = connected ? ownFixableFindings(view).map((f) => item(t(view.locale, 'menuFix', { tool: f.tool }), { type: 'remediate', finding: f.id })) : [];
+  const fixes = connected ? ownFixableFindings(view).map((f) => item(t(view.locale, 'menuFix', { tool: toolLabel(f) }), { type: 'remediate', finding: f.id })) : [];
   return [
     item(statusLine(view)),
     ...(findings.length ? [SEPARATOR, ...findings] : []),
@@ -120,4 +120,9 @@ export function buildMenu(view: TrayView, nowMs: number): MenuItemModel[] {
     SEPARATOR,
     item(t(view.locale, 'menuQuit'), { type: 'quit-tray' }),
   ];
+}
+
+/** The tool's display name when the agent sent one, else its catalog id. */
+export function toolLabel(f: Pick<Finding, 'tool' | 'toolName'>): string {
+  return f.toolName ?? f.tool;
 }

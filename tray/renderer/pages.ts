@@ -4,7 +4,7 @@ import type { Action, Alternative, Finding, PolicyRef, Status } from '../../agen
 import { formatCountdown, formatDeadline } from '../model/countdown.js';
 import { localize, type UiLocale } from '../model/locale.js';
 import { t, type StringKey } from '../model/strings.js';
-import { isDueOrFailed, type TrayView } from '../model/trayView.js';
+import { isDueOrFailed, toolLabel, type TrayView } from '../model/trayView.js';
 import { element } from './dom.js';
 
 const ACTION_WORD: Record<Action, StringKey> = {
@@ -58,7 +58,7 @@ function findingItem(f: Finding, view: TrayView, nowMs: number, handlers: Findin
     const busy = handlers.fixing.has(f.id);
     const button = element(
       'button',
-      { type: 'button', class: 'button button-primary', 'data-fix': f.id, 'aria-label': t(locale, 'fixNowFor', { tool: f.tool, where: place.value }) },
+      { type: 'button', class: 'button button-primary', 'data-fix': f.id, 'aria-label': t(locale, 'fixNowFor', { tool: toolLabel(f), where: place.value }) },
       busy ? t(locale, 'fixing') : t(locale, 'fixNow'),
     );
     button.disabled = busy;
@@ -105,7 +105,7 @@ export function renderFindings(view: TrayView, nowMs: number, handlers: FindingH
     return element(
       'section',
       { class: 'card', 'aria-labelledby': `tool-${tool}` },
-      element('div', { class: 'tool-head' }, element('h2', { id: `tool-${tool}` }, tool), element('span', { class: 'tool-count' }, `(${group.length})`)),
+      element('div', { class: 'tool-head' }, element('h2', { id: `tool-${tool}` }, toolLabel(first)), element('span', { class: 'tool-count' }, `(${group.length})`)),
       message ? element('p', { class: 'why' }, element('strong', {}, labelled(view.locale, t(view.locale, 'why'))), message) : null,
       alternativesBlock(policy?.alternatives, view.locale),
       element('ul', { class: 'findings' }, ...group.map((f) => findingItem(f, view, nowMs, handlers))),
