@@ -44,6 +44,7 @@ interface Options extends Omit<Settings, 'cordonCommand'> {
   out: string;
   reps: number;
   settleMs: number;
+  profileWindowS: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -83,7 +84,7 @@ function parseOptions(argv: string[]): Options {
     periodMs: int(values.period ?? process.env.CORDON_BENCH_PERIOD_MS, 200, 200),
     killTrials: int(values.kills, 60, 10),
     installTrials: int(values.installs, 40, 6),
-    cpuWindowS: int(values['cpu-window'], 30, 5),
+    cpuWindowS: int(values['cpu-window'], 40, 5),
     crowdProcesses: int(values.crowd, 1000, 1000),
     churnPerSecond: int(values.churn, 20, 20),
     backgroundProcesses: Number(values.background ?? process.env.CORDON_BENCH_BACKGROUND ?? 0),
@@ -96,6 +97,7 @@ function parseOptions(argv: string[]): Options {
     reps: quick ? 3 : 5,
     settleMs: quick ? 1000 : 3000,
     warmUpS: quick ? 3 : 20,
+    profileWindowS: quick ? 5 : 20,
   };
 }
 
@@ -279,14 +281,14 @@ async function main(opts: Options): Promise<void> {
 
     const profiles: BenchResults['profiles'] = [];
     if (opts.phases.has('profile')) {
-      log(`CPU profile of Cordon: idle, then with ${opts.crowdProcesses} extra idle processes, ${opts.cpuWindowS} s each`);
+      log(`CPU profile of Cordon: idle, then with ${opts.crowdProcesses} extra idle processes, ${opts.profileWindowS} s each`);
       const dir = fs.mkdtempSync(path.join(root, 'profile-'));
       const agent = await startCordon(m, opts.periodMs, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
       const windows: { scenario: CpuScenarioName; fromUs: number; toUs: number }[] = [];
       const profileWindow = async (scenario: CpuScenarioName): Promise<void> => {
         await sleepMs(scenario === 'idle' ? opts.warmUpS * 1000 : opts.settleMs);
         const fromUs = hrMs() * 1000;
-        await sleepMs(opts.cpuWindowS * 1000);
+        await sleepMs(opts.profileWindowS * 1000);
         windows.push({ scenario, fromUs, toUs: hrMs() * 1000 });
       };
       try {
@@ -299,7 +301,7 @@ async function main(opts: Options): Promise<void> {
       }
       const p = readNewestProfile(dir);
       for (const w of p ? windows : []) {
-        profiles.push({ scenario: w.scenario, windowS: opts.cpuWindowS, hot: p ? hotFunctions(p, { ...w, root: path.dirname(agentDist) }) : [] });
+        profiles.push({ scenario: w.scenario, windowS: opts.profileWindowS, hot: p ? hotFunctions(p, { ...w, root: path.dirname(agentDist) }) : [] });
       }
     }
 
