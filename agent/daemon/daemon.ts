@@ -216,6 +216,11 @@ export class Daemon {
     return changed;
   }
 
+  /** A process that was stopped may still be listed for a moment (until reaped): it must not be killed twice. */
+  private forgetProcess(pid: number): void {
+    for (const seen of this.procSeen.values()) if (seen.info.pid === pid) seen.obs = [];
+  }
+
   private async resyncProcesses(): Promise<void> {
     if (this.applyProcessList(await this.deps.processes.list({ recheck: true }))) await this.evaluateAndEnforce();
   }
@@ -349,6 +354,7 @@ export class Daemon {
       if (o.state === 'failed') this.failed.set(id, { at: nowMs, outcome: o.outcome });
       if (o.state === 'remediated') {
         this.failed.delete(id);
+        if (o.step.action === 'kill') this.forgetProcess(o.step.pid);
         const done = findings.find((f) => f.id === id);
         if (done) this.remediated = [done, ...this.remediated.filter((r) => r.id !== id)].slice(0, KEEP_REMEDIATED);
       }

@@ -25,6 +25,8 @@ function isInside(child: string, parent: string): boolean {
  */
 export function planEnforcement({ findings, observationOf }: PlanInput): PlannedStep[] {
   const steps: PlannedStep[] = [];
+  // Notifications go last: telling the user must never delay stopping the tool.
+  const notifications: PlannedStep[] = [];
   const open = findings.filter((f) => f.state === 'open');
   const quarantined = open
     .filter((f) => f.kind === 'install' && f.actions.includes('quarantine') && f.path)
@@ -33,7 +35,7 @@ export function planEnforcement({ findings, observationOf }: PlanInput): Planned
     const obs = observationOf(finding);
     const inside = finding.path !== undefined && quarantined.some((other) => isInside(finding.path as string, other));
     if (finding.kind === 'install' && inside) continue;
-    if (finding.actions.includes('notify')) steps.push({ action: 'notify', finding });
+    if (finding.actions.includes('notify')) notifications.push({ action: 'notify', finding });
     if (finding.kind === 'process' && finding.actions.includes('kill') && finding.pid !== undefined) {
       steps.push({ action: 'kill', finding, pid: finding.pid, ...(obs?.startTime ? { startTime: obs.startTime } : {}) });
     } else if (finding.kind === 'install' && finding.actions.includes('quarantine') && finding.path) {
@@ -47,5 +49,5 @@ export function planEnforcement({ findings, observationOf }: PlanInput): Planned
       steps.push({ action: 'manual', finding, reason: `remove this setting yourself: ${finding.detail}` });
     }
   }
-  return steps;
+  return [...steps, ...notifications];
 }
