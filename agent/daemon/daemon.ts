@@ -34,9 +34,11 @@ export interface DaemonDeps {
   reporter: Reporter | null;
 }
 
-/** How often processes are read again in full, files rescanned without an event, and time re-checked for phases. */
+/** How often processes are checked again, and settings files rescanned and time re-checked for phases (no event tells either). */
 const FULL_PROCESS_RESYNC_MS = 10_000;
 const SLOW_TICK_MS = 30_000;
+/** Policy files are reloaded on every change the watcher sees; this reload is a safety net for a missed event. */
+const POLICY_RELOAD_MS = 300_000;
 const DEFAULT_REPORT_INTERVAL_S = 300;
 const INSTALL_DEBOUNCE_MS = 25;
 const POLICY_DEBOUNCE_MS = 150;
@@ -127,13 +129,13 @@ export class Daemon {
     this.timers.push(
       setInterval(
         () => void this.serial(async () => {
-          await this.reloadPolicies('periodic');
           this.fileObs = detectFiles(this.deps.fs, this.policyState.catalog, this.ctx);
           await this.evaluateAndEnforce();
         }),
         SLOW_TICK_MS,
       ),
     );
+    this.timers.push(setInterval(() => void this.serial(() => this.reloadPolicies('periodic')), POLICY_RELOAD_MS));
     if (this.deps.reporter && config.report) {
       void this.sendReport();
       this.timers.push(setInterval(() => void this.sendReport(), (config.report.intervalSeconds ?? DEFAULT_REPORT_INTERVAL_S) * 1000));

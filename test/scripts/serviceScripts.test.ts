@@ -39,7 +39,7 @@ describe('systemd service (Linux)', () => {
     expect(fs.existsSync(cliEntry)).toBe(true);
     const unit = renderUnit(tmp());
     const text = fs.readFileSync(unit, 'utf8');
-    expect(text).toContain(`ExecStart="${process.execPath}" --max-semi-space-size=1 "${cliEntry}" run --config "/etc/cordon/agent.json"`);
+    expect(text).toContain(`ExecStart="${process.execPath}" --max-semi-space-size=1 --single-threaded-gc "${cliEntry}" run --config "/etc/cordon/agent.json"`);
     const verify = spawnSync('systemd-analyze', ['verify', '--man=no', unit], { encoding: 'utf8' });
     expect({ status: verify.status, out: `${verify.stdout}${verify.stderr}`.trim() }).toEqual({ status: 0, out: '' });
   });
@@ -108,7 +108,7 @@ describe('launchd daemon (macOS)', () => {
     const { parsed } = plistOf('/Library/Application Support/Cordon/agent.json');
     expect(parsed).toMatchObject({
       Label: 'com.cordon.agent',
-      ProgramArguments: [process.execPath, '--max-semi-space-size=1', cliEntry, 'run', '--config', '/Library/Application Support/Cordon/agent.json'],
+      ProgramArguments: [process.execPath, '--max-semi-space-size=1', '--single-threaded-gc', cliEntry, 'run', '--config', '/Library/Application Support/Cordon/agent.json'],
       EnvironmentVariables: { ELECTRON_RUN_AS_NODE: '1' },
       RunAtLoad: true,
       KeepAlive: true,
