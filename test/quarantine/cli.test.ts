@@ -80,8 +80,21 @@ describe('cordon quarantine', () => {
   it('refuses to restore for a user who is not an administrator', () => {
     fs.chmodSync(root, 0o755);
     fs.chmodSync(configFile, 0o644);
-    const result = spawnSync(process.execPath, [cliEntry, 'quarantine', 'restore', 'x', '--config', configFile], { encoding: 'utf8', uid: 65534, gid: 65534 });
-    expect(result.status).toBe(70);
-    expect(result.stderr).toMatch(/needs an administrator/);
+    // The other user must be able to reach the checkout (a fresh clone may sit in an owner-only temp folder).
+    const closed = ancestors(repoRoot).filter((d) => (fs.statSync(d).mode & 0o001) === 0);
+    for (const d of closed) fs.chmodSync(d, fs.statSync(d).mode | 0o001);
+    try {
+      const result = spawnSync(process.execPath, [cliEntry, 'quarantine', 'restore', 'x', '--config', configFile], { encoding: 'utf8', uid: 65534, gid: 65534 });
+      expect(result.stderr).toMatch(/needs an administrator/);
+      expect(result.status).toBe(70);
+    } finally {
+      for (const d of closed) fs.chmodSync(d, fs.statSync(d).mode & ~0o001);
+    }
   });
 });
+
+function ancestors(dir: string): string[] {
+  const out: string[] = [];
+  for (let d = dir; d !== path.dirname(d); d = path.dirname(d)) out.push(d);
+  return out;
+}
