@@ -1,5 +1,5 @@
 // How every command speaks: JSON alone on stdout with --json, human lines otherwise, one-line errors on stderr.
-import { CordonError, EXIT, asCordonError, exitCodeFor } from '../common/errors.js';
+import { EXIT, asCordonError, exitCodeFor } from '../common/errors.js';
 
 export interface GlobalOptions {
   config?: string;
@@ -39,8 +39,5 @@ export async function runCommand(body: () => Promise<number>): Promise<void> {
   }
 }
 
-export function usageError(message: string, fix?: string): CordonError {
-  return new CordonError('usage', message, fix ? { fix } : {});
-}
 
 export { EXIT };

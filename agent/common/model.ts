@@ -1,11 +1,9 @@
 // The shared vocabulary of the daemon, the CLI and the tray: what is observed, found, decided and reported.
 
 export type Platform = 'linux' | 'darwin' | 'win32';
-export const PLATFORMS: readonly Platform[] = ['linux', 'darwin', 'win32'];
 
 /** Actions a policy phase can require, from weakest to strictest. */
 export type Action = 'report' | 'notify' | 'kill' | 'quarantine';
-export const ACTIONS: readonly Action[] = ['report', 'notify', 'kill', 'quarantine'];
 
 export type Compliance = 'compliant' | 'warning' | 'violation';
 export type ObservationKind = 'process' | 'install' | 'config';

@@ -51,7 +51,6 @@ export function createDaemonDeps(config: AgentConfig): DaemonDeps {
     killer: nodeProcessKiller,
     notifier: desktopNotifier,
     quarantine: new Quarantine({ dir: config.quarantineDir, stateDir: config.stateDir }),
-    builtInCatalog: catalog,
     loadPolicies: (now) => loadPolicySet({
       policyDir: config.policyDir,
       stateDir: config.stateDir,

@@ -5,7 +5,6 @@ import { AuditLog } from '../adapters/auditLog.js';
 import type { Reporter } from '../adapters/reporter.js';
 import { ensureStateDir, writeStatusFile } from '../adapters/statusFile.js';
 import type { Quarantine } from '../adapters/quarantine/index.js';
-import type { Catalog } from '../core/catalog/types.js';
 import { resolveLocation, type DetectContext } from '../core/detect/index.js';
 import { planEnforcement, type PlannedStep } from '../core/enforce/plan.js';
 import { explainAgent } from '../core/explain.js';
@@ -27,7 +26,6 @@ export interface DaemonDeps {
   killer: ProcessKiller;
   notifier: Notifier;
   quarantine: Quarantine;
-  builtInCatalog: Catalog;
   loadPolicies(now: Date): PolicyState & { now: Date };
   lang: string;
   /** Uploads the status to the configured collector; null when no report URL is configured. */

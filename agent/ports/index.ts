@@ -1,5 +1,5 @@
 // The narrow interfaces through which the pure core reaches the OS; adapters/ implements them, tests fake them.
-import type { Platform, ProcessInfo } from '../common/model.js';
+import type { ProcessInfo } from '../common/model.js';
 
 export type EntryType = 'file' | 'dir' | 'symlink' | 'other';
 
@@ -69,9 +69,4 @@ export interface Notification {
 export interface Notifier {
   /** Never throws; resolves with an error text when no notification service exists. */
   notify(n: Notification): Promise<string | null>;
-}
-
-export interface HostFacts {
-  platform: Platform;
-  systemRoot: string;
 }

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadBuiltInCatalog } from '../../agent/adapters/catalogFiles.js';
 import { nodeFileSystem } from '../../agent/adapters/fileSystem.js';
 import { createUserNameCache } from '../../agent/adapters/users.js';
-import { scanConfigs, scanInstalls, watchTargets } from '../../agent/core/detect/index.js';
+import { scanConfigs, scanInstalls } from '../../agent/core/detect/index.js';
 import { tempMachine, type TempMachine } from './layout.js';
 
 const catalog = loadBuiltInCatalog();
@@ -106,15 +106,6 @@ describe('a Linux laptop', () => {
     const m = machine('linux');
     m.file('~/.bashrc', `export ANTHROPIC_API_KEY=x\n${'#'.repeat(1024 * 1024)}\n`);
     expect(scan(m)).toEqual([]);
-  });
-
-  it('gives the watcher the fixed prefix of each location', () => {
-    const m = machine('linux');
-    const targets = watchTargets(catalog.tools, m.ctx);
-    expect(targets).toContain(m.at('~/.nvm/versions/node'));
-    expect(targets).toContain(m.at('~/.local/bin/claude'));
-    expect(targets).toContain(m.at('/usr/bin/claude'));
-    expect(targets.every((t) => !t.includes('*'))).toBe(true);
   });
 });
 

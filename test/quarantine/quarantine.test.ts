@@ -169,7 +169,7 @@ describe('restore refuses what it cannot do safely', () => {
 
 describe('quarantine refuses targets it must not touch', () => {
   it.each([
-    ['a path outside the scan root', (home: string, root: string) => path.join(root, 'outside')],
+    ['a path outside the scan root', (_home: string, root: string) => path.join(root, 'outside')],
     ['the scan root itself', (home: string) => home],
     ['a path climbing out with ..', (home: string) => `${home}/../../outside`],
     ['a relative path', () => 'outside'],
