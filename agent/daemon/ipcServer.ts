@@ -2,6 +2,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { ADMIN_METHODS, MAX_REQUEST_BYTES, REQUEST_IDLE_TIMEOUT_MS, USER_METHODS, type Method } from '../common/ipc.js';
 import { CordonError, asCordonError } from '../common/errors.js';
@@ -21,6 +22,8 @@ export type Handler = (params: Record<string, unknown>, peer: Peer) => Promise<u
 export interface IpcServerOptions {
   socketPath: string;
   adminSocketPath: string;
+  /** Where clients write their `hello` proof: a folder every user can write to but not list (the socket's folder by default). */
+  proofDir?: string;
   handlers: Partial<Record<Method, Handler>>;
   userName(uid: number): string | undefined;
   onError(message: string): void;
@@ -44,12 +47,11 @@ export class IpcServer {
   readonly proofDir: string;
 
   constructor(private readonly opts: IpcServerOptions) {
-    this.proofDir = path.join(path.dirname(opts.socketPath), 'proof');
+    this.proofDir = opts.proofDir ?? path.join(isNamedPipe(opts.socketPath) ? os.tmpdir() : path.dirname(opts.socketPath), 'cordon-proof');
   }
 
   async start(): Promise<void> {
-    const dir = path.dirname(this.opts.socketPath);
-    fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+    if (!isNamedPipe(this.opts.socketPath)) fs.mkdirSync(path.dirname(this.opts.socketPath), { recursive: true, mode: 0o755 });
     fs.mkdirSync(this.proofDir, { recursive: true });
     fs.chmodSync(this.proofDir, 0o1733);
     await this.listen(this.opts.socketPath, false, 0o666);
@@ -70,7 +72,8 @@ export class IpcServer {
       server.listen(socketPath, () => resolve());
     });
     server.on('error', (err) => this.opts.onError(`socket ${socketPath}: ${err.message}`));
-    fs.chmodSync(socketPath, mode);
+    // Named pipes take their access rules from Windows, not from file modes.
+    if (!isNamedPipe(socketPath)) fs.chmodSync(socketPath, mode);
     this.servers.push(server);
   }
 
@@ -190,8 +193,13 @@ export class IpcServer {
 
 /** Removes a socket left by a previous run; refuses to remove anything that is not a socket. */
 function removeStaleSocket(p: string): void {
+  if (isNamedPipe(p)) return;
   const st = fs.lstatSync(p, { throwIfNoEntry: false });
   if (!st) return;
   if (!st.isSocket()) throw new CordonError('unsafe-path', 'not a socket; refusing to replace it', { where: p, fix: 'remove it or choose another socketPath' });
   fs.rmSync(p);
+}
+
+function isNamedPipe(p: string): boolean {
+  return p.startsWith('\\\\.\\pipe\\') || p.startsWith('//./pipe/');
 }
