@@ -9,7 +9,7 @@ const soon = (ms: number): string => new Date(Date.now() + ms).toISOString();
 const findings = () => [
   findingFixture({ deadline: soon(3 * 86_400_000 + 5_000_000) }),
   findingFixture({ id: 'f-proc', kind: 'process', pid: 4242, path: '/usr/lib/node_modules/@anthropic-ai/claude-code/cli.js', deadline: soon(3 * 86_400_000 + 5_000_000) }),
-  findingFixture({ id: 'f-desktop', tool: 'claude-desktop', user: 'bob', path: '/home/bob/.local/share/Claude', actions: ['report', 'notify', 'kill', 'quarantine'], deadline: undefined }),
+  findingFixture({ id: 'f-desktop', tool: 'claude-desktop', toolName: 'Claude Desktop', user: 'bob', path: '/home/bob/.local/share/Claude', actions: ['report', 'notify', 'kill', 'quarantine'], deadline: undefined }),
 ];
 
 let browser: Browser;
@@ -44,7 +44,7 @@ async function open(locale: string, hash = ''): Promise<{ page: Page; problems: 
 describe('tray window (scripted daemon)', () => {
   it('groups findings by tool with the reason, alternatives, a ticking countdown, and Fix now only for own findings', async () => {
     const { page, problems } = await open('en-US');
-    expect(await page.locator('#findings section.card h2').allTextContents()).toEqual(['claude-code', 'claude-desktop']);
+    expect(await page.locator('#findings section.card h2').allTextContents()).toEqual(['claude-code', 'Claude Desktop']);
     expect(await page.locator('.why').first().textContent()).toBe('Why: Anthropic tools are banned from July 10, 2026.');
     expect(await page.getByRole('link', { name: 'Qoder' }).first().getAttribute('href')).toBe('https://qoder.example/');
     expect(await page.getByRole('button', { name: /^Fix now/ }).count()).toBe(2);
