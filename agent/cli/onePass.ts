@@ -16,7 +16,7 @@ import { CordonError } from '../common/errors.js';
 import type { Finding, Observation, Status } from '../common/model.js';
 import { loadPolicyState } from '../daemon/compose.js';
 import { applyOutcomes, auditFields, carryOut } from '../daemon/enforcer.js';
-import { buildStatus, detectContextFor, detectFiles, detectProcesses, findFindings } from '../daemon/engine.js';
+import { buildStatus, detectContextFor, detectFiles, detectProcesses, findFindings, observationFinder } from '../daemon/engine.js';
 
 export interface PassResult {
   status: Status;
@@ -54,8 +54,7 @@ export async function runPass(config: AgentConfig, opts: { at?: Date; drafts?: s
   const host = users.hostName();
   const now = policyState.now;
   let findings: Finding[] = findFindings(observations, policyState, { now, host, groupsOf: (u) => users.groupsOf(u) });
-  const observationOf = (f: Finding) => observations.find((o) => o.tool === f.tool && o.kind === f.kind && o.path === f.path && o.pid === f.pid);
-  const plan = planEnforcement({ findings, observationOf });
+  const plan = planEnforcement({ findings, observationOf: observationFinder(observations) });
   if (opts.enforce) {
     ensureStateDir(config.stateDir);
     const audit = new AuditLog(config.stateDir, host);

@@ -12,7 +12,7 @@ import { CordonError } from '../common/errors.js';
 import type { Finding, Observation, ProcessInfo, Status } from '../common/model.js';
 import type { Clock, FileSystemPort, Notifier, ProcessKiller, ProcessSource, UserDirectory } from '../ports/index.js';
 import { applyOutcomes, auditFields, carryOut, type EnforcerDeps, type StepOutcome } from './enforcer.js';
-import { buildStatus, detectContextFor, explainInputFor, detectFiles, detectProcesses, findFindings, type PolicyState } from './engine.js';
+import { buildStatus, detectContextFor, detectFiles, detectProcesses, explainInputFor, findFindings, observationFinder, type PolicyState } from './engine.js';
 import { IpcServer, type Peer } from './ipcServer.js';
 import { isWatched, planWatches, type WatchPlan } from './watchPlan.js';
 
@@ -330,10 +330,6 @@ export class Daemon {
     return [...this.fileObs, ...[...this.procSeen.values()].flatMap((s) => s.obs)];
   }
 
-  private observationOf(observations: Observation[]): (f: Finding) => Observation | undefined {
-    return (f) => observations.find((o) => o.tool === f.tool && o.kind === f.kind && o.path === f.path && o.pid === f.pid);
-  }
-
   private enforcerDeps(): EnforcerDeps {
     const names = new Map(this.policyState.catalog.tools.map((t) => [t.id, t.name]));
     return {
@@ -368,7 +364,7 @@ export class Daemon {
     const host = this.deps.users.hostName();
     let findings = findFindings(observations, this.policyState, { now, host, groupsOf: (u) => this.deps.users.groupsOf(u) });
     const nowMs = this.deps.clock.now().getTime();
-    const planned = planEnforcement({ findings, observationOf: this.observationOf(observations) });
+    const planned = planEnforcement({ findings, observationOf: observationFinder(observations) });
     const steps = planned.filter((s) => this.shouldRun(s, nowMs));
     // A removal that failed recently and waits for its retry keeps showing as failed.
     findings = findings.map((f) => {
@@ -460,7 +456,7 @@ export class Daemon {
     this.audit.write({ event: 'remediation-requested', outcome: 'ok', ...auditFields(finding), detail: `by ${peer.user}` });
     const observations = this.observations();
     const due: Finding = { ...finding, state: 'open', actions: [...new Set([...finding.actions, finding.kind === 'process' ? 'kill' : 'quarantine'] as const)] };
-    const steps = planEnforcement({ findings: [due], observationOf: this.observationOf(observations) }).filter((s) => s.action !== 'notify');
+    const steps = planEnforcement({ findings: [due], observationOf: observationFinder(observations) }).filter((s) => s.action !== 'notify');
     const outcomes = await carryOut(this.enforcerDeps(), steps);
     const [result] = applyOutcomes([due], outcomes);
     this.remember(outcomes, result ? [result] : [], this.deps.clock.now().getTime());

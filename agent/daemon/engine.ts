@@ -99,3 +99,8 @@ export function explainInputFor(config: AgentConfig, catalog: Catalog): ExplainI
     catalog,
   };
 }
+
+/** The observation a finding was made from (same tool, kind, path and pid). */
+export function observationFinder(observations: readonly Observation[]): (f: Finding) => Observation | undefined {
+  return (f) => observations.find((o) => o.tool === f.tool && o.kind === f.kind && o.path === f.path && o.pid === f.pid);
+}
