@@ -51,6 +51,29 @@ export interface ProcessSource {
   list(opts?: { recheck?: boolean }): Promise<ProcessInfo[]>;
 }
 
+/** Whether an event source delivers events, and if not, why (shown in status and explain). */
+export type EventSourceState = { live: true } | { live: false; reason: string };
+
+export interface ProcessEventHandlers {
+  /** A program was started (exec), as read right after; a process that exited before it could be read is not reported. */
+  exec(proc: ProcessInfo): void;
+  /** A process ended (sources that report exits). */
+  exit(pid: number): void;
+  /** Events may have been missed (buffer overrun, helper restarted): the caller should list processes now. */
+  gap(reason: string): void;
+  /** The source stopped for good; polling must take over. */
+  down(reason: string): void;
+}
+
+/** Exec notifications from the OS: the Linux proc connector, macOS eslogger, Windows WMI. */
+export interface ProcessEventSource {
+  /** Short name shown in status and explain. */
+  readonly name: string;
+  /** Resolves once the source is live, or with the reason it cannot be. */
+  start(handlers: ProcessEventHandlers): Promise<EventSourceState>;
+  stop(): void;
+}
+
 export interface ProcessKiller {
   /** Current identity of a pid (start marker), or null when it no longer exists. */
   identity(pid: number): Promise<string | null>;

@@ -78,6 +78,13 @@ export function createProcReader(opts: ProcReaderOptions): ProcessSource & { rea
   };
 }
 
+/** One process read in full right now (an exec event names it); null when it is already gone. */
+export function readProcessNow(pid: number, opts: { procDir?: string; userName?: (uid: number) => string | undefined } = {}): ProcessInfo | null {
+  const procDir = opts.procDir ?? '/proc';
+  const stat = readStat(`${procDir}/${pid}/stat`);
+  return stat ? readProcess(procDir, pid, stat, opts.userName) : null;
+}
+
 /** null when the process vanished between readdir and the read. */
 function readStat(file: string): StatLine | null {
   let text: string;
