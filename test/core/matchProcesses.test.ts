@@ -5,7 +5,7 @@ import type { Catalog, ProcessSignature, ToolSignature } from '../../agent/core/
 import { matchProcesses } from '../../agent/core/detect/matchProcesses.js';
 
 function tool(id: string, processes: ProcessSignature[]): ToolSignature {
-  return { id, name: `Tool ${id}`, vendor: 'v', category: 'coding-agent', description: 'd', processes, examples: {} } as ToolSignature;
+  return { id, name: `Tool ${id}`, vendor: 'v', category: 'cli', description: 'd', processes, examples: {} };
 }
 
 const catalog: Catalog = {
