@@ -21,9 +21,9 @@ export interface PolicySetOptions {
   catalog: Catalog;
   /** The real clock, or the `--at` time when `preview` is set. */
   now: Date;
-  /** `--at`: evaluate at `now` exactly; the clock guard is neither applied nor moved. */
+  /** `--at`: evaluate at `now` exactly; the clock guard is neither applied nor moved (last-known-good copies still are, unless `readOnly`). */
   preview?: boolean;
-  /** Never write last-known-good copies or the clock mark (scans, previews). */
+  /** Never write last-known-good copies or the clock mark (`cordon scan`, with or without `--at`). */
   readOnly?: boolean;
   /** `cordon scan --policy FILE` drafts: added as-is, unsigned, never stored; a draft replaces the policy of its id. */
   extraUnsignedFiles?: readonly string[];
@@ -186,7 +186,7 @@ function readSigned(file: string, opts: PolicySetOptions, keys: TrustedKeyPem[],
 /** The policies in force now, with every rejection, the merged catalog and the trusted time. */
 export function loadPolicySet(opts: PolicySetOptions): PolicySet {
   const errors: PolicyError[] = [];
-  const readOnly = Boolean(opts.readOnly || opts.preview);
+  const readOnly = Boolean(opts.readOnly);
   let now = opts.now;
   if (!opts.preview) {
     const t = trustedNow(opts.stateDir, opts.now, readOnly);

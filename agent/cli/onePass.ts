@@ -1,4 +1,4 @@
-// One pass of detection and evaluation for `scan` (stops at the plan) and `enforce` (carries it out).
+// `scan` and `enforce` as one pass of the shared path: collect everything once, then run the pass the daemon runs.
 import { AuditLog } from '../adapters/auditLog.js';
 import type { AgentConfig } from '../adapters/config.js';
 import { loadBuiltInCatalog } from '../adapters/catalogFiles.js';
@@ -10,19 +10,14 @@ import { Quarantine } from '../adapters/quarantine/index.js';
 import { ensureStateDir, writeStatusFile } from '../adapters/statusFile.js';
 import { createUserDirectory } from '../adapters/users.js';
 import type { Catalog } from '../core/catalog/types.js';
-import { planEnforcement, type PlannedStep } from '../core/enforce/plan.js';
+import { EnforcementMemory } from '../core/enforce/memory.js';
 import { languageFromEnv } from '../core/status/localize.js';
 import { CordonError } from '../common/errors.js';
-import type { Finding, Observation, Status } from '../common/model.js';
+import type { PassResult } from '../daemon/pass.js';
+import { runPass } from '../daemon/pass.js';
+import { Collector } from '../daemon/collector.js';
 import { loadPolicyState } from '../daemon/compose.js';
-import { applyOutcomes, auditFields, carryOut } from '../daemon/enforcer.js';
-import { buildStatus, detectContextFor, detectFiles, detectProcesses, findFindings, observationFinder } from '../daemon/engine.js';
-
-export interface PassResult {
-  status: Status;
-  catalog: Catalog;
-  plan: PlannedStep[];
-}
+import { detectContextFor } from '../daemon/engine.js';
 
 export function parseAt(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
@@ -33,9 +28,13 @@ export function parseAt(value: string | undefined): Date | undefined {
   return at;
 }
 
-export async function runPass(config: AgentConfig, opts: { at?: Date; drafts?: string[]; enforce: boolean }): Promise<PassResult> {
-  const builtIn = loadBuiltInCatalog();
-  const policyState = loadPolicyState(config, builtIn, {
+/**
+ * `scan` (enforce: false) stops after the plan and writes nothing. `enforce` carries the plan out, stores the policies
+ * it accepted as last-known-good and writes status.json; with `at` it is a rehearsal as of that time, which never
+ * moves the trusted-time mark.
+ */
+export async function runOnePass(config: AgentConfig, opts: { at?: Date; drafts?: string[]; enforce: boolean }): Promise<PassResult & { catalog: Catalog }> {
+  const policyState = loadPolicyState(config, loadBuiltInCatalog(), {
     ...(opts.at ? { at: opts.at } : {}),
     ...(opts.drafts ? { drafts: opts.drafts } : {}),
     readOnly: !opts.enforce,
@@ -46,52 +45,27 @@ export async function runPass(config: AgentConfig, opts: { at?: Date; drafts?: s
   }
   const users = createUserDirectory(config.homes ? { homes: config.homes } : {});
   const ctx = detectContextFor(config, users.homes(), (uid) => users.userName(uid));
-  const catalog = policyState.catalog;
-  let observations: Observation[] = [
-    ...detectFiles(nodeFileSystem, catalog, ctx),
-    ...detectProcesses(await createProcessSource({ incremental: false }).list(), catalog, ctx),
-  ];
+  const collector = new Collector(nodeFileSystem, createProcessSource({ incremental: false }), ctx, policyState.catalog);
+  await collector.rescanAll();
   const host = users.hostName();
-  const now = policyState.now;
-  let findings: Finding[] = findFindings(observations, policyState, { now, host, groupsOf: (u) => users.groupsOf(u) });
-  const plan = planEnforcement({ findings, observationOf: observationFinder(observations) });
+  let enforcer = null;
   if (opts.enforce) {
     ensureStateDir(config.stateDir);
-    const audit = new AuditLog(config.stateDir, host);
     const quarantine = new Quarantine({ dir: config.quarantineDir, stateDir: config.stateDir });
     await quarantine.recover();
-    const names = new Map(catalog.tools.map((t) => [t.id, t.name]));
-    for (const f of findings) audit.write({ event: 'detected', outcome: f.state, ...auditFields(f), detail: f.detail });
-    const outcomes = await carryOut(
-      {
-        killer: nodeProcessKiller,
-        quarantine,
-        notifier: desktopNotifier,
-        audit,
-        lang: languageFromEnv(process.env),
-        toolName: (id) => names.get(id) ?? id,
-        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-      },
-      plan,
-    );
-    // Look again: what was removed is gone, and what sat inside a quarantined folder went with it.
-    const killed = new Set(outcomes.filter((o) => o.step.action === 'kill' && o.state === 'remediated').map((o) => o.step.finding.pid));
-    observations = [
-      ...detectFiles(nodeFileSystem, catalog, ctx),
-      ...observations.filter((o) => o.kind === 'process' && !killed.has(o.pid)),
-    ];
-    const after = applyOutcomes(findFindings(observations, policyState, { now, host, groupsOf: (u) => users.groupsOf(u) }), outcomes);
-    const present = new Set(after.map((f) => f.id));
-    findings = [...after, ...applyOutcomes(findings, outcomes).filter((f) => f.state === 'remediated' && !present.has(f.id))];
+    const audit = new AuditLog(config.stateDir, host);
+    enforcer = { killer: nodeProcessKiller, quarantine, notifier: desktopNotifier, audit, lang: languageFromEnv(process.env), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
   }
-  const status = buildStatus({
-    now,
-    host,
-    policyState,
-    observations,
-    findings,
-    warnings: config.allowUnsigned ? ['allowUnsigned is on: unsigned policies are accepted (development only)'] : [],
-  });
-  if (opts.enforce) writeStatusFile(config.stateDir, status);
-  return { status, catalog, plan };
+  const result = await runPass(
+    {
+      collection: collector,
+      policyState,
+      now: policyState.now,
+      memory: new EnforcementMemory(),
+      warnings: config.allowUnsigned ? ['allowUnsigned is on: unsigned policies are accepted (development only)'] : [],
+    },
+    { enforcer, host, groupsOf: (u) => users.groupsOf(u) },
+  );
+  if (opts.enforce) writeStatusFile(config.stateDir, result.status);
+  return { ...result, catalog: policyState.catalog };
 }

@@ -81,6 +81,22 @@ export interface Finding {
   outcome?: string;
 }
 
+/**
+ * What enforcement acts on, carried from the observation so no later step has to find it again: a process by pid
+ * and start marker, an install by path, the location it was found under and its role; a settings file (the agent
+ * never edits one) and anything the agent cannot place exactly are left to the user.
+ */
+export type Target =
+  | { kind: 'process'; pid: number; startTime?: string }
+  | { kind: 'install'; path: string; scanRoot: string; role: 'program' | 'data' }
+  | { kind: 'settings'; path: string }
+  | { kind: 'unplaced'; reason: string };
+
+/** A finding as the agent keeps it: the public finding plus its target (never sent: clients need no start marker). */
+export interface TargetedFinding extends Finding {
+  target: Target;
+}
+
 /** `{ en: "...", "zh-CN": "..." }` or a plain string. */
 export type LocalizedText = string | Record<string, string>;
 
@@ -119,5 +135,11 @@ export interface Status {
   inventory: InventoryItem[];
   findings: Finding[];
   /** Agent version and mode facts for the tray and audit. */
-  agent?: { version: string; pid?: number; warnings?: string[] };
+  agent?: { version: string; pid?: number; warnings?: string[]; actors?: ActorState[] };
+}
+
+/** One long-running part of the daemon (process poller, install watcher, ...) and whether it runs. */
+export interface ActorState {
+  name: string;
+  running: boolean;
 }

@@ -18,7 +18,7 @@ import type { PolicyState } from './engine.js';
 export const systemClock: Clock = { now: () => new Date() };
 
 export interface PolicyLoadOptions {
-  /** `--at`: evaluate as of another time, bypassing (and never moving) the clock guard. */
+  /** `--at`: evaluate as of another time, bypassing (and never moving) the clock guard. Stores last-known-good copies unless `readOnly`. */
   at?: Date;
   /** `--policy FILE` drafts: added as-is, unsigned, for a preview. */
   drafts?: string[];

@@ -3,18 +3,16 @@ import type { Quarantine } from '../adapters/quarantine/index.js';
 import type { AuditLog, AuditRecord } from '../adapters/auditLog.js';
 import type { PlannedStep } from '../core/enforce/plan.js';
 import { localize } from '../core/status/localize.js';
-import type { Finding } from '../common/model.js';
+import type { Finding, Target } from '../common/model.js';
 import type { Notifier, ProcessKiller } from '../ports/index.js';
 
 export interface EnforcerDeps {
   killer: ProcessKiller;
-  quarantine: Quarantine;
+  quarantine: Pick<Quarantine, 'quarantine'>;
   notifier: Notifier;
-  audit: AuditLog;
+  audit: Pick<AuditLog, 'write'>;
   /** Language of notifications. */
   lang: string;
-  /** Tool display names by id. */
-  toolName(id: string): string;
   sleep(ms: number): Promise<void>;
   /** How long a process gets to exit after SIGTERM before SIGKILL. */
   graceMs?: number;
@@ -50,7 +48,7 @@ async function waitForExit(deps: EnforcerDeps, pid: number, ms: number): Promise
 }
 
 /** Graceful, then forced; never signals a pid that now belongs to another process. */
-export async function killFinding(deps: EnforcerDeps, pid: number, startTime: string | undefined): Promise<{ ok: boolean; outcome: string }> {
+export async function killProcess(deps: EnforcerDeps, { pid, startTime }: Extract<Target, { kind: 'process' }>): Promise<{ ok: boolean; outcome: string }> {
   const sameProcess = async (): Promise<boolean | null> => {
     const now = await deps.killer.identity(pid);
     if (now === null) return null;
@@ -72,30 +70,30 @@ export async function killFinding(deps: EnforcerDeps, pid: number, startTime: st
   }
 }
 
-export function notificationText(deps: Pick<EnforcerDeps, 'lang' | 'toolName'>, f: Finding): { title: string; message: string } {
-  const zh = deps.lang.toLowerCase().startsWith('zh');
-  const name = deps.toolName(f.tool);
+export function notificationText(lang: string, name: string, f: Finding): { title: string; message: string } {
+  const zh = lang.toLowerCase().startsWith('zh');
   const what = f.kind === 'process' ? (zh ? '正在运行' : 'is running') : f.kind === 'install' ? (zh ? '已安装' : 'is installed') : zh ? '已配置' : 'is configured';
   const due = f.deadline ? (zh ? `截止时间 ${f.deadline}` : `Deadline ${f.deadline}`) : '';
   const title = zh ? `Cordon：${name} ${what}` : `Cordon: ${name} ${what}`;
-  const message = [localize(f.message, deps.lang), due].filter(Boolean).join(' — ');
+  const message = [localize(f.message, lang), due].filter(Boolean).join(' — ');
   return { title, message: message || f.detail };
 }
 
-export async function carryOut(deps: EnforcerDeps, steps: readonly PlannedStep[]): Promise<StepOutcome[]> {
+/** Carries out the steps in order; `toolNames` gives notifications the tools' display names. */
+export async function carryOut(deps: EnforcerDeps, steps: readonly PlannedStep[], toolNames: ReadonlyMap<string, string>): Promise<StepOutcome[]> {
   const outcomes: StepOutcome[] = [];
   for (const step of steps) {
     const f = step.finding;
     switch (step.action) {
       case 'notify': {
-        const { title, message } = notificationText(deps, f);
+        const { title, message } = notificationText(deps.lang, toolNames.get(f.tool) ?? f.tool, f);
         const err = await deps.notifier.notify({ title, message, lang: deps.lang, ...(f.user ? { user: f.user } : {}) });
         deps.audit.write({ event: 'notify', outcome: err ? 'unavailable' : 'ok', ...auditFields(f), detail: err ? `${title}: ${message} (no notification service: ${err})` : `${title}: ${message}` });
         outcomes.push({ step, state: 'open', outcome: err ? 'notification logged' : 'notified' });
         break;
       }
       case 'kill': {
-        const r = await killFinding(deps, step.pid, step.startTime);
+        const r = await killProcess(deps, step.target);
         deps.audit.write({ event: 'kill', outcome: r.ok ? 'ok' : 'failed', ...auditFields(f), detail: r.outcome });
         outcomes.push({ step, state: r.ok ? 'remediated' : 'failed', outcome: r.outcome });
         break;
@@ -103,12 +101,12 @@ export async function carryOut(deps: EnforcerDeps, steps: readonly PlannedStep[]
       case 'quarantine': {
         try {
           const item = await deps.quarantine.quarantine({
-            path: step.path,
-            scanRoot: step.scanRoot,
+            path: step.target.path,
+            scanRoot: step.target.scanRoot,
             tool: f.tool,
             policy: f.policy,
             rule: f.rule,
-            role: step.role,
+            role: step.target.role,
             ...(f.user ? { user: f.user } : {}),
           });
           const outcome = `moved to quarantine as ${item.id}`;
@@ -130,7 +128,7 @@ export async function carryOut(deps: EnforcerDeps, steps: readonly PlannedStep[]
 }
 
 /** Findings with the outcome of their removal steps applied (notify alone leaves a finding open). */
-export function applyOutcomes(findings: readonly Finding[], outcomes: readonly StepOutcome[]): Finding[] {
+export function applyOutcomes<F extends Finding>(findings: readonly F[], outcomes: readonly StepOutcome[]): F[] {
   const byId = new Map<string, StepOutcome>();
   for (const o of outcomes) {
     if (o.step.action === 'notify') continue;

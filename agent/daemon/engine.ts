@@ -7,7 +7,7 @@ import { matchProcesses, scanConfigs, scanInstalls } from '../core/detect/index.
 import { evaluate } from '../core/policy/evaluate.js';
 import type { LoadedPolicy } from '../core/policy/types.js';
 import { computeCompliance } from '../core/status/compliance.js';
-import type { Finding, InventoryItem, Observation, PolicyError, ProcessInfo, Status } from '../common/model.js';
+import type { Finding, InventoryItem, Observation, PolicyError, ProcessInfo, Status, TargetedFinding } from '../common/model.js';
 import { AGENT_VERSION } from '../common/version.js';
 import type { FileSystemPort, HomeDir } from '../ports/index.js';
 
@@ -16,6 +16,18 @@ export interface PolicyState {
   errors: PolicyError[];
   /** Built-in catalog merged with the tools that policies define. */
   catalog: Catalog;
+}
+
+const namesByCatalog = new WeakMap<Catalog, ReadonlyMap<string, string>>();
+
+/** Display names by tool id, built once per catalog (a catalog changes only when the policies do). */
+export function toolNamesOf(catalog: Catalog): ReadonlyMap<string, string> {
+  let names = namesByCatalog.get(catalog);
+  if (!names) {
+    names = new Map(catalog.tools.map((t) => [t.id, t.name]));
+    namesByCatalog.set(catalog, names);
+  }
+  return names;
 }
 
 export function detectContextFor(config: AgentConfig, homes: HomeDir[], userName?: (uid: number) => string | undefined): DetectContext {
@@ -31,7 +43,7 @@ export function detectProcesses(procs: ProcessInfo[], catalog: Catalog, ctx: Det
   return matchProcesses(procs, catalog, ctx.platform);
 }
 
-function toInventory(obs: Observation, names: Map<string, string>): InventoryItem {
+function toInventory(obs: Observation, names: ReadonlyMap<string, string>): InventoryItem {
   const item: InventoryItem = { tool: obs.tool, kind: obs.kind };
   const toolName = names.get(obs.tool);
   if (toolName) item.toolName = toolName;
@@ -50,7 +62,7 @@ export function findFindings(
   observations: Observation[],
   policyState: PolicyState,
   ctx: { now: Date; host: string; groupsOf(user: string): string[] },
-): Finding[] {
+): TargetedFinding[] {
   return evaluate(
     observations.filter((o) => o.role !== 'evidence'),
     policyState.policies,
@@ -58,16 +70,22 @@ export function findFindings(
   );
 }
 
+/** A finding as clients see it: the tool's display name added, the enforcement target left out. */
+function publicFinding({ target: _target, ...f }: TargetedFinding, names: ReadonlyMap<string, string>): Finding {
+  const name = names.get(f.tool);
+  return name ? { ...f, toolName: name } : f;
+}
+
 export function buildStatus(input: {
   now: Date;
   host: string;
   policyState: PolicyState;
-  observations: Observation[];
-  findings: Finding[];
+  observations: readonly Observation[];
+  findings: readonly TargetedFinding[];
   warnings?: string[];
   pid?: number;
 }): Status {
-  const names = new Map(input.policyState.catalog.tools.map((t) => [t.id, t.name]));
+  const names = toolNamesOf(input.policyState.catalog);
   return {
     evaluatedAt: input.now.toISOString(),
     host: input.host,
@@ -75,7 +93,7 @@ export function buildStatus(input: {
     policies: input.policyState.policies.map((p) => p.ref),
     policyErrors: input.policyState.errors,
     inventory: input.observations.map((o) => toInventory(o, names)),
-    findings: input.findings.map((f) => (names.has(f.tool) ? { ...f, toolName: names.get(f.tool) as string } : f)),
+    findings: input.findings.map((f) => publicFinding(f, names)),
     agent: {
       version: AGENT_VERSION,
       ...(input.pid !== undefined ? { pid: input.pid } : {}),
@@ -98,9 +116,4 @@ export function explainInputFor(config: AgentConfig, catalog: Catalog): ExplainI
     report: config.report,
     catalog,
   };
-}
-
-/** The observation a finding was made from (same tool, kind, path and pid). */
-export function observationFinder(observations: readonly Observation[]): (f: Finding) => Observation | undefined {
-  return (f) => observations.find((o) => o.tool === f.tool && o.kind === f.kind && o.path === f.path && o.pid === f.pid);
 }

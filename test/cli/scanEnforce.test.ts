@@ -95,3 +95,29 @@ describe('cordon scan and enforce', () => {
     expect(list.items.map((i) => i.originalPath)).toContain(install());
   });
 });
+
+describe('--at', () => {
+  let fx: AgentFixture;
+
+  beforeAll(() => {
+    fx = makeAgentFixture();
+    fx.writePolicy('mandate.yaml', TWO_PHASES);
+  });
+
+  afterAll(() => fx?.cleanup());
+
+  it('scan --at is a preview: it stores neither last-known-good copies nor the clock mark', () => {
+    expect(cordon(fx, 'scan', '--json', '--at', '2026-07-05T00:00:00+08:00').code).toBe(0);
+    expect(fs.existsSync(path.join(fx.stateDir, 'policies'))).toBe(false);
+    expect(fs.existsSync(path.join(fx.stateDir, 'clock.json'))).toBe(false);
+  });
+
+  it('enforce --at is a rehearsal: it keeps what it accepted, so a file tampered right after falls back to the good copy', () => {
+    expect(cordon(fx, 'enforce', '--json', '--at', '2026-07-05T00:00:00+08:00').code).toBe(0);
+    expect(fs.existsSync(path.join(fx.stateDir, 'clock.json'))).toBe(false);
+    fs.appendFileSync(path.join(fx.policyDir, 'mandate.yaml'), '# tampered\n');
+    const status = JSON.parse(cordon(fx, 'scan', '--json', '--at', '2026-07-05T00:00:00+08:00').stdout) as Status;
+    expect(status.policies).toEqual([expect.objectContaining({ id: 'mandate', version: 3, lastKnownGood: true })]);
+    expect(status.policyErrors).toEqual([expect.objectContaining({ file: path.join(fx.policyDir, 'mandate.yaml'), code: 'signature-invalid' })]);
+  });
+});

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { EXIT } from '../../common/errors.js';
 import { languageFromEnv } from '../../core/status/localize.js';
 import { commandContext } from '../context.js';
-import { parseAt, runPass } from '../onePass.js';
+import { parseAt, runOnePass } from '../onePass.js';
 import { runCommand } from '../output.js';
 import { renderStatus } from '../render.js';
 
@@ -16,7 +16,7 @@ export function registerEnforce(program: Command): void {
       runCommand(async () => {
         const ctx = commandContext(cmd);
         const at = parseAt(ctx.options.at as string | undefined);
-        const { status, catalog } = await runPass(ctx.config(), { ...(at ? { at } : {}), enforce: true });
+        const { status, catalog } = await runOnePass(ctx.config(), { ...(at ? { at } : {}), enforce: true });
         if (ctx.out.json) ctx.out.data(status);
         else ctx.out.line(renderStatus(status, catalog, languageFromEnv(process.env)));
         return EXIT[status.compliance];

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { EXIT } from '../../common/errors.js';
 import { languageFromEnv } from '../../core/status/localize.js';
 import { commandContext } from '../context.js';
-import { parseAt, runPass } from '../onePass.js';
+import { parseAt, runOnePass } from '../onePass.js';
 import { runCommand } from '../output.js';
 import { renderStatus } from '../render.js';
 
@@ -18,12 +18,12 @@ export function registerScan(program: Command): void {
         const ctx = commandContext(cmd);
         const at = parseAt(ctx.options.at as string | undefined);
         const drafts = (ctx.options.policy as string[] | undefined) ?? [];
-        const { status, catalog, plan } = await runPass(ctx.config(), { ...(at ? { at } : {}), drafts, enforce: false });
+        const { status, catalog, plan } = await runOnePass(ctx.config(), { ...(at ? { at } : {}), drafts, enforce: false });
         if (ctx.out.json) ctx.out.data(status);
         else {
           ctx.out.line(renderStatus(status, catalog, languageFromEnv(process.env)));
-          const removal = plan.filter((s) => s.action === 'kill' || s.action === 'quarantine');
-          if (removal.length) ctx.out.line(`\n\`cordon enforce\` would now: ${removal.map((s) => (s.action === 'kill' ? `stop process ${s.pid}` : `quarantine ${s.path}`)).join('; ')}.`);
+          const removal = plan.flatMap((s) => (s.action === 'kill' ? [`stop process ${s.target.pid}`] : s.action === 'quarantine' ? [`quarantine ${s.target.path}`] : []));
+          if (removal.length) ctx.out.line(`\n\`cordon enforce\` would now: ${removal.join('; ')}.`);
         }
         return EXIT[status.compliance];
       }),

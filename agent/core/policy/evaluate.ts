@@ -1,5 +1,6 @@
 // Decides, for each observation and a moment in time, which policy rules cover it and which actions are due.
-import type { Action, Finding, Observation } from '../../common/model.js';
+import type { Action, Observation, TargetedFinding } from '../../common/model.js';
+import { targetOf } from '../enforce/target.js';
 import { findingId } from '../status/findingId.js';
 import { sortActions, strictestRank } from './precedence.js';
 import type { Exemption, LoadedPolicy, Phase, Policy, Rule } from './types.js';
@@ -53,11 +54,11 @@ export function exemptionFor(policy: Policy, rule: Rule, obs: Observation, ctx: 
   return best;
 }
 
-/** One finding per observation covered by an active rule; combination as in COMBINATION_RULES. */
-export function evaluate(observations: readonly Observation[], policies: readonly LoadedPolicy[], ctx: EvaluationContext): Finding[] {
+/** One finding per observation covered by an active rule, carrying what enforcement acts on; combination as in COMBINATION_RULES. */
+export function evaluate(observations: readonly Observation[], policies: readonly LoadedPolicy[], ctx: EvaluationContext): TargetedFinding[] {
   const at = ctx.now.getTime();
   const inForce = policies.filter((p) => policyInForce(p.policy, at));
-  const findings: Finding[] = [];
+  const findings: TargetedFinding[] = [];
   for (const obs of observations) {
     const covering: Coverage[] = [];
     for (const loaded of inForce) {
@@ -74,7 +75,7 @@ export function evaluate(observations: readonly Observation[], policies: readonl
   return findings;
 }
 
-function findingFor(obs: Observation, covering: Coverage[]): Finding {
+function findingFor(obs: Observation, covering: Coverage[]): TargetedFinding {
   const open = covering.filter((c) => c.exemption === null);
   const deciding = open.length > 0 ? open : covering;
   const actions = sortActions(deciding.flatMap((c) => c.phase.actions));
@@ -97,6 +98,7 @@ function findingFor(obs: Observation, covering: Coverage[]): Finding {
     detail: describeFinding(obs, lead, deciding, actions, deadline, open.length > 0 ? null : (lead.exemption as Exemption), exemptUntil),
     message,
     ...(exemptUntil ? { exemptUntil } : {}),
+    target: targetOf(obs),
   };
 }
 

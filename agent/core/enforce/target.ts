@@ -1,0 +1,17 @@
+// What enforcement needs to act on an observation, taken from it once so findings carry it to the plan.
+import type { Observation, Target } from '../../common/model.js';
+
+export function targetOf(obs: Observation): Target {
+  switch (obs.kind) {
+    case 'process':
+      if (obs.pid === undefined) return { kind: 'unplaced', reason: 'the agent cannot tell which process this is, so it does not stop it' };
+      return { kind: 'process', pid: obs.pid, ...(obs.startTime ? { startTime: obs.startTime } : {}) };
+    case 'install':
+      if (obs.path === undefined || obs.scanRoot === undefined || obs.role === 'evidence') {
+        return { kind: 'unplaced', reason: 'the agent cannot tell where this install was found, so it does not move it' };
+      }
+      return { kind: 'install', path: obs.path, scanRoot: obs.scanRoot, role: obs.role ?? 'program' };
+    case 'config':
+      return { kind: 'settings', path: obs.path ?? '' };
+  }
+}

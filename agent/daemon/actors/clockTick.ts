@@ -1,0 +1,14 @@
+// The clock tick: settings files are rescanned and the time re-checked, so a phase that starts takes effect without an event.
+import type { AgentState } from '../agentState.js';
+import { periodicActor, type Actor } from './actor.js';
+
+const SLOW_TICK_MS = 30_000;
+
+export function clockTick(state: AgentState): Actor {
+  return periodicActor('clock-tick', SLOW_TICK_MS, () =>
+    state.serial(async () => {
+      state.collector.scanFiles();
+      await state.pass();
+    }),
+  );
+}

@@ -1,0 +1,103 @@
+// The daemon's one state and its one way to act: every trigger (event, tick, request) queues a pass here, one at a time.
+import type { AuditLog } from '../adapters/auditLog.js';
+import type { Quarantine } from '../adapters/quarantine/index.js';
+import { EnforcementMemory } from '../core/enforce/memory.js';
+import type { TargetedFinding } from '../common/model.js';
+import type { Clock, Notifier, ProcessKiller, UserDirectory } from '../ports/index.js';
+import type { Collector } from './collector.js';
+import type { PolicyState } from './engine.js';
+import { runPass, type PassResult } from './pass.js';
+import { auditPolicyChanges } from './policyChanges.js';
+import type { StatusPublisher } from './statusPublisher.js';
+
+export interface AgentStateDeps {
+  users: UserDirectory;
+  clock: Clock;
+  killer: ProcessKiller;
+  notifier: Notifier;
+  quarantine: Quarantine;
+  audit: AuditLog;
+  collector: Collector;
+  publisher: StatusPublisher;
+  loadPolicies(now: Date): PolicyState & { now: Date };
+  lang: string;
+  warnings: string[];
+}
+
+export class AgentState {
+  policyState: PolicyState = { policies: [], errors: [], catalog: { interpreters: [], tools: [] } };
+  private readonly memory = new EnforcementMemory();
+  private trustedTime = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private last: PassResult | null = null;
+  private readonly catalogListeners: Array<() => void> = [];
+
+  constructor(private readonly deps: AgentStateDeps) {}
+
+  get collector(): Collector {
+    return this.deps.collector;
+  }
+
+  /** Runs `fn` after everything queued before it; a failure is audited and does not stop the queue. */
+  serial<T>(fn: () => Promise<T> | T): Promise<T> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch((err: unknown) => {
+      this.deps.audit.write({ event: 'error', outcome: 'internal', detail: (err as Error).stack ?? String(err) });
+    });
+    return next;
+  }
+
+  /** Resolves when every queued pass has finished. */
+  async drained(): Promise<void> {
+    await this.queue.catch(() => undefined);
+  }
+
+  /** Called whenever policies bring other tools (the install watcher plans its watches again). */
+  onCatalogChange(fn: () => void): void {
+    this.catalogListeners.push(fn);
+  }
+
+  /** Trusted time never goes back, even when the clock does. */
+  private now(): Date {
+    this.trustedTime = Math.max(this.trustedTime, this.deps.clock.now().getTime());
+    return new Date(this.trustedTime);
+  }
+
+  async reloadPolicies(reason: string): Promise<void> {
+    const loaded = this.deps.loadPolicies(this.now());
+    this.trustedTime = Math.max(this.trustedTime, loaded.now.getTime());
+    const next: PolicyState = { policies: loaded.policies, errors: loaded.errors, catalog: loaded.catalog };
+    auditPolicyChanges(this.deps.audit, this.policyState, next, reason);
+    this.policyState = next;
+    if (this.deps.collector.useCatalog(next.catalog)) for (const fn of this.catalogListeners) fn();
+  }
+
+  /** One pass over what is collected now; publishes the status. */
+  async pass(opts: { insist?: string } = {}): Promise<PassResult> {
+    const { deps } = this;
+    const result = await runPass(
+      {
+        collection: deps.collector,
+        policyState: this.policyState,
+        now: this.now(),
+        memory: this.memory,
+        ...(opts.insist !== undefined ? { insist: opts.insist } : {}),
+        warnings: deps.warnings,
+        pid: process.pid,
+      },
+      {
+        enforcer: { killer: deps.killer, quarantine: deps.quarantine, notifier: deps.notifier, audit: deps.audit, lang: deps.lang, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+        host: deps.users.hostName(),
+        groupsOf: (u) => deps.users.groupsOf(u),
+      },
+    );
+    this.last = result;
+    deps.publisher.publish(result.status);
+    return result;
+  }
+
+  /** A finding as of the last pass, with its target. */
+  finding(id: string): TargetedFinding | undefined {
+    return this.last?.findings.find((f) => f.id === id);
+  }
+}

@@ -1,0 +1,107 @@
+// What the agent currently observes: installs and settings (rescanned on events), and processes matched once each.
+import type { Catalog } from '../core/catalog/types.js';
+import { resolveLocation, type DetectContext } from '../core/detect/index.js';
+import type { Observation, ProcessInfo } from '../common/model.js';
+import type { FileSystemPort, ProcessSource } from '../ports/index.js';
+import type { StepOutcome } from './enforcer.js';
+import { detectFiles, detectProcesses } from './engine.js';
+import type { Collection } from './pass.js';
+
+function procKey(p: { pid: number; startTime?: string }): string {
+  return `${p.pid}@${p.startTime ?? ''}`;
+}
+
+/**
+ * The collection a pass evaluates. An incremental process source returns the same object while a process is
+ * unchanged, so only new or changed processes are matched; the daemon and `cordon enforce` use the same one.
+ */
+export class Collector implements Collection {
+  private files: Observation[] = [];
+  /** Every process seen, by pid and start time: the object last read and what matched. */
+  private readonly procSeen = new Map<string, { info: ProcessInfo; obs: Observation[] }>();
+  private catalogJson = '';
+
+  constructor(
+    private readonly fs: FileSystemPort,
+    private readonly processes: ProcessSource,
+    readonly ctx: DetectContext,
+    private catalog: Catalog,
+  ) {
+    this.catalogJson = JSON.stringify(catalog);
+  }
+
+  /** True when the catalog changed (tools a policy added or changed): every process is matched again. */
+  useCatalog(catalog: Catalog): boolean {
+    this.catalog = catalog;
+    const json = JSON.stringify(catalog);
+    if (json === this.catalogJson) return false;
+    this.catalogJson = json;
+    this.procSeen.clear();
+    return true;
+  }
+
+  observations(): Observation[] {
+    return [...this.files, ...[...this.procSeen.values()].flatMap((s) => s.obs)];
+  }
+
+  /** Installs and settings: bounded reads of the declared locations. */
+  scanFiles(): void {
+    this.files = detectFiles(this.fs, this.catalog, this.ctx);
+  }
+
+  /** New processes only (a tick with none does no work beyond listing pids); true when the matched set changed. */
+  async pollProcesses(): Promise<boolean> {
+    return this.applyProcessList(await this.processes.list());
+  }
+
+  /** Every process checked again (a process that `exec`s keeps its pid); true when the matched set changed. */
+  async recheckProcesses(): Promise<boolean> {
+    return this.applyProcessList(await this.processes.list({ recheck: true }));
+  }
+
+  /** Everything read afresh. */
+  async rescanAll(): Promise<void> {
+    this.scanFiles();
+    this.procSeen.clear();
+    await this.recheckProcesses();
+  }
+
+  afterRemoval(outcomes: readonly StepOutcome[]): void {
+    for (const o of outcomes) {
+      // A process that was stopped may still be listed for a moment (until reaped): it must not be killed twice.
+      if (o.state === 'remediated' && o.step.action === 'kill') this.forgetProcess(o.step.target.pid);
+    }
+    if (outcomes.some((o) => o.state === 'remediated' && o.step.action === 'quarantine')) this.scanFiles();
+  }
+
+  /** The install locations the catalog declares for this machine (what the install watcher watches). */
+  installLocations(): { base: string; segments: string[] }[] {
+    return this.catalog.tools.flatMap((tool) =>
+      (tool.installs ?? []).filter((sig) => sig.platforms.includes(this.ctx.platform)).flatMap((sig) => resolveLocation(sig.path, this.ctx)),
+    );
+  }
+
+  private applyProcessList(procs: ProcessInfo[]): boolean {
+    const present = new Set<string>();
+    let changed = false;
+    for (const p of procs) {
+      const key = procKey(p);
+      present.add(key);
+      const seen = this.procSeen.get(key);
+      if (seen?.info === p) continue;
+      const obs = detectProcesses([p], this.catalog, this.ctx);
+      if (obs.length || seen?.obs.length) changed = true;
+      this.procSeen.set(key, { info: p, obs });
+    }
+    for (const [key, seen] of this.procSeen) {
+      if (present.has(key)) continue;
+      this.procSeen.delete(key);
+      if (seen.obs.length) changed = true;
+    }
+    return changed;
+  }
+
+  private forgetProcess(pid: number): void {
+    for (const seen of this.procSeen.values()) if (seen.info.pid === pid) seen.obs = [];
+  }
+}

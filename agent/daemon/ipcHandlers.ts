@@ -1,0 +1,79 @@
+// What each IPC method does: the handler table the IPC server dispatches to (the server itself is only the transport).
+import type { AuditLog } from '../adapters/auditLog.js';
+import type { Quarantine } from '../adapters/quarantine/index.js';
+import { CordonError } from '../common/errors.js';
+import type { Method } from '../common/ipc.js';
+import type { Finding } from '../common/model.js';
+import { explainAgent, type ExplainInput } from '../core/explain.js';
+import type { AgentState } from './agentState.js';
+import { reloadAndPass } from './actors/policyWatcher.js';
+import { auditFields } from './enforcer.js';
+import type { Handler, Peer } from './ipcServer.js';
+import type { StatusPublisher } from './statusPublisher.js';
+
+export interface IpcHandlerDeps {
+  state: AgentState;
+  publisher: StatusPublisher;
+  audit: AuditLog;
+  quarantine: Quarantine;
+  explainInput(): ExplainInput;
+}
+
+/** Everything read afresh, then a pass: what `scan` (user) and `enforce` (admin) ask for. */
+function rescanAndPass(state: AgentState): Promise<unknown> {
+  return state.serial(async () => {
+    await state.collector.rescanAll();
+    return (await state.pass()).status;
+  });
+}
+
+/** The employee asks to fix their own finding now: its removal runs whatever the phase, in a pass like any other. */
+async function remediate({ state, audit }: IpcHandlerDeps, params: Record<string, unknown>, peer: Peer): Promise<{ finding: Finding }> {
+  const id = params.finding;
+  if (typeof id !== 'string') throw new CordonError('ipc-bad-request', 'params.finding must be a finding id');
+  if (peer.user === undefined) throw new CordonError('forbidden', 'say hello first: only a known user can fix findings');
+  const known = state.finding(id);
+  if (!known) throw new CordonError('not-found', `no finding ${id.slice(0, 64)}`);
+  const { target: _target, ...shown } = known;
+  const own = known.user === peer.user || peer.uid === 0 || peer.admin;
+  if (!own) throw new CordonError('forbidden', 'this finding belongs to another user');
+  if (known.state !== 'open' && known.state !== 'failed') return { finding: shown };
+  if (known.kind === 'config') throw new CordonError('forbidden', `Cordon does not edit your settings: ${known.detail}`);
+  audit.write({ event: 'remediation-requested', outcome: 'ok', ...auditFields(known), detail: `by ${peer.user}` });
+  const result = await state.serial(async () => {
+    await state.collector.rescanAll();
+    return state.pass({ insist: id });
+  });
+  const outcome = result.outcomes.find((o) => o.step.finding.id === id && o.step.action !== 'notify');
+  const after = result.status.findings.find((f) => f.id === id);
+  if (!outcome && !after) return { finding: { ...shown, state: 'remediated', outcome: 'it was already gone' } };
+  if (!outcome || outcome.state !== 'remediated') throw new CordonError('internal', outcome?.outcome ?? 'nothing could be done');
+  return { finding: after ?? { ...shown, state: 'remediated', outcome: outcome.outcome } };
+}
+
+async function restore({ quarantine, audit }: IpcHandlerDeps, params: Record<string, unknown>): Promise<unknown> {
+  if (typeof params.id !== 'string') throw new CordonError('ipc-bad-request', 'params.id must be a quarantine item id');
+  const item = await quarantine.restore(params.id);
+  audit.write({ event: 'restore', outcome: 'ok', tool: item.tool, path: item.originalPath, policy: item.policy, rule: item.rule, detail: `quarantine item ${params.id} put back` });
+  return item;
+}
+
+export function ipcHandlers(deps: IpcHandlerDeps): Partial<Record<Method, Handler>> {
+  const { state, publisher, audit } = deps;
+  return {
+    status: () => publisher.current(),
+    scan: () => rescanAndPass(state),
+    enforce: () => rescanAndPass(state),
+    subscribe: (_params, peer) => publisher.subscribe(peer),
+    unsubscribe: (_params, peer) => publisher.unsubscribe(peer),
+    remediate: (params, peer) => remediate(deps, params, peer),
+    explain: () => explainAgent(deps.explainInput()),
+    history: (params) => audit.history(typeof params.limit === 'number' ? Math.min(Math.max(1, params.limit), 1000) : 200),
+    reload: async () => {
+      await reloadAndPass(state, 'reload requested');
+      return publisher.current();
+    },
+    restore: (params) => state.serial(() => restore(deps, params)),
+    'quarantine-list': () => ({ items: deps.quarantine.list() }),
+  };
+}

@@ -1,0 +1,79 @@
+// The one pass every caller runs: evaluate what was collected, plan, carry out, build the status, so a preview never lies.
+import type { TargetedFinding, Observation, Status } from '../common/model.js';
+import { EnforcementMemory } from '../core/enforce/memory.js';
+import { planEnforcement, type PlannedStep } from '../core/enforce/plan.js';
+import { auditFields, carryOut, type EnforcerDeps, type StepOutcome } from './enforcer.js';
+import { buildStatus, findFindings, toolNamesOf, type PolicyState } from './engine.js';
+
+/** What was observed, and a way to look again once something was removed. */
+export interface Collection {
+  observations(): Observation[];
+  /** Killed processes are gone, and what sat in a quarantined install went with it. */
+  afterRemoval(outcomes: readonly StepOutcome[]): void;
+}
+
+export interface PassDeps {
+  /** Null for a plan-only pass (`cordon scan`): nothing is carried out, nothing is written. */
+  enforcer: EnforcerDeps | null;
+  host: string;
+  groupsOf(user: string): string[];
+}
+
+export interface PassInput {
+  collection: Collection;
+  policyState: PolicyState;
+  /** Trusted time, or the `--at` time. */
+  now: Date;
+  memory: EnforcementMemory;
+  /** A remediation request: this finding's removal runs now, whatever its phase or retry wait, and it is not notified. */
+  insist?: string;
+  warnings?: string[];
+  pid?: number;
+}
+
+export interface PassResult {
+  status: Status;
+  plan: PlannedStep[];
+  outcomes: StepOutcome[];
+  /** The findings as shown, with their targets (what a remediation request acts on). */
+  findings: TargetedFinding[];
+}
+
+function isRemoval(step: PlannedStep): boolean {
+  return step.action === 'kill' || step.action === 'quarantine';
+}
+
+/** The finding a user asked to fix, with its removal due now. */
+function insisted(f: TargetedFinding): TargetedFinding {
+  const removal = f.target.kind === 'process' ? 'kill' : 'quarantine';
+  return { ...f, actions: f.actions.includes(removal) ? f.actions : [...f.actions, removal] };
+}
+
+/** detect (done by the caller) → evaluate → plan → carry out → status; `scan` stops after the plan. */
+export async function runPass(input: PassInput, deps: PassDeps): Promise<PassResult> {
+  const { collection, policyState, now, memory } = input;
+  const evaluation = { now, host: deps.host, groupsOf: (u: string) => deps.groupsOf(u) };
+  let observations = collection.observations();
+  let findings = findFindings(observations, policyState, evaluation);
+  if (input.insist !== undefined) findings = findings.map((f) => (f.id === input.insist && f.state === 'open' ? insisted(f) : f));
+  const plan = planEnforcement(findings);
+  const status = (shown: readonly TargetedFinding[]): Status =>
+    buildStatus({ now, host: deps.host, policyState, observations, findings: shown, ...(input.warnings ? { warnings: input.warnings } : {}), ...(input.pid !== undefined ? { pid: input.pid } : {}) });
+  if (!deps.enforcer) return { status: status(findings), plan, outcomes: [], findings };
+
+  const { audit } = deps.enforcer;
+  for (const f of memory.changes(findings).detected) audit.write({ event: 'detected', outcome: f.state, ...auditFields(f), detail: f.detail });
+  const nowMs = now.getTime();
+  const steps = plan.filter((s) => (s.finding.id === input.insist ? isRemoval(s) : memory.isDue(s, nowMs)));
+  const outcomes = steps.length ? await carryOut(deps.enforcer, steps, toolNamesOf(policyState.catalog)) : [];
+  memory.remember(outcomes, nowMs);
+  if (outcomes.some((o) => o.state === 'remediated' && isRemoval(o.step))) {
+    // Look again: what was removed is gone, and what sat inside a quarantined folder went with it.
+    collection.afterRemoval(outcomes);
+    observations = collection.observations();
+    findings = findFindings(observations, policyState, evaluation);
+  }
+  for (const id of memory.changes(findings).resolved) audit.write({ event: 'resolved', outcome: 'gone', finding: id });
+  const shown = memory.shown(findings, plan);
+  return { status: status(shown), plan, outcomes, findings: shown };
+}
