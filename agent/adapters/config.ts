@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { CordonError } from '../common/errors.js';
+import { adminSocketFor, defaultSocketPath } from '../common/ipc.js';
 import type { Platform } from '../common/model.js';
 
 export interface TrustedKey {
@@ -101,24 +102,6 @@ function defaultStateDir(platform: Platform, env: NodeJS.ProcessEnv): string {
       if (process.getuid?.() === 0) return '/var/lib/cordon';
       return path.join(env.XDG_STATE_HOME ?? path.join(os.homedir(), '.local', 'state'), 'cordon');
   }
-}
-
-function defaultSocketPath(platform: Platform): string {
-  switch (platform) {
-    case 'darwin':
-      return '/var/run/cordon/cordon.sock';
-    case 'win32':
-      return '\\\\.\\pipe\\cordon';
-    case 'linux':
-      return '/run/cordon/cordon.sock';
-  }
-}
-
-/** The admin socket lies beside the user socket (`cordon.sock` → `cordon-admin.sock`). */
-export function adminSocketFor(socketPath: string): string {
-  if (socketPath.startsWith('\\\\.\\pipe\\')) return `${socketPath}-admin`;
-  const ext = path.extname(socketPath);
-  return path.join(path.dirname(socketPath), `${path.basename(socketPath, ext)}-admin${ext || '.sock'}`);
 }
 
 function hostPlatform(): Platform {

@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'daemon-unavailable'
   | 'ipc-bad-request'
   | 'ipc-too-large'
+  | 'ipc-timeout'
   | 'ipc-unknown-method'
   | 'forbidden'
   | 'not-found'
@@ -87,6 +88,7 @@ export function exitCodeFor(code: ErrorCode): number {
       return EXIT.unavailable;
     case 'ipc-bad-request':
     case 'ipc-too-large':
+    case 'ipc-timeout':
     case 'ipc-unknown-method':
     case 'forbidden':
     case 'quarantine-failed':

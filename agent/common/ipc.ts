@@ -1,39 +1,6 @@
-// The closed, typed IPC vocabulary shared by the daemon, the CLI and the tray (newline-delimited JSON).
-import type { Status } from './model.js';
-
-/** Methods served on the user socket. */
-export const USER_METHODS = ['status', 'scan', 'subscribe', 'unsubscribe', 'remediate', 'explain', 'history', 'hello'] as const;
-/** Methods served only on the owner-only admin socket (which also serves every user method). */
-export const ADMIN_METHODS = ['reload', 'restore', 'quarantine-list', 'enforce'] as const;
-
-export type UserMethod = (typeof USER_METHODS)[number];
-export type AdminMethod = (typeof ADMIN_METHODS)[number];
-export type Method = UserMethod | AdminMethod;
-
-/** Largest request line the daemon reads; longer lines get an `ipc-too-large` error and the connection is closed. */
-export const MAX_REQUEST_BYTES = 64 * 1024;
-/** A connection that sends a partial line and nothing else for this long is closed. */
-export const REQUEST_IDLE_TIMEOUT_MS = 10_000;
-
-export interface IpcRequest {
-  id: number | string;
-  method: Method;
-  params?: Record<string, unknown>;
-}
-
-export interface IpcErrorBody {
-  code: string;
-  message: string;
-}
-
-export type IpcReply =
-  | { id: number | string | null; result: unknown }
-  | { id: number | string | null; error: IpcErrorBody };
-
-export interface StatusEvent {
-  event: 'status';
-  result: Status;
-}
+// The closed, typed IPC vocabulary shared by the daemon, the CLI and the tray: methods, events, errors, limits, sockets.
+import { CordonError, type ErrorCode } from './errors.js';
+import type { Finding, Platform, QuarantineItem, Status } from './model.js';
 
 /** One entry of the action history shown in the tray (from the audit log). */
 export interface HistoryEntry {
@@ -47,4 +14,235 @@ export interface HistoryEntry {
   rule?: string;
   outcome: string;
   detail?: string;
+}
+
+/** The transparency declaration: everything the agent reads, runs, writes and sends. */
+export interface Explanation {
+  summary: string;
+  reads: { what: string; where: string[]; why: string }[];
+  runs: { what: string; why: string }[];
+  writes: { what: string; where: string; why: string }[];
+  sends: { what: string; to: string; why: string }[];
+  never: string[];
+  tools: { id: string; name: string; vendor: string; category: string; installLocations: number; configFiles: number; processSignatures: number }[];
+}
+
+/** `hello {}`: the daemon's challenge. Write `nonce` into a file named `nonce` in `proofDir`, then send `hello {nonce}`. */
+export interface HelloChallenge {
+  nonce: string;
+  proofDir: string;
+  /** Already known on the admin socket (its owner is root). */
+  user?: string;
+}
+
+/** `hello {nonce}`: the user that owns the proof file; the connection acts for this user from now on. */
+export interface HelloIdentity {
+  user: string;
+  uid: number;
+}
+
+type NoParams = Record<string, never>;
+
+/** Every method: its parameters, its result, and which socket serves it (the admin socket serves every method). */
+export interface IpcMethods {
+  status: { params: NoParams; result: Status; socket: 'user' };
+  /** Detects and evaluates again now, carrying out what is due, and answers the new status. */
+  scan: { params: NoParams; result: Status; socket: 'user' };
+  /** Pushes each new status as a `status` event until `unsubscribe` or the connection closes. */
+  subscribe: { params: NoParams; result: { subscribed: true }; socket: 'user' };
+  unsubscribe: { params: NoParams; result: { subscribed: false }; socket: 'user' };
+  /** The user asks to remove their own finding now (needs `hello` first). */
+  remediate: { params: { finding: string }; result: { finding: Finding }; socket: 'user' };
+  explain: { params: NoParams; result: Explanation; socket: 'user' };
+  /** Newest first; `limit` 1..1000, 200 when absent. */
+  history: { params: { limit?: number }; result: HistoryEntry[]; socket: 'user' };
+  hello: { params: { nonce?: string }; result: HelloChallenge | HelloIdentity; socket: 'user' };
+  reload: { params: NoParams; result: Status; socket: 'admin' };
+  restore: { params: { id: string }; result: QuarantineItem; socket: 'admin' };
+  'quarantine-list': { params: NoParams; result: { items: QuarantineItem[] }; socket: 'admin' };
+  enforce: { params: NoParams; result: Status; socket: 'admin' };
+}
+
+export type Method = keyof IpcMethods;
+export type IpcParams<M extends Method> = IpcMethods[M]['params'];
+export type IpcResult<M extends Method> = IpcMethods[M]['result'];
+export type UserMethod = { [M in Method]: IpcMethods[M]['socket'] extends 'user' ? M : never }[Method];
+export type AdminMethod = Exclude<Method, UserMethod>;
+
+/** The socket each method is served on; a Record so that a method added to IpcMethods without a socket fails typecheck. */
+export const METHOD_SOCKET: { readonly [M in Method]: IpcMethods[M]['socket'] } = {
+  status: 'user',
+  scan: 'user',
+  subscribe: 'user',
+  unsubscribe: 'user',
+  remediate: 'user',
+  explain: 'user',
+  history: 'user',
+  hello: 'user',
+  reload: 'admin',
+  restore: 'admin',
+  'quarantine-list': 'admin',
+  enforce: 'admin',
+};
+
+export const METHODS = Object.keys(METHOD_SOCKET) as Method[];
+/** Methods served on the user socket. */
+export const USER_METHODS = METHODS.filter((m): m is UserMethod => METHOD_SOCKET[m] === 'user');
+/** Methods served only on the owner-only admin socket (which also serves every user method). */
+export const ADMIN_METHODS = METHODS.filter((m): m is AdminMethod => METHOD_SOCKET[m] === 'admin');
+
+export function isMethod(name: string): name is Method {
+  return Object.hasOwn(METHOD_SOCKET, name);
+}
+
+/** Server-side handlers, one per method: a missing or mistyped one fails typecheck. */
+export type IpcHandlers<Peer, M extends Method = Method> = {
+  [K in M]: (params: IpcParams<K>, peer: Peer) => IpcResult<K> | Promise<IpcResult<K>>;
+};
+
+// --- checking what a client sent -------------------------------------------------------------------
+
+function badParam(message: string): CordonError {
+  return new CordonError('ipc-bad-request', message);
+}
+
+function noParams(): NoParams {
+  return {};
+}
+
+/** Turns a request's `params` (already known to be an object) into the method's typed parameters, or an `ipc-bad-request`. */
+export const PARAMS: { readonly [M in Method]: (raw: Record<string, unknown>) => IpcParams<M> } = {
+  status: noParams,
+  scan: noParams,
+  subscribe: noParams,
+  unsubscribe: noParams,
+  remediate: (raw) => {
+    if (typeof raw.finding !== 'string' || raw.finding === '') throw badParam('params.finding must be a finding id');
+    return { finding: raw.finding };
+  },
+  explain: noParams,
+  history: (raw) => {
+    if (raw.limit === undefined) return {};
+    if (typeof raw.limit !== 'number' || !Number.isInteger(raw.limit)) throw badParam('params.limit must be a whole number');
+    return { limit: Math.min(Math.max(1, raw.limit), MAX_HISTORY) };
+  },
+  hello: (raw) => {
+    if (raw.nonce === undefined) return {};
+    if (typeof raw.nonce !== 'string') throw badParam('params.nonce must be the nonce of a previous hello');
+    return { nonce: raw.nonce };
+  },
+  reload: noParams,
+  restore: (raw) => {
+    if (typeof raw.id !== 'string' || raw.id === '') throw badParam('params.id must be a quarantine item id');
+    return { id: raw.id };
+  },
+  'quarantine-list': noParams,
+  enforce: noParams,
+};
+
+export const MAX_HISTORY = 1000;
+
+// --- messages on the wire ---------------------------------------------------------------------------
+
+/** A request as it travels: `params` are checked by PARAMS on arrival. */
+export interface IpcRequest {
+  id: number | string;
+  method: Method;
+  params?: Record<string, unknown>;
+}
+
+export interface IpcErrorBody {
+  code: IpcErrorCode;
+  message: string;
+}
+
+export type IpcReply =
+  | { id: number | string | null; result: unknown }
+  | { id: number | string | null; error: IpcErrorBody };
+
+/** Pushed to subscribers; carries no id. */
+export interface StatusEvent {
+  event: 'status';
+  result: Status;
+}
+export type IpcEvent = StatusEvent;
+
+/** Codes an error reply may carry; a client reads any other code as `internal`. */
+export const IPC_ERROR_CODES = [
+  'ipc-bad-request',
+  'ipc-too-large',
+  'ipc-timeout',
+  'ipc-unknown-method',
+  'forbidden',
+  'not-found',
+  'unsafe-path',
+  'quarantine-failed',
+  'restore-failed',
+  'internal',
+] as const satisfies readonly ErrorCode[];
+export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];
+
+export function ipcErrorCode(code: unknown): IpcErrorCode {
+  return (IPC_ERROR_CODES as readonly unknown[]).includes(code) ? (code as IpcErrorCode) : 'internal';
+}
+
+// --- limits -----------------------------------------------------------------------------------------
+
+/** Largest request line the daemon reads; longer lines get an `ipc-too-large` error and the connection is closed. */
+export const MAX_REQUEST_BYTES = 64 * 1024;
+/** A connection that sends a partial line and nothing else for this long is closed. */
+export const REQUEST_IDLE_TIMEOUT_MS = 10_000;
+/** Largest reply line a client reads (a status with a big inventory stays far below); longer ones close the connection. */
+export const MAX_REPLY_BYTES = 16 * 1024 * 1024;
+
+/** How long a client waits for each reply: a pass or a removal (moving a large install) takes longer than a lookup. */
+export const REPLY_TIMEOUT_MS: { readonly [M in Method]: number } = {
+  status: 10_000,
+  scan: 120_000,
+  subscribe: 10_000,
+  unsubscribe: 10_000,
+  remediate: 600_000,
+  explain: 10_000,
+  history: 10_000,
+  hello: 10_000,
+  reload: 120_000,
+  restore: 600_000,
+  'quarantine-list': 10_000,
+  enforce: 120_000,
+};
+
+// --- where the sockets are --------------------------------------------------------------------------
+
+/** The daemon's user socket when the config names none: a Unix socket on Linux and macOS, a named pipe on Windows. */
+export function defaultSocketPath(platform: Platform): string {
+  switch (platform) {
+    case 'darwin':
+      return '/var/run/cordon/cordon.sock';
+    case 'win32':
+      return '\\\\.\\pipe\\cordon';
+    case 'linux':
+      return '/run/cordon/cordon.sock';
+  }
+}
+
+export function isNamedPipe(socketPath: string): boolean {
+  return socketPath.startsWith('\\\\.\\pipe\\') || socketPath.startsWith('//./pipe/');
+}
+
+/** The admin socket lies beside the user socket (`cordon.sock` → `cordon-admin.sock`, `\\.\pipe\cordon` → `…\cordon-admin`). */
+export function adminSocketFor(socketPath: string): string {
+  if (isNamedPipe(socketPath)) return `${socketPath}-admin`;
+  const slash = Math.max(socketPath.lastIndexOf('/'), socketPath.lastIndexOf('\\'));
+  const dir = socketPath.slice(0, slash + 1);
+  const name = socketPath.slice(slash + 1);
+  const dot = name.lastIndexOf('.');
+  const stem = dot > 0 ? name.slice(0, dot) : name;
+  const ext = dot > 0 ? name.slice(dot) : '.sock';
+  return `${dir}${stem}-admin${ext}`;
+}
+
+/** The user socket a tray finds without a config: `CORDON_SOCKET`, else the OS default. */
+export function userSocketFromEnv(platform: string, env: Record<string, string | undefined>): string {
+  if (env.CORDON_SOCKET) return env.CORDON_SOCKET;
+  return defaultSocketPath(platform === 'darwin' || platform === 'win32' ? platform : 'linux');
 }

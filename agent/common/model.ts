@@ -79,6 +79,15 @@ export interface Finding {
   exemptUntil?: string;
   /** For `remediated`/`failed`: what was done or why it could not be. */
   outcome?: string;
+  /** The actions the next phase adds at `deadline`. */
+  deadlineActions?: Action[];
+  // Set on every finding of a status the agent sends (core/status/compliance.ts), so clients show its decision:
+  /** Past its deadline: a removal is due and not done, or a removal failed (what makes the status a `violation`). */
+  due?: boolean;
+  /** Its owner may ask the agent to remove it now (`remediate`, the tray's "Fix now"). */
+  actionable?: boolean;
+  /** What its user is told about it; absent for remediated and exempt findings. */
+  notice?: FindingNotice;
 }
 
 /**
@@ -96,6 +105,13 @@ export type Target =
 export interface TargetedFinding extends Finding {
   target: Target;
 }
+
+/**
+ * What the agent tells a finding's user: `removal-due` (past the deadline, the agent removes it), `edit-due` (past the
+ * deadline, a setting only the user may remove), `removal-failed`, `removal-at-deadline` (removed if still there at
+ * `deadline`), `recorded` (reported under the policy; nothing will be removed).
+ */
+export type FindingNotice = 'removal-due' | 'edit-due' | 'removal-failed' | 'removal-at-deadline' | 'recorded';
 
 /** `{ en: "...", "zh-CN": "..." }` or a plain string. */
 export type LocalizedText = string | Record<string, string>;
@@ -142,4 +158,33 @@ export interface Status {
 export interface ActorState {
   name: string;
   running: boolean;
+}
+
+export type InstallRole = 'program' | 'data';
+export type EntryType = 'file' | 'dir' | 'symlink' | 'other';
+
+/** One quarantined install, as `cordon quarantine list` shows it. */
+export interface QuarantineItem {
+  id: string;
+  tool: string;
+  originalPath: string;
+  /** ISO time the install was moved. */
+  quarantinedAt: string;
+  policy: string;
+  rule: string;
+  /** Regular files in the install. */
+  files: number;
+  /** Total size of those files. */
+  bytes: number;
+  role: InstallRole;
+  user?: string;
+  /** The scanned location the install was found under; restore re-checks the path from here. */
+  scanRoot: string;
+  type: EntryType;
+  owner: { uid: number; gid: number };
+  mode: number;
+  /** rename: moved within one file system; copy: copied, verified by hash, then the source removed. */
+  method: 'rename' | 'copy';
+  /** Source entries that changed during a copy and so were left in place rather than deleted. */
+  leftovers?: string[];
 }

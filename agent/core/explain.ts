@@ -1,5 +1,6 @@
 // The transparency declaration: everything the agent reads, runs, writes and sends, built from its own config and catalog.
 import type { Catalog } from './catalog/types.js';
+import type { Explanation } from '../common/ipc.js';
 import type { Platform } from '../common/model.js';
 
 export interface ExplainInput {
@@ -13,16 +14,6 @@ export interface ExplainInput {
   pollIntervalMs: number;
   report: { url: string; intervalSeconds?: number; headers?: Record<string, string> } | null;
   catalog: Catalog;
-}
-
-export interface Explanation {
-  summary: string;
-  reads: { what: string; where: string[]; why: string }[];
-  runs: { what: string; why: string }[];
-  writes: { what: string; where: string; why: string }[];
-  sends: { what: string; to: string; why: string }[];
-  never: string[];
-  tools: { id: string; name: string; vendor: string; category: string; installLocations: number; configFiles: number; processSignatures: number }[];
 }
 
 function locationsOf(catalog: Catalog, platform: Platform, kind: 'installs' | 'configs'): string[] {

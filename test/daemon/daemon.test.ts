@@ -5,6 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DaemonClient } from '../../agent/client/daemonClient.js';
+import type { HelloChallenge, HelloIdentity } from '../../agent/common/ipc.js';
 import type { Status } from '../../agent/common/model.js';
 import { ENFORCE_NOW_POLICY, makeAgentFixture, waitFor, type AgentFixture } from '../support/agentFixture.js';
 
@@ -42,7 +43,7 @@ describe('cordon run', () => {
   });
 
   it('answers status over the user socket with the signed policy in force', async () => {
-    const status = await client.request<Status>('status');
+    const status = await client.request('status');
     expect(status.compliance).toBe('compliant');
     expect(status.policies).toEqual([expect.objectContaining({ id: 'test-ban', version: 1, signedBy: 'test-it' })]);
     expect(JSON.parse(fs.readFileSync(path.join(fx.stateDir, 'status.json'), 'utf8')).policies[0].id).toBe('test-ban');
@@ -56,7 +57,7 @@ describe('cordon run', () => {
     });
     expect(JSON.parse(await rawExchange(fx.socketPath, 'x'.repeat(70 * 1024))).error.code).toBe('ipc-too-large');
     expect(JSON.parse(await rawExchange(fx.socketPath, '{"id":8,"method":"restore","params":{"id":"q"}}\n')).error.code).toBe('forbidden');
-    expect((await client.request<Status>('status')).host).toBeTruthy();
+    expect((await client.request('status')).host).toBeTruthy();
   });
 
   it('kills a claude started after the deadline but spares claudette', async () => {
@@ -91,7 +92,7 @@ describe('cordon run', () => {
     const admin = await DaemonClient.connect(fx.socketPath.replace('cordon.sock', 'cordon-admin.sock'));
     try {
       const item = await waitFor('the quarantine item', async () => {
-        const { items } = await admin.request<{ items: Array<{ originalPath: string; tool: string; files: number }> }>('quarantine-list');
+        const { items } = await admin.request('quarantine-list');
         return items.find((i) => i.originalPath === installed);
       });
       expect(item).toMatchObject({ tool: 'claude-code', files: 1 });
@@ -102,8 +103,7 @@ describe('cordon run', () => {
 
   it('reloads a changed policy and pushes the new status to subscribers', async () => {
     const pushed: Status[] = [];
-    client.onStatus((e) => pushed.push(e.result));
-    await client.request('subscribe');
+    await client.subscribe((s) => pushed.push(s));
     fx.writePolicy('test-ban.yaml', ENFORCE_NOW_POLICY(2, 'report'));
     await waitFor('version 2 in force', () => pushed.some((s) => s.policies[0]?.version === 2), 5000);
   });
@@ -111,7 +111,7 @@ describe('cordon run', () => {
   it('keeps the last good policy when a tampered one arrives', async () => {
     fs.appendFileSync(path.join(fx.policyDir, 'test-ban.yaml'), '# tampered\n');
     const status = await waitFor('the rejection to show', async () => {
-      const s = await client.request<Status>('status');
+      const s = await client.request('status');
       return s.policyErrors.length > 0 ? s : undefined;
     });
     expect(status.policies[0]).toMatchObject({ id: 'test-ban', version: 2 });
@@ -141,7 +141,7 @@ describe('remediation over the user socket', () => {
     fs.mkdirSync(bin, { recursive: true });
     fs.copyFileSync('/bin/true', path.join(bin, 'claude'));
     const status = await waitFor('the install finding', async () => {
-      const s = await client.request<Status>('status');
+      const s = await client.request('status');
       return s.findings.some((f) => f.path?.endsWith('/.local/bin/claude')) ? s : undefined;
     });
     return status.findings.find((f) => f.path?.endsWith('/.local/bin/claude'))!.id;
@@ -161,11 +161,11 @@ describe('remediation over the user socket', () => {
     const client = await DaemonClient.connect(fx.socketPath);
     try {
       const id = await installFinding(client);
-      const { nonce, proofDir } = await client.request<{ nonce: string; proofDir: string }>('hello');
+      const { nonce, proofDir } = (await client.request('hello')) as HelloChallenge;
       const proof = path.join(proofDir, nonce);
       fs.writeFileSync(proof, nonce);
       fs.chownSync(proof, 65534, 65534);
-      const who = await client.request<{ uid: number }>('hello', { nonce });
+      const who = (await client.request('hello', { nonce })) as HelloIdentity;
       expect(who.uid).toBe(65534);
       await expect(client.request('remediate', { finding: id })).rejects.toMatchObject({ code: 'forbidden' });
       expect(fs.existsSync(path.join(fx.home, '.local', 'bin', 'claude'))).toBe(true);
@@ -178,11 +178,11 @@ describe('remediation over the user socket', () => {
     const client = await DaemonClient.connect(fx.socketPath);
     try {
       const id = await installFinding(client);
-      await client.authenticate();
-      const { finding } = await client.request<{ finding: { state: string; outcome: string } }>('remediate', { finding: id });
+      await client.hello();
+      const { finding } = await client.request('remediate', { finding: id });
       expect(finding.state).toBe('remediated');
       expect(fs.existsSync(path.join(fx.home, '.local', 'bin', 'claude'))).toBe(false);
-      const history = await client.request<Array<{ event: string }>>('history');
+      const history = await client.request('history');
       expect(history.map((h) => h.event)).toEqual(expect.arrayContaining(['quarantine', 'remediation-requested']));
     } finally {
       client.close();

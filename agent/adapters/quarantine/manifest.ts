@@ -4,35 +4,8 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { CordonError } from '../../common/errors.js';
 import { syncDirectory } from './journal.js';
-import type { EntryType, TreeEntry } from './tree.js';
-
-export type InstallRole = 'program' | 'data';
-
-/** One quarantined install, as `cordon quarantine list` shows it. */
-export interface QuarantineItem {
-  id: string;
-  tool: string;
-  originalPath: string;
-  /** ISO time the install was moved. */
-  quarantinedAt: string;
-  policy: string;
-  rule: string;
-  /** Regular files in the install. */
-  files: number;
-  /** Total size of those files. */
-  bytes: number;
-  role: InstallRole;
-  user?: string;
-  /** The scanned location the install was found under; restore re-checks the path from here. */
-  scanRoot: string;
-  type: EntryType;
-  owner: { uid: number; gid: number };
-  mode: number;
-  /** rename: moved within one file system; copy: copied, verified by hash, then the source removed. */
-  method: 'rename' | 'copy';
-  /** Source entries that changed during a copy and so were left in place rather than deleted. */
-  leftovers?: string[];
-}
+import type { QuarantineItem } from '../../common/model.js';
+import type { TreeEntry } from './tree.js';
 
 export interface Manifest extends QuarantineItem {
   formatVersion: 1;

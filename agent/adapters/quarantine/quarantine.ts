@@ -5,6 +5,7 @@ import fs, { type BigIntStats } from 'node:fs';
 import fsp, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { CordonError, asCordonError } from '../../common/errors.js';
+import type { InstallRole, QuarantineItem } from '../../common/model.js';
 import { Journal, syncDirectory, type JournalRecord } from './journal.js';
 import {
   MANIFEST_FILE,
@@ -15,9 +16,7 @@ import {
   readManifest,
   summarize,
   writeManifest,
-  type InstallRole,
   type Manifest,
-  type QuarantineItem,
 } from './manifest.js';
 import { pinParent, pinnedEntry, releasePinned, reverifyPinned, unsafePath, type PinnedParent } from './pinnedPath.js';
 import { TAR_END, tarHeader, tarPadding } from './tar.js';

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import fs, { type BigIntStats } from 'node:fs';
 import fsp, { type FileHandle } from 'node:fs/promises';
 import { CordonError } from '../../common/errors.js';
+import type { EntryType } from '../../common/model.js';
 import { DIR_FLAGS, dirRef } from './pinnedPath.js';
 
 const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
@@ -13,7 +14,6 @@ const CHUNK = 1 << 20;
 /** Files of one directory hashed at once: keeps the I/O thread pool busy without holding many descriptors. */
 const PARALLEL_FILES = 8;
 
-export type EntryType = 'file' | 'dir' | 'symlink' | 'other';
 
 /** One entry of an install as the manifest records it. */
 export interface TreeEntry {

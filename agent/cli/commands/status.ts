@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { loadBuiltInCatalog } from '../../adapters/catalogFiles.js';
 import { DaemonClient } from '../../client/daemonClient.js';
 import { EXIT } from '../../common/errors.js';
-import type { Status } from '../../common/model.js';
 import { languageFromEnv } from '../../core/status/localize.js';
 import { commandContext } from '../context.js';
 import { runCommand } from '../output.js';
@@ -18,7 +17,7 @@ export function registerStatus(program: Command): void {
         const ctx = commandContext(cmd);
         const client = await DaemonClient.connect(ctx.config().socketPath);
         try {
-          const status = await client.request<Status>('status');
+          const status = await client.request('status');
           if (ctx.out.json) ctx.out.data(status);
           else ctx.out.line(renderStatus(status, loadBuiltInCatalog(), languageFromEnv(process.env)));
           return EXIT[status.compliance];
