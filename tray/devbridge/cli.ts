@@ -1,12 +1,12 @@
 // `node dist/tray/devbridge/cli.js [--socket PATH] [--port N]`: the tray window in any browser, for development.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { defaultUserSocket } from '../model/traySession.js';
+import { userSocketFromEnv } from '../../agent/common/ipc.js';
 import { startDevBridge } from './server.js';
 
 const { values } = parseArgs({ options: { socket: { type: 'string' }, port: { type: 'string' }, user: { type: 'string' } } });
 const bridge = await startDevBridge({
-  socketPath: values.socket ?? defaultUserSocket(process.platform, process.env),
+  socketPath: values.socket ?? userSocketFromEnv(process.platform, process.env),
   user: values.user ?? os.userInfo().username,
   port: values.port ? Number(values.port) : 0,
 });

@@ -31,8 +31,10 @@ export interface RendererFile {
 }
 
 /**
- * `/` and `/index.html`, `/styles.css` come from tray/renderer, `/assets/*.png` from tray/assets, and
- * `/js/<renderer|model|devbridge>/<name>.js` from the compiled dist/tray. Anything else is null (404).
+ * `/` and `/index.html`, `/styles.css` come from tray/renderer, `/assets/*.png` from tray/assets,
+ * `/js/<renderer|model|devbridge>/<name>.js` from the compiled dist/tray, and `/agent/common/<name>.js` (the agent's
+ * pure shared vocabulary, which the window's modules import as `../../agent/common/…`) from dist/agent/common.
+ * Anything else is null (404).
  */
 export function resolveRendererFile(urlPath: string, root: string = packageRoot()): RendererFile | null {
   const clean = decodeURIComponent(urlPath.split(/[?#]/)[0] ?? '/');
@@ -43,6 +45,7 @@ export function resolveRendererFile(urlPath: string, root: string = packageRoot(
   else if (parts.length === 1 && parts[0] === 'styles.css') file = path.join(root, 'tray', 'renderer', 'styles.css');
   else if (parts.length === 2 && parts[0] === 'assets' && parts[1]?.endsWith('.png')) file = path.join(root, 'tray', 'assets', parts[1]);
   else if (parts.length === 3 && parts[0] === 'js' && SCRIPT_FOLDERS.has(parts[1] ?? '') && parts[2]?.endsWith('.js')) file = path.join(root, 'dist', 'tray', parts[1] as string, parts[2]);
+  else if (parts.length === 3 && parts[0] === 'agent' && parts[1] === 'common' && parts[2]?.endsWith('.js')) file = path.join(root, 'dist', 'agent', 'common', parts[2]);
   if (!file || !fs.existsSync(file)) return null;
   return { file, contentType: CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream' };
 }

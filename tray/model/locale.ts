@@ -1,5 +1,4 @@
-// Picks the tray's language from the OS's preferred languages and reads a policy's text in that language.
-import type { LocalizedText } from '../../agent/common/model.js';
+// Picks the tray's language from the OS's preferred languages.
 
 export type UiLocale = 'en' | 'zh-CN';
 export const UI_LOCALES: readonly UiLocale[] = ['en', 'zh-CN'];
@@ -12,16 +11,4 @@ export function pickLocale(preferred: readonly string[]): UiLocale {
     if (lower === 'en' || lower.startsWith('en-')) return 'en';
   }
   return 'en';
-}
-
-/** The text in the locale, else the same language in another region, else English, else the first one given. */
-export function localize(text: LocalizedText | undefined, locale: UiLocale): string {
-  if (text === undefined) return '';
-  if (typeof text === 'string') return text;
-  const exact = text[locale];
-  if (exact) return exact;
-  const language = locale.split('-')[0] ?? locale;
-  const sameLanguage = Object.keys(text).find((k) => k.split('-')[0]?.toLowerCase() === language);
-  if (sameLanguage) return text[sameLanguage] ?? '';
-  return text.en ?? Object.values(text)[0] ?? '';
 }

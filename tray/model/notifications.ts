@@ -1,7 +1,8 @@
 // Decides which desktop notifications a status change deserves, remembering what was shown so nothing repeats.
+import type { Finding } from '../../agent/common/model.js';
 import { formatDueIn } from './countdown.js';
-import { t } from './strings.js';
-import { isDueOrFailed, pendingFindings, toolLabel, type TrayView } from './trayView.js';
+import { t, type StringKey } from './strings.js';
+import { pendingFindings, toolLabel, type TrayView } from './trayView.js';
 
 export interface TrayNotification {
   /** Identity of what is announced; the same key is never announced twice. */
@@ -11,34 +12,42 @@ export interface TrayNotification {
   urgent: boolean;
 }
 
+/** Words for findings not yet due, by what the agent says happens to them (its `notice`). */
+const AHEAD: { notice: Finding['notice']; title: StringKey; many: StringKey }[] = [
+  { notice: 'removal-at-deadline', title: 'notifyNewTitle', many: 'notifyNewMany' },
+  { notice: 'recorded', title: 'notifyRecordedTitle', many: 'notifyRecordedMany' },
+];
 
 /**
- * Announces a pending finding when it first appears and again when it becomes due for removal (status worsened),
- * and a remediated or failed finding once (an action was taken). Connection changes are shown by the icon only.
+ * Announces a pending finding when it first appears and again when it becomes due (status worsened), and a
+ * remediated or failed finding once (an action was taken). What a finding means (due, removed at its deadline or
+ * only reported) is the agent's decision, read from the status. Connection changes are shown by the icon only.
  */
 export class NotificationDecider {
   private readonly shown = new Set<string>();
 
   decide(view: TrayView, nowMs: number): TrayNotification[] {
     if (view.connection !== 'connected' || view.status === null) return [];
+    const locale = view.locale;
     const out: TrayNotification[] = [];
-    const fresh = pendingFindings(view.status).filter((f) => f.state === 'open' && !this.shown.has(`pending:${f.id}:${isDueOrFailed(f) ? 'due' : 'ahead'}`));
-    const newlyDue = fresh.filter(isDueOrFailed);
-    const ahead = fresh.filter((f) => !isDueOrFailed(f));
-    for (const f of newlyDue) {
-      out.push({ key: `pending:${f.id}:due`, title: t(view.locale, 'notifyViolationTitle'), body: t(view.locale, 'notifyViolationBody', { tool: toolLabel(f) }), urgent: true });
+    const stage = (f: Finding): string => `pending:${f.id}:${f.due ? 'due' : 'ahead'}`;
+    const fresh = pendingFindings(view.status).filter((f) => f.state === 'open' && !this.shown.has(stage(f)));
+    for (const f of fresh.filter((f) => f.due)) {
+      const body: StringKey = f.notice === 'edit-due' ? 'notifyEditDueBody' : 'notifyViolationBody';
+      out.push({ key: stage(f), title: t(locale, 'notifyViolationTitle'), body: t(locale, body, { tool: toolLabel(f) }), urgent: true });
     }
-    const [first] = ahead;
-    if (ahead.length === 1 && first) {
-      const due = first.deadline ? t(view.locale, 'dueIn', { when: formatDueIn(first.deadline, nowMs, view.locale) }) : t(view.locale, 'stateOpen');
-      out.push({ key: `pending:${first.id}:ahead`, title: t(view.locale, 'notifyNewTitle'), body: t(view.locale, 'notifyNewOne', { tool: toolLabel(first), due }), urgent: false });
-    } else if (ahead.length > 1) {
-      out.push({
-        key: ahead.map((f) => `pending:${f.id}:ahead`).join('|'),
-        title: t(view.locale, 'notifyNewTitle'),
-        body: t(view.locale, 'notifyNewMany', { n: ahead.length }),
-        urgent: false,
-      });
+    for (const words of AHEAD) {
+      const ahead = fresh.filter((f) => !f.due && f.notice === words.notice);
+      const [first] = ahead;
+      if (ahead.length === 1 && first) {
+        const body =
+          words.notice === 'removal-at-deadline'
+            ? t(locale, 'notifyNewOne', { tool: toolLabel(first), due: first.deadline ? t(locale, 'dueIn', { when: formatDueIn(first.deadline, nowMs, locale) }) : t(locale, 'stateOpen') })
+            : t(locale, 'notifyRecordedOne', { tool: toolLabel(first) });
+        out.push({ key: stage(first), title: t(locale, words.title), body, urgent: false });
+      } else if (ahead.length > 1) {
+        out.push({ key: ahead.map(stage).join('|'), title: t(locale, words.title), body: t(locale, words.many, { n: ahead.length }), urgent: false });
+      }
     }
     for (const f of view.status.findings) {
       if (f.state !== 'remediated' && f.state !== 'failed') continue;
@@ -47,8 +56,8 @@ export class NotificationDecider {
       const remediated = f.state === 'remediated';
       out.push({
         key,
-        title: t(view.locale, remediated ? 'notifyRemediatedTitle' : 'notifyFailedTitle', { tool: toolLabel(f) }),
-        body: t(view.locale, 'notifyRemediatedBody', { detail: f.outcome ?? f.detail }),
+        title: t(locale, remediated ? 'notifyRemediatedTitle' : 'notifyFailedTitle', { tool: toolLabel(f) }),
+        body: t(locale, 'notifyRemediatedBody', { detail: f.outcome ?? f.detail }),
         urgent: !remediated,
       });
     }

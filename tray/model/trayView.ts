@@ -32,14 +32,9 @@ export function pendingFindings(status: Status | null): Finding[] {
   return (status?.findings ?? []).filter((f) => f.state === 'open' || f.state === 'failed');
 }
 
-/** The user's own open findings: the ones the daemon lets them remediate. */
+/** The user's own findings that the agent says it would remove now on request ("Fix now"). */
 export function ownFixableFindings(view: TrayView): Finding[] {
-  return pendingFindings(view.status).filter((f) => f.state === 'open' && f.user === view.user);
-}
-
-/** Past its deadline: due for kill or quarantine and still open, or a removal that failed. */
-export function isDueOrFailed(f: Finding): boolean {
-  return f.state === 'failed' || (f.state === 'open' && (f.actions.includes('kill') || f.actions.includes('quarantine')));
+  return pendingFindings(view.status).filter((f) => f.actionable === true && f.user === view.user);
 }
 
 export function iconStateFor(view: TrayView): TrayIconState {
@@ -59,7 +54,7 @@ export function statusLine(view: TrayView): string {
   if (view.connection === 'connecting' && view.status === null) return t(view.locale, 'statusConnecting');
   const state = iconStateFor(view);
   const pending = pendingFindings(view.status);
-  const counted = state === 'violation' ? pending.filter(isDueOrFailed) : pending;
+  const counted = state === 'violation' ? pending.filter((f) => f.due === true) : pending;
   return t(view.locale, STATUS_LINE[state], { n: counted.length });
 }
 

@@ -1,10 +1,11 @@
 // Renders each page of the window (findings, history, policy, transparency) from the tray view and daemon answers.
 import type { HistoryEntry } from '../../agent/common/ipc.js';
+import { localize } from '../../agent/common/localize.js';
 import type { Action, Alternative, Finding, PolicyRef, Status } from '../../agent/common/model.js';
 import { formatCountdown, formatDeadline } from '../model/countdown.js';
-import { localize, type UiLocale } from '../model/locale.js';
+import type { UiLocale } from '../model/locale.js';
 import { t, type StringKey } from '../model/strings.js';
-import { isDueOrFailed, toolLabel, type TrayView } from '../model/trayView.js';
+import { toolLabel, type TrayView } from '../model/trayView.js';
 import { element } from './dom.js';
 
 const ACTION_WORD: Record<Action, StringKey> = {
@@ -30,7 +31,8 @@ export interface FindingHandlers {
 /** A label followed by the colon of the language (full-width in Chinese). */
 const labelled = (locale: UiLocale, text: string): string => (locale === 'zh-CN' ? `${text}：` : `${text}: `);
 
-const isDue = (f: Finding): boolean => f.state === 'open' && isDueOrFailed(f);
+/** Still open past its deadline, as the agent decided (a failed removal shows its own state). */
+const isDue = (f: Finding): boolean => f.state === 'open' && f.due === true;
 
 function where(f: Finding, locale: UiLocale): { label: string; value: string } {
   if (f.kind === 'process') return { label: t(locale, 'process'), value: `${f.pid !== undefined ? `pid ${f.pid}` : ''}${f.path ? `  ${f.path}` : ''}`.trim() };
@@ -52,7 +54,7 @@ function alternativesBlock(alternatives: Alternative[] | undefined, locale: UiLo
 function findingItem(f: Finding, view: TrayView, nowMs: number, handlers: FindingHandlers): HTMLElement {
   const locale = view.locale;
   const place = where(f, locale);
-  const fixable = f.state === 'open' && f.user === view.user && view.connection === 'connected';
+  const fixable = f.actionable === true && f.user === view.user && view.connection === 'connected';
   const side = element('div', { class: 'finding-side' }, element('span', { class: `chip chip-${isDue(f) ? 'due' : f.state}` }, t(locale, isDue(f) ? 'violation' : STATE_WORD[f.state])));
   if (fixable) {
     const busy = handlers.fixing.has(f.id);

@@ -8,7 +8,7 @@ import { repoRoot } from '../../support/paths.js';
 
 function fakePackage(): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-renderer-'));
-  const files = ['package.json', 'tray/renderer/index.html', 'tray/renderer/styles.css', 'tray/assets/tray-warning.png', 'dist/tray/renderer/app.js', 'dist/tray/model/trayView.js', 'dist/tray/main/trayApp.js', 'dist/agent/cli/main.js', 'secret.txt'];
+  const files = ['package.json', 'tray/renderer/index.html', 'tray/renderer/styles.css', 'tray/assets/tray-warning.png', 'dist/tray/renderer/app.js', 'dist/tray/model/trayView.js', 'dist/tray/main/trayApp.js', 'dist/agent/cli/main.js', 'dist/agent/common/localize.js', 'secret.txt'];
   for (const f of files) {
     fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
     fs.writeFileSync(path.join(root, f), f === 'package.json' ? '{"name":"cordon"}' : f);
@@ -26,6 +26,7 @@ describe('renderer files', () => {
     ['/assets/tray-warning.png', 'tray/assets/tray-warning.png', 'image/png'],
     ['/js/renderer/app.js', 'dist/tray/renderer/app.js', 'text/javascript; charset=utf-8'],
     ['/js/model/trayView.js', 'dist/tray/model/trayView.js', 'text/javascript; charset=utf-8'],
+    ['/agent/common/localize.js', 'dist/agent/common/localize.js', 'text/javascript; charset=utf-8'],
   ])('serves %s', (url, file, contentType) => {
     expect(resolveRendererFile(url, root)).toEqual({ file: path.join(root, file), contentType });
   });
@@ -33,6 +34,8 @@ describe('renderer files', () => {
   it.each([
     '/js/main/trayApp.js',
     '/js/../agent/cli/main.js',
+    '/agent/cli/main.js',
+    '/agent/common/../cli/main.js',
     '/js/renderer/%2e%2e/%2e%2e/%2e%2e/secret.txt',
     '/assets/..%2f..%2fsecret.txt',
     '/secret.txt',

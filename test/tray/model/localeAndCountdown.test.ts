@@ -1,7 +1,8 @@
 // Language follows the OS with English as fallback; countdowns read the same in the menu and the window.
 import { describe, expect, it } from 'vitest';
 import { formatCountdown, formatDueIn } from '../../../tray/model/countdown.js';
-import { localize, pickLocale } from '../../../tray/model/locale.js';
+import { localize } from '../../../agent/common/localize.js';
+import { pickLocale } from '../../../tray/model/locale.js';
 import { stringTables } from '../../../tray/model/strings.js';
 
 describe('locale', () => {
@@ -24,6 +25,8 @@ describe('locale', () => {
     expect(localize({ zh: '禁止。' }, 'zh-CN')).toBe('禁止。');
     expect(localize({ fr: 'Interdit.' }, 'en')).toBe('Interdit.');
     expect(localize('Plain.', 'zh-CN')).toBe('Plain.');
+    expect(localize(message, 'zh_CN')).toBe('禁止。');
+    expect(localize(undefined, 'en')).toBe('');
   });
 
   it('has every string in both languages with the same placeholders', () => {

@@ -53,6 +53,26 @@ describe('notification decisions', () => {
     expect(decider.decide(connected([findingFixture()]), NOW)).toEqual([]);
   });
 
+  it('never tells the user a reported-only tool must be removed', () => {
+    const reported = findingFixture({ actions: ['report'], deadline: undefined, deadlineActions: undefined });
+    expect(new NotificationDecider().decide(connected([reported]), NOW)).toEqual([
+      { key: 'pending:f-claude-code-1:ahead', title: 'Cordon: tool reported', body: 'claude-code is not allowed by company policy. It is reported; nothing will be removed.', urgent: false },
+    ]);
+    const several = [reported, { ...reported, id: 'f2' }];
+    expect(new NotificationDecider().decide(connected(several), NOW)[0]?.body).toBe('2 tools not allowed by company policy were found. They are reported; nothing will be removed.');
+  });
+
+  it('announces removals ahead and reported-only tools separately', () => {
+    const reported = findingFixture({ id: 'r', actions: ['report'], deadline: undefined, deadlineActions: undefined });
+    const out = new NotificationDecider().decide(connected([findingFixture(), reported]), NOW);
+    expect(out.map((n) => n.title)).toEqual(['Cordon: action needed', 'Cordon: tool reported']);
+  });
+
+  it('asks the user to remove a setting past its deadline themselves', () => {
+    const setting = findingFixture({ kind: 'config', path: '/home/alice/.bashrc', actions: ['report', 'notify', 'quarantine'] });
+    expect(new NotificationDecider().decide(connected([setting]), NOW)).toMatchObject([{ title: 'Cordon: deadline passed', body: 'claude-code is past its deadline: remove this setting yourself.' }]);
+  });
+
   it('speaks the user’s language', () => {
     expect(new NotificationDecider().decide(connected([findingFixture()], 'zh-CN'), NOW)[0]?.body).toBe('必须移除 claude-code（8 天后截止）。');
   });

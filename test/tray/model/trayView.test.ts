@@ -99,11 +99,31 @@ describe('menu', () => {
     ]);
     expect(ownFixableFindings(view({ status }))).toEqual([]);
   });
+
+  it('offers Fix now where the agent says it would act: a failed removal yes, a settings file never', () => {
+    const status = statusFixture([
+      findingFixture({ id: 'failed', state: 'failed', actions: ['kill'] }),
+      findingFixture({ id: 'setting', kind: 'config', path: '/home/alice/.bashrc' }),
+    ]);
+    expect(ownFixableFindings(view({ status })).map((f) => f.id)).toEqual(['failed']);
+  });
+
+  it('follows the agent’s Fix now decision rather than its own idea of one', () => {
+    const status = statusFixture([findingFixture()]);
+    const overruled = { ...status, findings: status.findings.map((f) => ({ ...f, actionable: false })) };
+    expect(ownFixableFindings(view({ status: overruled }))).toEqual([]);
+  });
 });
 
 describe('status line', () => {
   it('counts only the items past their deadline when in violation', () => {
     const status = statusFixture([findingFixture({ id: 'a' }), findingFixture({ id: 'b', actions: ['kill'] }), findingFixture({ id: 'c', state: 'failed' })]);
     expect(buildMenu(view({ status }), NOW)[0]).toMatchObject({ label: '2 item(s) past the deadline', enabled: false });
+  });
+
+  it('counts what the agent marked due', () => {
+    const status = statusFixture([findingFixture({ id: 'a' }), findingFixture({ id: 'b', actions: ['kill'] })], { compliance: 'violation' });
+    const marked = { ...status, findings: status.findings.map((f) => ({ ...f, due: true })) };
+    expect(buildMenu(view({ status: marked }), NOW)[0]).toMatchObject({ label: '2 item(s) past the deadline' });
   });
 });

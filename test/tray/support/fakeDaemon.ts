@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { HistoryEntry, IpcRequest } from '../../../agent/common/ipc.js';
 import type { Finding, Status } from '../../../agent/common/model.js';
+import { computeCompliance, withDecisions } from '../../../agent/core/status/compliance.js';
 
 export interface FakeDaemon {
   socketPath: string;
@@ -28,19 +29,19 @@ export function findingFixture(over: Partial<Finding> = {}): Finding {
     user: 'alice',
     actions: ['report', 'notify'],
     deadline: '2026-07-10T00:00:00+08:00',
+    deadlineActions: ['kill', 'quarantine'],
     state: 'open',
     detail: 'claude-code installed in ~/.local/bin',
     ...over,
   };
 }
 
+/** A status as the agent sends it: compliance and each finding's decisions come from the agent's own core. */
 export function statusFixture(findings: Finding[], over: Partial<Status> = {}): Status {
-  const pending = findings.filter((f) => f.state === 'open' || f.state === 'failed');
-  const due = pending.some((f) => f.state === 'failed' || f.actions.includes('kill') || f.actions.includes('quarantine'));
   return {
     evaluatedAt: '2026-07-01T08:00:00Z',
     host: 'laptop-7',
-    compliance: pending.length === 0 ? 'compliant' : due ? 'violation' : 'warning',
+    compliance: computeCompliance(findings),
     policies: [
       {
         id: 'anthropic-ban',
@@ -54,7 +55,7 @@ export function statusFixture(findings: Finding[], over: Partial<Status> = {}): 
     ],
     policyErrors: [],
     inventory: [],
-    findings,
+    findings: findings.map(withDecisions),
     ...over,
   };
 }
@@ -100,10 +101,10 @@ export async function startFakeDaemon(initial: Status, options: { history?: Hist
         if (!finding) return reply({ error: { code: 'not-found', message: `no finding ${String(id)}` } });
         if (options.owner !== undefined && finding.user !== options.owner) return reply({ error: { code: 'forbidden', message: 'not your finding' } });
         if (options.failRemediation) return reply({ error: { code: 'quarantine-failed', message: options.failRemediation } });
-        const findings = status.findings.map((f) => (f.id === id ? { ...f, state: 'remediated' as const, outcome: `quarantined ${f.path ?? ''}`.trim() } : f));
-        status = statusFixture(findings, { policies: status.policies });
+        const done: Finding = { ...finding, state: 'remediated', outcome: `quarantined ${finding.path ?? ''}`.trim() };
+        status = statusFixture(status.findings.map((f) => (f.id === id ? done : f)), { policies: status.policies });
         history.push({ time: '2026-07-01T08:01:00Z', event: 'quarantine', tool: finding.tool, path: finding.path, outcome: 'ok' });
-        reply({ result: { finding: id, state: 'remediated' } });
+        reply({ result: { finding: withDecisions(done) } });
         return push();
       }
       default:
