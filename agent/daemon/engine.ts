@@ -6,7 +6,7 @@ import type { ExplainInput } from '../core/explain.js';
 import { matchProcesses, scanConfigs, scanInstalls } from '../core/detect/index.js';
 import { evaluate } from '../core/policy/evaluate.js';
 import type { LoadedPolicy } from '../core/policy/types.js';
-import { computeCompliance } from '../core/status/compliance.js';
+import { computeCompliance, withDecisions } from '../core/status/compliance.js';
 import type { Finding, InventoryItem, Observation, PolicyError, ProcessInfo, Status, TargetedFinding } from '../common/model.js';
 import { AGENT_VERSION } from '../common/version.js';
 import type { FileSystemPort, HomeDir } from '../ports/index.js';
@@ -93,7 +93,7 @@ export function buildStatus(input: {
     policies: input.policyState.policies.map((p) => p.ref),
     policyErrors: input.policyState.errors,
     inventory: input.observations.map((o) => toInventory(o, names)),
-    findings: input.findings.map((f) => publicFinding(f, names)),
+    findings: input.findings.map((f) => withDecisions(publicFinding(f, names))),
     agent: {
       version: AGENT_VERSION,
       ...(input.pid !== undefined ? { pid: input.pid } : {}),

@@ -55,9 +55,11 @@ describe('phases', () => {
   it('gives the start of the next stricter phase as the deadline, and none once the last phase is reached', () => {
     const warn = evaluate([bobInstall], [corp], ctx('2026-07-05T00:00:00Z'))[0];
     expect(warn?.deadline).toBe('2026-07-10T00:00:00+08:00');
+    expect(warn?.deadlineActions).toEqual(['kill', 'quarantine']);
     expect(computeCompliance([warn!])).toBe('warning');
     const enforce = evaluate([bobInstall], [corp], ctx('2026-07-12T00:00:00Z'))[0];
     expect(enforce?.deadline).toBeUndefined();
+    expect(enforce?.deadlineActions).toBeUndefined();
     expect(computeCompliance([enforce!])).toBe('violation');
   });
 

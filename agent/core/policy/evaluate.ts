@@ -93,9 +93,9 @@ function findingFor(obs: Observation, covering: Coverage[]): TargetedFinding {
     ...(obs.pid !== undefined ? { pid: obs.pid } : {}),
     ...(obs.user !== undefined ? { user: obs.user } : {}),
     actions,
-    ...(deadline ? { deadline } : {}),
+    ...(deadline ? { deadline: deadline.at, deadlineActions: deadline.adds } : {}),
     state: open.length > 0 ? 'open' : 'exempt',
-    detail: describeFinding(obs, lead, deciding, actions, deadline, open.length > 0 ? null : (lead.exemption as Exemption), exemptUntil),
+    detail: describeFinding(obs, lead, deciding, actions, deadline?.at, open.length > 0 ? null : (lead.exemption as Exemption), exemptUntil),
     message,
     ...(exemptUntil ? { exemptUntil } : {}),
     target: targetOf(obs),
@@ -111,14 +111,18 @@ function byPrecedence(a: Coverage, b: Coverage): number {
   );
 }
 
-function nextDeadline(deciding: Coverage[], actions: Action[]): string | undefined {
-  const starts: string[] = [];
+/** The earliest later phase that adds an action, and the actions that every phase starting then adds. */
+function nextDeadline(deciding: Coverage[], actions: Action[]): { at: string; adds: Action[] } | undefined {
+  const later: Phase[] = [];
   for (const c of deciding) {
-    const later = c.rule.phases.slice(c.phaseIndex + 1).find((p) => p.actions.some((a) => !actions.includes(a)));
+    const phase = c.rule.phases.slice(c.phaseIndex + 1).find((p) => p.actions.some((a) => !actions.includes(a)));
     const expires = c.loaded.policy.expiresAt;
-    if (later && (expires === undefined || instant(later.from) < instant(expires))) starts.push(later.from);
+    if (phase && (expires === undefined || instant(phase.from) < instant(expires))) later.push(phase);
   }
-  return earliest(starts);
+  const at = earliest(later.map((p) => p.from));
+  if (at === undefined) return undefined;
+  const adds = later.filter((p) => instant(p.from) === instant(at)).flatMap((p) => p.actions.filter((a) => !actions.includes(a)));
+  return { at, adds: sortActions(adds) };
 }
 
 function earliest(times: string[]): string | undefined {
