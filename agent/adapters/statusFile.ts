@@ -1,16 +1,17 @@
-// Writes <stateDir>/status.json atomically (temp file + rename), readable by every user.
+// Writes <stateDir>/status.json atomically (temp file + rename) for root-run tooling; users read the status over the socket.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Status } from '../common/model.js';
 
+/** Owner-only like the rest of the state dir: it names users, paths and process ids of everyone on the machine. */
 export function writeStatusFile(stateDir: string, status: Status): void {
   const file = path.join(stateDir, 'status.json');
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify(status, null, 2)}\n`, { mode: 0o644 });
+  fs.writeFileSync(tmp, `${JSON.stringify(status, null, 2)}\n`, { mode: 0o600 });
   fs.renameSync(tmp, file);
 }
 
 /** Creates the state dir owner-only if it does not exist (the audit log and quarantine journal live there). */
 export function ensureStateDir(stateDir: string): void {
-  fs.mkdirSync(stateDir, { recursive: true, mode: 0o750 });
+  fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
 }

@@ -10,7 +10,6 @@ export type ErrorCode =
   | 'signature-invalid'
   | 'signature-untrusted'
   | 'policy-rollback'
-  | 'policy-expired'
   | 'catalog-invalid'
   | 'input-invalid'
   | 'daemon-unavailable'
@@ -78,7 +77,6 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'signature-invalid':
     case 'signature-untrusted':
     case 'policy-rollback':
-    case 'policy-expired':
     case 'catalog-invalid':
     case 'input-invalid':
     case 'not-found':

@@ -24,6 +24,8 @@ export interface Explanation {
   writes: { what: string; where: string; why: string }[];
   sends: { what: string; to: string; why: string }[];
   never: string[];
+  /** How it decides when several policies and rules cover one thing (the table evaluation follows). */
+  decides: { when: string; then: string; reason: string }[];
   tools: { id: string; name: string; vendor: string; category: string; installLocations: number; configFiles: number; processSignatures: number }[];
 }
 

@@ -1,6 +1,7 @@
 // The transparency declaration: everything the agent reads, runs, writes and sends, built from its own config and catalog.
 import type { Catalog } from './catalog/types.js';
 import type { Explanation } from '../common/ipc.js';
+import { ACTION_PRECEDENCE, COMBINATION_RULES } from './policy/precedence.js';
 import type { Platform } from '../common/model.js';
 
 export interface ExplainInput {
@@ -74,6 +75,14 @@ export function explainAgent(input: ExplainInput): Explanation {
       'deletes files: removal is a move into quarantine that an administrator can undo',
       'sends anything anywhere unless a report URL is configured (none is sent otherwise)',
       'watches your keystrokes, screen, network traffic or clipboard',
+    ],
+    decides: [
+      ...COMBINATION_RULES,
+      {
+        when: 'actions are ranked',
+        then: Object.entries(ACTION_PRECEDENCE).sort(([, a], [, b]) => b.rank - a.rank).map(([action]) => action).join(' > '),
+        reason: Object.entries(ACTION_PRECEDENCE).map(([action, p]) => `${action} ${p.reason}`).join('; '),
+      },
     ],
     tools: catalog.tools.map((t) => ({
       id: t.id,

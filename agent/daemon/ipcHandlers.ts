@@ -47,7 +47,8 @@ async function remediate({ state, audit }: IpcHandlerDeps, params: Record<string
   const outcome = result.outcomes.find((o) => o.step.finding.id === id && o.step.action !== 'notify');
   const after = result.status.findings.find((f) => f.id === id);
   if (!outcome && !after) return { finding: { ...shown, state: 'remediated', outcome: 'it was already gone' } };
-  if (!outcome || outcome.state !== 'remediated') throw new CordonError('internal', outcome?.outcome ?? 'nothing could be done');
+  if (!outcome) throw new CordonError('internal', 'nothing could be done');
+  if (outcome.state !== 'remediated') throw new CordonError(outcome.step.action === 'kill' ? 'kill-failed' : 'quarantine-failed', outcome.outcome);
   return { finding: after ?? { ...shown, state: 'remediated', outcome: outcome.outcome } };
 }
 

@@ -107,17 +107,32 @@ describe('--at', () => {
   afterAll(() => fx?.cleanup());
 
   it('scan --at is a preview: it stores neither last-known-good copies nor the clock mark', () => {
-    expect(cordon(fx, 'scan', '--json', '--at', '2026-07-05T00:00:00+08:00').code).toBe(0);
+    const status = JSON.parse(cordon(fx, 'scan', '--json', '--at', '2026-07-05T00:00:00+08:00').stdout) as Status;
+    expect(status.policies).toEqual([expect.objectContaining({ id: 'mandate', version: 3 })]);
     expect(fs.existsSync(path.join(fx.stateDir, 'policies'))).toBe(false);
     expect(fs.existsSync(path.join(fx.stateDir, 'clock.json'))).toBe(false);
   });
 
   it('enforce --at is a rehearsal: it keeps what it accepted, so a file tampered right after falls back to the good copy', () => {
-    expect(cordon(fx, 'enforce', '--json', '--at', '2026-07-05T00:00:00+08:00').code).toBe(0);
+    const rehearsal = JSON.parse(cordon(fx, 'enforce', '--json', '--at', '2026-07-05T00:00:00+08:00').stdout) as Status;
+    expect(rehearsal.evaluatedAt).toBe('2026-07-04T16:00:00.000Z');
     expect(fs.existsSync(path.join(fx.stateDir, 'clock.json'))).toBe(false);
     fs.appendFileSync(path.join(fx.policyDir, 'mandate.yaml'), '# tampered\n');
     const status = JSON.parse(cordon(fx, 'scan', '--json', '--at', '2026-07-05T00:00:00+08:00').stdout) as Status;
     expect(status.policies).toEqual([expect.objectContaining({ id: 'mandate', version: 3, lastKnownGood: true })]);
     expect(status.policyErrors).toEqual([expect.objectContaining({ file: path.join(fx.policyDir, 'mandate.yaml'), code: 'signature-invalid' })]);
+  });
+});
+
+describe('cordon explain', () => {
+  it('says how it decides when several policies cover one thing, from the table evaluation follows', () => {
+    const fx = makeAgentFixture();
+    try {
+      const e = JSON.parse(cordon(fx, 'explain', '--json').stdout) as { decides: Array<{ when: string; then: string }> };
+      expect(e.decides).toEqual(expect.arrayContaining([expect.objectContaining({ when: 'every covering rule is exempt' }), { when: 'actions are ranked', then: 'quarantine > kill > notify > report', reason: expect.any(String) }]));
+      expect(cordon(fx, 'explain').stdout).toContain('- when several rules (of one or several policies) cover one observation: the finding carries the union');
+    } finally {
+      fx.cleanup();
+    }
   });
 });

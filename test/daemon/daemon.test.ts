@@ -47,6 +47,15 @@ describe('cordon run', () => {
     expect(status.compliance).toBe('compliant');
     expect(status.policies).toEqual([expect.objectContaining({ id: 'test-ban', version: 1, signedBy: 'test-it' })]);
     expect(JSON.parse(fs.readFileSync(path.join(fx.stateDir, 'status.json'), 'utf8')).policies[0].id).toBe('test-ban');
+    expect(fs.statSync(path.join(fx.stateDir, 'status.json')).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(fx.stateDir).mode & 0o777).toBe(0o700);
+  });
+
+  it('names its actors in the status, each running', async () => {
+    const status = await client.request('status');
+    expect(status.agent?.actors).toEqual(
+      ['install-watcher', 'policy-watcher', 'process-poller', 'clock-tick', 'ipc-server'].map((name) => ({ name, running: true })),
+    );
   });
 
   it('answers garbage with an error and keeps serving', async () => {

@@ -33,6 +33,8 @@ export function registerExplain(program: Command): void {
         for (const s of e.sends) ctx.out.line(`- ${s.what} to ${s.to}: ${s.why}`);
         ctx.out.line('\nIt never:');
         for (const n of e.never) ctx.out.line(`- ${n}`);
+        ctx.out.line('\nWhen several policies cover one thing:');
+        for (const d of e.decides) ctx.out.line(`- when ${d.when}: ${d.then} (${d.reason})`);
         ctx.out.line(`\nIt knows ${e.tools.length} tools; \`cordon catalog\` lists the signals of each.`);
         return 0;
       }),

@@ -34,9 +34,9 @@ export function parsePolicy(bytes: Buffer, file: string, options: ParseOptions =
   } catch (err) {
     if (err instanceof CordonError) throw err;
     if (err instanceof RangeError) {
-      throw new CordonError('policy-invalid', `nested more than ${POLICY_MAX_DEPTH} levels deep; no policy field needs that`, { where: file, fix: 'flatten the structure as in policies/README.md' }, err);
+      throw new CordonError('policy-invalid', `nested more than ${POLICY_MAX_DEPTH} levels deep; no policy field needs that`, { where: file, fix: 'flatten the structure as in policies/anthropic-ban.yaml' }, err);
     }
-    throw new CordonError('policy-parse', `cannot be read as a policy: ${(err as Error).message}`, { where: file, fix: 'check the file is a policy written as in policies/README.md' }, err);
+    throw new CordonError('policy-parse', `cannot be read as a policy: ${(err as Error).message}`, { where: file, fix: 'check the file is a policy written as in policies/anthropic-ban.yaml (schema: policies/policy.schema.json)' }, err);
   }
 }
 
@@ -48,7 +48,7 @@ function parseChecked(bytes: Buffer, file: string, options: ParseOptions): Polic
     });
   }
   const text = decodeUtf8(bytes, file);
-  if (text.trim() === '') throw new CordonError('policy-parse', 'file is empty', { where: file, fix: 'write a policy as in policies/README.md' });
+  if (text.trim() === '') throw new CordonError('policy-parse', 'file is empty', { where: file, fix: 'write a policy as in policies/anthropic-ban.yaml (schema: policies/policy.schema.json)' });
   const json = isJsonFile(file, text);
   checkBracketDepth(text, file);
   const counter = new LineCounter();
@@ -126,7 +126,7 @@ function checkBracketDepth(text: string, file: string): void {
       if (++depth > POLICY_MAX_DEPTH) {
         throw new CordonError('policy-invalid', `nested more than ${POLICY_MAX_DEPTH} levels deep; no policy field needs that`, {
           where: `${file}:${text.slice(0, i).split('\n').length}`,
-          fix: 'flatten the structure as in policies/README.md',
+          fix: 'flatten the structure as in policies/anthropic-ban.yaml',
         });
       }
     } else if (ch === ']' || ch === '}') {
@@ -158,7 +158,7 @@ function checkDepth(value: unknown, src: Source): void {
     const { node, path } = stack.pop() as { node: unknown; path: (string | number)[] };
     if (node === null || typeof node !== 'object') continue;
     if (path.length >= POLICY_MAX_DEPTH) {
-      fail(src, 'policy-invalid', path.slice(0, 4), `nested more than ${POLICY_MAX_DEPTH} levels deep; no policy field needs that`, 'flatten the structure as in policies/README.md');
+      fail(src, 'policy-invalid', path.slice(0, 4), `nested more than ${POLICY_MAX_DEPTH} levels deep; no policy field needs that`, 'flatten the structure as in policies/anthropic-ban.yaml');
     }
     const entries: [string | number, unknown][] = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node);
     for (const [key, child] of entries) stack.push({ node: child, path: [...path, key] });
