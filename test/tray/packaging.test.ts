@@ -6,8 +6,8 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allIcons } from '../../tray/icons/drawIcons.js';
-import { decodePng } from '../../tray/icons/png.js';
+import { ICON_STATES, allIcons } from '../../scripts/icons/drawIcons.js';
+import { decodePng } from '../../scripts/icons/png.js';
 import { TRAY_ICON_STATES } from '../../tray/model/trayView.js';
 import { repoRoot } from '../support/paths.js';
 
@@ -42,7 +42,7 @@ async function validate(projectDir: string): Promise<void> {
 
 /** The glob forms the config uses (`dir/*.js`, `dir/**\/*.js`, plain paths) as a regular expression. */
 const patternToRegExp = (pattern: string): RegExp =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\//g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '(?:.*/)?')}$`);
+  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\//g, '\uE000').replace(/\*/g, '[^/]*').replace(/\uE000/g, '(?:.*/)?')}$`);
 
 /** Every file the compiled module loads through relative imports, transitively. */
 function importClosure(entry: string, seen = new Set<string>()): Set<string> {
@@ -196,8 +196,12 @@ describe('icons', () => {
     expect(new Set(TRAY_ICON_STATES.map(centreColour)).size).toBe(TRAY_ICON_STATES.length);
   });
 
+  it('are drawn for exactly the states the tray shows', () => {
+    expect([...ICON_STATES]).toEqual([...TRAY_ICON_STATES]);
+  });
+
   it('are exactly what scripts/generate-icons.ts draws (no stale or hand-edited icon)', () => {
-    const stale = [...allIcons(TRAY_ICON_STATES)].filter(([file, bytes]) => !fs.readFileSync(path.join(repoRoot, file)).equals(bytes)).map(([file]) => file);
+    const stale = [...allIcons()].filter(([file, bytes]) => !fs.readFileSync(path.join(repoRoot, file)).equals(bytes)).map(([file]) => file);
     expect(stale).toEqual([]);
   });
 });

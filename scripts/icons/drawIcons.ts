@@ -1,12 +1,15 @@
 // Draws the tray icons (one per compliance state, colour and macOS template) and the app icon with anti-aliasing.
-import type { TrayIconState } from '../model/trayView.js';
 import { encodePng } from './png.js';
+
+/** The tray's icon states (tray/model/trayView.ts shows one of them; a test checks both lists agree). */
+export const ICON_STATES = ['compliant', 'warning', 'violation', 'unreachable'] as const;
+export type IconState = (typeof ICON_STATES)[number];
 
 type Rgb = readonly [number, number, number];
 /** Coverage of a shape at a point in unit coordinates (0..1 across the icon). */
 type Shape = (x: number, y: number) => boolean;
 
-const STATE_COLOUR: Record<TrayIconState, Rgb> = {
+const STATE_COLOUR: Record<IconState, Rgb> = {
   compliant: [26, 127, 55],
   warning: [191, 135, 0],
   violation: [207, 34, 46],
@@ -25,7 +28,7 @@ function nearSegment(ax: number, ay: number, bx: number, by: number, width: numb
 const disc = (cx: number, cy: number, r: number): Shape => (x, y) => Math.hypot(x - cx, y - cy) <= r;
 const anyOf = (...shapes: Shape[]): Shape => (x, y) => shapes.some((s) => s(x, y));
 
-const GLYPH: Record<TrayIconState, Shape> = {
+const GLYPH: Record<IconState, Shape> = {
   compliant: anyOf(nearSegment(0.27, 0.52, 0.43, 0.68, 0.13), nearSegment(0.43, 0.68, 0.73, 0.35, 0.13)),
   warning: anyOf(nearSegment(0.5, 0.24, 0.5, 0.56, 0.14), disc(0.5, 0.75, 0.08)),
   violation: anyOf(nearSegment(0.32, 0.32, 0.68, 0.68, 0.13), nearSegment(0.68, 0.32, 0.32, 0.68, 0.13)),
@@ -66,12 +69,12 @@ function render(size: number, pick: (x: number, y: number) => Rgb | null): Buffe
 }
 
 /** Colour tray icon (Windows, Linux): a filled badge in the state's colour with a white glyph. */
-export function drawTrayIcon(state: TrayIconState, size: number): Buffer {
+export function drawTrayIcon(state: IconState, size: number): Buffer {
   return render(size, (x, y) => (GLYPH[state](x, y) ? [255, 255, 255] : BADGE(x, y) ? STATE_COLOUR[state] : null));
 }
 
 /** macOS template image: black badge with the glyph cut out; macOS tints it for light and dark menu bars. */
-export function drawTemplateIcon(state: TrayIconState, size: number): Buffer {
+export function drawTemplateIcon(state: IconState, size: number): Buffer {
   return render(size, (x, y) => (BADGE(x, y) && !GLYPH[state](x, y) ? [0, 0, 0] : null));
 }
 
@@ -95,7 +98,7 @@ export function drawAppIcon(size: number): Buffer {
 }
 
 /** Every generated file, by path relative to the package root. */
-export function allIcons(states: readonly TrayIconState[]): Map<string, Buffer> {
+export function allIcons(states: readonly IconState[] = ICON_STATES): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
   for (const state of states) {
     files.set(`tray/assets/tray-${state}.png`, drawTrayIcon(state, 16));
