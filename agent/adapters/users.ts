@@ -76,7 +76,7 @@ export function createUserNameCache(passwdPath = '/etc/passwd'): (uid: number) =
 function machineHomes(platform: Platform, etcDir: string): HomeDir[] {
   switch (platform) {
     case 'linux': {
-      let text = '';
+      let text: string;
       try {
         text = fs.readFileSync(path.join(etcDir, 'passwd'), 'utf8');
       } catch {
@@ -96,7 +96,7 @@ function machineHomes(platform: Platform, etcDir: string): HomeDir[] {
 }
 
 function profileFolders(dir: string): HomeDir[] {
-  let names: string[] = [];
+  let names: string[];
   try {
     names = fs.readdirSync(dir);
   } catch {

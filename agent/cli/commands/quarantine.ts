@@ -1,6 +1,6 @@
 // `cordon quarantine list|show|restore|export`: what was moved aside, and putting it back (administrators only).
-import fs from 'node:fs';
 import type { Command } from 'commander';
+import { nodeFileSystem } from '../../adapters/fileSystem.js';
 import { Quarantine, type QuarantineItem } from '../../adapters/quarantine/index.js';
 import { CordonError, EXIT } from '../../common/errors.js';
 import { commandContext, type CommandContext } from '../context.js';
@@ -15,7 +15,7 @@ function openQuarantine(ctx: CommandContext): Quarantine {
 function requireAdmin(dir: string, what: string): void {
   const uid = process.geteuid?.();
   if (uid === undefined || uid === 0) return;
-  const owner = fs.statSync(dir, { throwIfNoEntry: false })?.uid;
+  const owner = nodeFileSystem.lstat(dir)?.uid;
   if (owner !== uid) {
     throw new CordonError('forbidden', `${what} needs an administrator`, { where: dir, fix: 'run it as root, e.g. with sudo' });
   }
