@@ -1,6 +1,6 @@
 // The one pass every caller runs: evaluate what was collected, plan, carry out, build the status, so a preview never lies.
 import type { TargetedFinding, Observation, Status } from '../common/model.js';
-import { EnforcementMemory } from '../core/enforce/memory.js';
+import type { EnforcementMemory } from '../core/enforce/memory.js';
 import { planEnforcement, type PlannedStep } from '../core/enforce/plan.js';
 import { auditFields, carryOut, type EnforcerDeps, type StepOutcome } from './enforcer.js';
 import { buildStatus, findFindings, toolNamesOf, type PolicyState } from './engine.js';

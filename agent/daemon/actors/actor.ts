@@ -6,8 +6,14 @@ export interface Actor {
   stop(): Promise<void> | void;
 }
 
+/** An actor whose start and stop return at once (callers need not await them). */
+export interface TimerActor extends Actor {
+  start(): void;
+  stop(): void;
+}
+
 /** An actor that runs `tick` every `ms`; a tick still running when the next is due is not started twice. */
-export function periodicActor(name: string, ms: number, tick: () => Promise<unknown>): Actor {
+export function periodicActor(name: string, ms: number, tick: () => Promise<unknown>): TimerActor {
   let timer: NodeJS.Timeout | null = null;
   let busy = false;
   return {

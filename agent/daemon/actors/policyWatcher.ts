@@ -2,7 +2,7 @@
 import { watch, type FSWatcher } from 'chokidar';
 import type { AuditLog } from '../../adapters/auditLog.js';
 import type { AgentState } from '../agentState.js';
-import { periodicActor, type Actor } from './actor.js';
+import { periodicActor, type Actor, type TimerActor } from './actor.js';
 
 /** Several files of one policy release (policy and .sig) become one reload. */
 const POLICY_DEBOUNCE_MS = 150;
@@ -22,7 +22,7 @@ export class PolicyWatcher implements Actor {
   readonly name = 'policy-watcher';
   private watcher: FSWatcher | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private readonly safetyNet: Actor;
+  private readonly safetyNet: TimerActor;
 
   constructor(
     private readonly state: AgentState,
