@@ -241,7 +241,7 @@ export default tseslint.config(
   },
   {
     files: ['tray/renderer/**', 'tray/devbridge/client.ts', 'tray/model/**'],
-    ignores: ['tray/model/daemonClient.ts', 'tray/model/traySession.ts'],
+    ignores: ['tray/model/traySession.ts', 'tray/model/agentConnection.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -250,6 +250,11 @@ export default tseslint.config(
             {
               regex: '^(?!\\.)',
               message: 'The tray window runs in a browser without Node: import only relative view code (and types).',
+              allowTypeImports: true,
+            },
+            {
+              group: ['**/agent/client/**'],
+              message: 'The tray window cannot open the socket: tray/main holds the connection and sends the view its data.',
               allowTypeImports: true,
             },
           ],

@@ -111,6 +111,11 @@ describe('tray and scripts', () => {
     expect(found).toEqual([expect.stringMatching(/browser without Node/), expect.stringMatching(/browser without Node/)]);
   });
 
+  it('keeps the socket client out of the tray window', async () => {
+    const found = await problems('tray/renderer/probe.ts', `import * as client from '../../agent/client/${clientModule}';\nexport const c = client;\n`);
+    expect(found).toEqual([expect.stringMatching(/^no-restricted-imports: .*The tray window cannot open the socket/)]);
+  });
+
   it('keeps electron out of the tray view model', async () => {
     const found = await problems('tray/devbridge/probe.ts', "import { app } from 'electron';\nexport const a = app;\n");
     expect(found).toEqual([expect.stringMatching(/^no-restricted-imports: .*Only tray\/main and tray\/preload run in Electron/)]);
