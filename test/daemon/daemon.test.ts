@@ -1,5 +1,5 @@
 // The daemon end to end: sockets, garbage, a real fake claude killed, a new install quarantined, policy reload, clean stop.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import { DaemonClient } from '../../agent/client/daemonClient.js';
 import type { HelloChallenge, HelloIdentity } from '../../agent/common/ipc.js';
 import type { Status } from '../../agent/common/model.js';
 import { ENFORCE_NOW_POLICY, makeAgentFixture, waitFor, type AgentFixture } from '../support/agentFixture.js';
+import { cliEntry } from '../support/paths.js';
 
 function rawExchange(socketPath: string, payload: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -124,6 +125,17 @@ describe('cordon run', () => {
       return s.policyErrors.length > 0 ? s : undefined;
     });
     expect(status.policies[0]).toMatchObject({ id: 'test-ban', version: 2 });
+  });
+
+  it('lets the command line act through it while it runs: reload, enforce and the quarantine list', () => {
+    const cordon = (...args: string[]) => spawnSync(process.execPath, [cliEntry, ...args, '--json', '--config', fx.configFile], { encoding: 'utf8' });
+    const reloaded = JSON.parse(cordon('policy', 'reload').stdout) as Status;
+    expect(reloaded.policies[0]).toMatchObject({ id: 'test-ban', version: 2, lastKnownGood: true });
+    expect(reloaded.agent?.pid).toBe(agent.pid);
+    const enforced = JSON.parse(cordon('enforce').stdout) as Status;
+    expect(enforced.agent?.pid).toBe(agent.pid);
+    const listed = JSON.parse(cordon('quarantine', 'list').stdout) as { items: Array<{ originalPath: string }> };
+    expect(listed.items.map((i) => i.originalPath)).toContain(path.join(fx.home, '.local', 'share', 'claude'));
   });
 
   it('stops cleanly on SIGTERM', async () => {

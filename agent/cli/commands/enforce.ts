@@ -1,9 +1,12 @@
 // `cordon enforce`: one pass that detects, evaluates and takes the due actions, then prints the status.
+// While the agent runs, the pass is its own (one enforcer, one memory: nobody is notified twice).
 import type { Command } from 'commander';
+import { loadBuiltInCatalog } from '../../adapters/catalogFiles.js';
 import { EXIT } from '../../common/errors.js';
 import { languageFromEnv } from '../../core/status/localize.js';
 import { commandContext } from '../context.js';
 import { parseAt, runOnePass } from '../onePass.js';
+import { askRunningAgent } from '../runningAgent.js';
 import { runCommand } from '../output.js';
 import { renderStatus } from '../render.js';
 
@@ -16,7 +19,9 @@ export function registerEnforce(program: Command): void {
       runCommand(async () => {
         const ctx = commandContext(cmd);
         const at = parseAt(ctx.options.at as string | undefined);
-        const { status, catalog } = await runOnePass(ctx.config(), { ...(at ? { at } : {}), enforce: true });
+        const config = ctx.config();
+        const byAgent = at ? null : await askRunningAgent(config, (client) => client.request('enforce'));
+        const { status, catalog } = byAgent ? { status: byAgent, catalog: loadBuiltInCatalog() } : await runOnePass(config, { ...(at ? { at } : {}), enforce: true });
         if (ctx.out.json) ctx.out.data(status);
         else ctx.out.line(renderStatus(status, catalog, languageFromEnv(process.env)));
         return EXIT[status.compliance];

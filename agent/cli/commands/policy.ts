@@ -1,4 +1,4 @@
-// `cordon policy validate|keygen|sign|verify`: what an admin needs to write, sign and check a policy before shipping it.
+// `cordon policy validate|keygen|sign|verify|reload`: what an admin needs to write, sign, check and apply a policy.
 import type { Command } from 'commander';
 import { loadBuiltInCatalog } from '../../adapters/catalogFiles.js';
 import { readInputFile, signPolicyFile, writePolicyKeyPair } from '../../adapters/keys.js';
@@ -6,6 +6,7 @@ import { CordonError } from '../../common/errors.js';
 import { parsePolicy } from '../../core/policy/parse.js';
 import { verifyPolicySignature } from '../../core/policy/signature.js';
 import { commandContext } from '../context.js';
+import { askRunningAgent } from '../runningAgent.js';
 import { EXIT, runCommand } from '../output.js';
 
 function registerValidate(policy: Command): void {
@@ -88,10 +89,35 @@ function registerVerify(policy: Command): void {
     );
 }
 
+/** The agent reloads on every change in the policy folder; this applies a release now and shows what it made of it. */
+function registerReload(policy: Command): void {
+  policy
+    .command('reload')
+    .description('make the running agent load the policy folder now (administrators)')
+    .action((_opts: unknown, cmd: Command) =>
+      runCommand(async () => {
+        const ctx = commandContext(cmd);
+        const config = ctx.config();
+        const status = await askRunningAgent(config, (client) => client.request('reload'));
+        if (!status) {
+          throw new CordonError('daemon-unavailable', 'no agent answers on the admin socket', { where: config.adminSocketPath, fix: 'start it with `cordon run` or the system service, and run this as root' });
+        }
+        if (ctx.out.json) ctx.out.data(status);
+        else {
+          for (const p of status.policies) ctx.out.line(`in force: ${p.id} v${p.version} from ${p.file}${p.lastKnownGood ? ' (last-known-good copy)' : ''}`);
+          if (status.policies.length === 0) ctx.out.line('no policy is in force');
+          for (const e of status.policyErrors) ctx.out.line(`rejected: ${e.file}: ${e.message} [${e.code}]`);
+        }
+        return EXIT[status.compliance];
+      }),
+    );
+}
+
 export function registerPolicy(program: Command): void {
-  const policy = program.command('policy').description('validate, sign and verify policy files; make signing keys');
+  const policy = program.command('policy').description('validate, sign and verify policy files; make signing keys; reload the agent');
   registerValidate(policy);
   registerKeygen(policy);
   registerSign(policy);
   registerVerify(policy);
+  registerReload(policy);
 }

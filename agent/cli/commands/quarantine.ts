@@ -1,10 +1,12 @@
 // `cordon quarantine list|show|restore|export`: what was moved aside, and putting it back (administrators only).
+// While the agent runs, listing and restoring go through it (it owns the quarantine and audits the restore).
 import type { Command } from 'commander';
 import { nodeFileSystem } from '../../adapters/fileSystem.js';
 import { Quarantine, type QuarantineItem } from '../../adapters/quarantine/index.js';
 import { CordonError, EXIT } from '../../common/errors.js';
 import { commandContext, type CommandContext } from '../context.js';
 import { runCommand } from '../output.js';
+import { askRunningAgent } from '../runningAgent.js';
 
 function openQuarantine(ctx: CommandContext): Quarantine {
   const config = ctx.config();
@@ -35,7 +37,7 @@ export function registerQuarantine(program: Command): void {
     .action((_opts: unknown, cmd: Command) =>
       runCommand(async () => {
         const ctx = commandContext(cmd);
-        const items = openQuarantine(ctx).list();
+        const items = (await askRunningAgent(ctx.config(), async (client) => (await client.request('quarantine-list')).items)) ?? openQuarantine(ctx).list();
         if (ctx.out.json) ctx.out.data({ items });
         else if (items.length === 0) ctx.out.line('Nothing is in quarantine.');
         else items.forEach((item) => ctx.out.line(humanLine(item)));
@@ -69,10 +71,13 @@ export function registerQuarantine(program: Command): void {
     .action((id: string, _opts: unknown, cmd: Command) =>
       runCommand(async () => {
         const ctx = commandContext(cmd);
-        const q = openQuarantine(ctx);
-        requireAdmin(q.dir, 'restoring from quarantine');
-        await q.recover();
-        const item = await q.restore(id);
+        const restoreHere = async (): Promise<QuarantineItem> => {
+          const q = openQuarantine(ctx);
+          requireAdmin(q.dir, 'restoring from quarantine');
+          await q.recover();
+          return q.restore(id);
+        };
+        const item = (await askRunningAgent(ctx.config(), (client) => client.request('restore', { id }))) ?? (await restoreHere());
         if (ctx.out.json) ctx.out.data({ restored: item });
         else ctx.out.line(`Restored ${item.originalPath} (${item.files} files).`);
         return EXIT.compliant;
