@@ -60,7 +60,7 @@ export class AuditLog {
   }
 
   /** The newest entries first, for the tray's history of actions taken on this machine. */
-  history(limit = 200, events: readonly AuditEvent[] = ['kill', 'quarantine', 'restore', 'remediation-requested', 'policy-loaded', 'policy-rejected', 'policy-retired']): HistoryEntry[] {
+  history(limit = 200, events: readonly AuditEvent[] = ['detected', 'notify', 'kill', 'quarantine', 'restore', 'remediation-requested', 'policy-loaded', 'policy-rejected', 'policy-retired']): HistoryEntry[] {
     let text: string;
     try {
       text = fs.readFileSync(this.file, 'utf8');

@@ -148,7 +148,11 @@ function refOf(policy: Policy, file: string, signedBy: string | null, extra: Par
     signedBy,
     issuer: policy.issuer,
     message: policy.message,
+    issuedAt: policy.issuedAt,
+    ...(policy.expiresAt ? { expiresAt: policy.expiresAt } : {}),
     ...(policy.alternatives ? { alternatives: policy.alternatives } : {}),
+    rules: policy.rules.map((r) => ({ id: r.id, tools: r.tools, phases: r.phases.map((p) => ({ from: p.from, actions: p.actions })) })),
+    ...(policy.exemptions?.length ? { exemptions: policy.exemptions } : {}),
     ...extra,
   };
 }

@@ -1,6 +1,7 @@
 // Human output of a status: what was found, why it is banned, by when, what to do, in words an employee understands.
 import type { Catalog } from '../core/catalog/types.js';
 import { localize } from '../core/status/localize.js';
+import { uniqueAlternatives } from '../common/alternatives.js';
 import type { Finding, Status } from '../common/model.js';
 
 const HEADLINE: Record<Status['compliance'], string> = {
@@ -40,19 +41,21 @@ export function renderStatus(status: Status, catalog: Catalog, lang: string): st
     if (why) lines.push(`  Why: ${why}`);
     for (const f of findings) {
       lines.push(`  - [${STATE_WORD[f.state]}] ${where(f)}`);
+      for (const p of f.parts?.slice(1) ?? []) lines.push(`      and ${p.path} (${p.what}${p.linkTarget !== undefined ? `, symlink to ${p.linkTarget}` : ''})`);
       lines.push(`    ${f.detail}`);
+      if (f.form && f.state !== 'remediated' && f.state !== 'exempt') lines.push(`    To remove it yourself: ${localize(f.form.steps, lang)}`);
       if (f.state === 'exempt') lines.push(`    Exempt until ${f.exemptUntil ?? '?'}.`);
       if (f.outcome) lines.push(`    Result: ${f.outcome}`);
     }
   }
-  const covered = new Set(status.findings.map((f) => `${f.tool}|${f.path ?? ''}|${f.pid ?? ''}`));
+  const covered = new Set(status.findings.flatMap((f) => [f.path, ...(f.parts ?? []).map((p) => p.path)].map((p) => `${f.tool}|${p ?? ''}|${f.pid ?? ''}`)));
   const others = status.inventory.filter((i) => !covered.has(`${i.tool}|${i.path ?? ''}|${i.pid ?? ''}`));
   if (others.length) {
     lines.push('');
     lines.push('Also found (no policy requires anything for these):');
     for (const i of others) lines.push(`  - ${name.get(i.tool) ?? i.tool}: ${where(i)}${i.detail ? ` — ${i.detail}` : ''}`);
   }
-  const alternatives = status.policies.flatMap((p) => p.alternatives ?? []);
+  const alternatives = uniqueAlternatives(status.policies.flatMap((p) => p.alternatives ?? []));
   if (alternatives.length && status.findings.some((f) => f.state !== 'exempt')) {
     lines.push('');
     lines.push('Approved alternatives:');

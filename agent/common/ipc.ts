@@ -16,6 +16,9 @@ export interface HistoryEntry {
   detail?: string;
 }
 
+/** The languages the transparency declaration is written in. */
+export type ExplainLanguage = 'en' | 'zh-CN';
+
 /** The transparency declaration: everything the agent reads, runs, writes and sends. */
 export interface Explanation {
   summary: string;
@@ -55,7 +58,8 @@ export interface IpcMethods {
   unsubscribe: { params: NoParams; result: { subscribed: false }; socket: 'user' };
   /** The user asks to remove their own finding now (needs `hello` first). */
   remediate: { params: { finding: string }; result: { finding: Finding }; socket: 'user' };
-  explain: { params: NoParams; result: Explanation; socket: 'user' };
+  /** In English, or in Simplified Chinese with `lang: "zh-CN"`. */
+  explain: { params: { lang?: ExplainLanguage }; result: Explanation; socket: 'user' };
   /** Newest first; `limit` 1..1000, 200 when absent. */
   history: { params: { limit?: number }; result: HistoryEntry[]; socket: 'user' };
   hello: { params: { nonce?: string }; result: HelloChallenge | HelloIdentity; socket: 'user' };
@@ -122,7 +126,11 @@ export const PARAMS: { readonly [M in Method]: (raw: Record<string, unknown>) =>
     if (typeof raw.finding !== 'string' || raw.finding === '') throw badParam('params.finding must be a finding id');
     return { finding: raw.finding };
   },
-  explain: noParams,
+  explain: (raw) => {
+    if (raw.lang === undefined) return {};
+    if (raw.lang !== 'en' && raw.lang !== 'zh-CN') throw badParam('params.lang must be "en" or "zh-CN"');
+    return { lang: raw.lang };
+  },
   history: (raw) => {
     if (raw.limit === undefined) return {};
     if (typeof raw.limit !== 'number' || !Number.isInteger(raw.limit)) throw badParam('params.limit must be a whole number');

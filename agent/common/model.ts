@@ -24,6 +24,23 @@ export interface ProcessInfo {
   startTime?: string;
 }
 
+/** One path of an install that has several (a launcher link, a version store, a version folder). */
+export interface InstallPart {
+  path: string;
+  /** The catalog's words for this path ("native installer launcher"). */
+  what: string;
+  role: 'program' | 'data' | 'evidence';
+  /** Set when the path is a symlink (reported, never followed). */
+  linkTarget?: string;
+}
+
+/** The install form a finding belongs to, with the catalog's steps to remove it by hand. */
+export interface InstallFormInfo {
+  id: string;
+  name: LocalizedText;
+  steps: LocalizedText;
+}
+
 /** One detected trace of a catalog tool, before any policy is applied. */
 export interface Observation {
   tool: string;
@@ -44,6 +61,10 @@ export interface Observation {
   role?: 'program' | 'data' | 'evidence';
   /** Installs and configs: the scanned location the path was found under (a home or systemRoot). */
   scanRoot?: string;
+  /** Installs: the catalog form (native installer ...) when the install has one; its paths are `parts`. */
+  form?: string;
+  /** Installs of a form: every path found for this one install, `path` first; each keeps its own evidence. */
+  parts?: InstallPart[];
 }
 
 export interface InventoryItem {
@@ -55,6 +76,8 @@ export interface InventoryItem {
   pid?: number;
   user?: string;
   detail?: string;
+  /** Installs with several paths: all of them. */
+  parts?: InstallPart[];
 }
 
 export interface Finding {
@@ -88,6 +111,10 @@ export interface Finding {
   actionable?: boolean;
   /** What its user is told about it; absent for remediated and exempt findings. */
   notice?: FindingNotice;
+  /** Installs with several paths (launcher, version store, versions): every path of this one install, `path` first. */
+  parts?: InstallPart[];
+  /** The install form, its name and the steps to remove it by hand, from the catalog. */
+  form?: InstallFormInfo;
 }
 
 /**
@@ -97,7 +124,7 @@ export interface Finding {
  */
 export type Target =
   | { kind: 'process'; pid: number; startTime?: string }
-  | { kind: 'install'; path: string; scanRoot: string; role: 'program' | 'data' }
+  | { kind: 'install'; path: string; scanRoot: string; role: 'program' | 'data'; parts?: { path: string; role: 'program' | 'data' }[] }
   | { kind: 'settings'; path: string }
   | { kind: 'unplaced'; reason: string };
 
@@ -130,10 +157,44 @@ export interface PolicyRef {
   issuer?: string;
   message?: LocalizedText;
   alternatives?: Alternative[];
+  issuedAt?: string;
+  expiresAt?: string;
+  /** The policy's rules with their phases, so the employee can see what applies from when. */
+  rules?: PolicyRuleSummary[];
+  /** The policy's exemptions; the tray shows those that concern its user. */
+  exemptions?: PolicyExemptionSummary[];
   /** True when a policy is in force only through allowUnsigned or a --policy preview. */
   unsigned?: boolean;
   /** True when this is the last-known-good copy kept after its file was rejected. */
   lastKnownGood?: boolean;
+}
+
+export interface PolicyRuleSummary {
+  id: string;
+  tools: string[];
+  phases: { from: string; actions: Action[] }[];
+}
+
+export interface PolicyExemptionSummary {
+  rules?: string[];
+  users?: string[];
+  hosts?: string[];
+  groups?: string[];
+  until: string;
+  reason: string;
+}
+
+/** A rule of a policy in force whose first phase has not started yet: what will be restricted, and from when. */
+export interface UpcomingRule {
+  policy: string;
+  rule: string;
+  tools: string[];
+  /** Display names of `tools`, in the same order. */
+  toolNames?: string[];
+  from: string;
+  actions: Action[];
+  /** True when one of the tools is on this machine now. */
+  found: boolean;
 }
 
 export interface PolicyError {
@@ -150,6 +211,8 @@ export interface Status {
   policyErrors: PolicyError[];
   inventory: InventoryItem[];
   findings: Finding[];
+  /** Rules that start later: the employee sees them before they apply. */
+  upcoming?: UpcomingRule[];
   /** Agent version and mode facts for the tray and audit. */
   agent?: { version: string; pid?: number; warnings?: string[]; actors?: ActorState[] };
 }

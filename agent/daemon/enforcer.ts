@@ -110,11 +110,11 @@ export async function carryOut(deps: EnforcerDeps, steps: readonly PlannedStep[]
             ...(f.user ? { user: f.user } : {}),
           });
           const outcome = `moved to quarantine as ${item.id}`;
-          deps.audit.write({ event: 'quarantine', outcome: 'ok', ...auditFields(f), detail: outcome });
+          deps.audit.write({ event: 'quarantine', outcome: 'ok', ...auditFields(f), path: step.target.path, detail: outcome });
           outcomes.push({ step, state: 'remediated', outcome });
         } catch (err) {
           const outcome = `not quarantined: ${(err as Error).message}`;
-          deps.audit.write({ event: 'quarantine', outcome: 'failed', ...auditFields(f), detail: outcome });
+          deps.audit.write({ event: 'quarantine', outcome: 'failed', ...auditFields(f), path: step.target.path, detail: outcome });
           outcomes.push({ step, state: 'failed', outcome });
         }
         break;
@@ -127,15 +127,19 @@ export async function carryOut(deps: EnforcerDeps, steps: readonly PlannedStep[]
   return outcomes;
 }
 
-/** Findings with the outcome of their removal steps applied (notify alone leaves a finding open). */
+/** Findings with the outcome of their removal steps applied (notify alone leaves a finding open); an install with
+ * several parts is remediated only when every part was, and its outcome names each part. */
 export function applyOutcomes<F extends Finding>(findings: readonly F[], outcomes: readonly StepOutcome[]): F[] {
-  const byId = new Map<string, StepOutcome>();
+  const byId = new Map<string, StepOutcome[]>();
   for (const o of outcomes) {
     if (o.step.action === 'notify') continue;
-    byId.set(o.step.finding.id, o);
+    byId.set(o.step.finding.id, [...(byId.get(o.step.finding.id) ?? []), o]);
   }
   return findings.map((f) => {
-    const o = byId.get(f.id);
-    return o ? { ...f, state: o.state, outcome: o.outcome } : f;
+    const list = byId.get(f.id);
+    if (!list) return f;
+    const state = list.some((o) => o.state === 'failed') ? 'failed' : list.some((o) => o.state === 'open') ? 'open' : 'remediated';
+    const outcome = list.length === 1 ? (list[0] as StepOutcome).outcome : list.map((o) => `${o.step.action === 'quarantine' ? `${o.step.target.path}: ` : ''}${o.outcome}`).join('; ');
+    return { ...f, state, outcome };
   });
 }

@@ -4,10 +4,10 @@ import type { Catalog } from '../core/catalog/types.js';
 import type { DetectContext } from '../core/detect/index.js';
 import type { ExplainInput } from '../core/explain.js';
 import { matchProcesses, scanConfigs, scanInstalls } from '../core/detect/index.js';
-import { evaluate } from '../core/policy/evaluate.js';
+import { evaluate, upcomingRules } from '../core/policy/evaluate.js';
 import type { LoadedPolicy } from '../core/policy/types.js';
 import { computeCompliance, withDecisions } from '../core/status/compliance.js';
-import type { Finding, InventoryItem, Observation, PolicyError, ProcessInfo, Status, TargetedFinding } from '../common/model.js';
+import type { Finding, InstallFormInfo, InventoryItem, Observation, PolicyError, ProcessInfo, Status, TargetedFinding } from '../common/model.js';
 import { AGENT_VERSION } from '../common/version.js';
 import type { FileSystemPort, HomeDir } from '../ports/index.js';
 
@@ -51,6 +51,7 @@ function toInventory(obs: Observation, names: ReadonlyMap<string, string>): Inve
   if (obs.pid !== undefined) item.pid = obs.pid;
   if (obs.user !== undefined) item.user = obs.user;
   item.detail = obs.detail ? `${obs.signal}: ${obs.detail}` : obs.signal;
+  if (obs.parts && obs.parts.length > 1) item.parts = obs.parts;
   return item;
 }
 
@@ -71,9 +72,21 @@ export function findFindings(
 }
 
 /** A finding as clients see it: the tool's display name added, the enforcement target left out. */
-function publicFinding({ target: _target, ...f }: TargetedFinding, names: ReadonlyMap<string, string>): Finding {
+function publicFinding({ target: _target, ...f }: TargetedFinding, names: ReadonlyMap<string, string>, forms: ReadonlyMap<string, InstallFormInfo>): Finding {
   const name = names.get(f.tool);
-  return name ? { ...f, toolName: name } : f;
+  const form = f.kind === 'install' && f.path !== undefined ? forms.get(`${f.tool}\0${f.path}`) : undefined;
+  return { ...f, ...(name ? { toolName: name } : {}), ...(form ? { form } : {}) };
+}
+
+/** The install form (name and removal steps from the catalog) of each install observed as one, by tool and path. */
+function installFormsOf(catalog: Catalog, observations: readonly Observation[]): Map<string, InstallFormInfo> {
+  const forms = new Map<string, InstallFormInfo>();
+  for (const o of observations) {
+    if (o.kind !== 'install' || !o.form || o.path === undefined) continue;
+    const form = catalog.tools.find((t) => t.id === o.tool)?.forms?.find((x) => x.id === o.form);
+    if (form) forms.set(`${o.tool}\0${o.path}`, { id: form.id, name: form.name, steps: form.steps });
+  }
+  return forms;
 }
 
 export function buildStatus(input: {
@@ -86,6 +99,7 @@ export function buildStatus(input: {
   pid?: number;
 }): Status {
   const names = toolNamesOf(input.policyState.catalog);
+  const forms = installFormsOf(input.policyState.catalog, input.observations);
   return {
     evaluatedAt: input.now.toISOString(),
     host: input.host,
@@ -93,7 +107,8 @@ export function buildStatus(input: {
     policies: input.policyState.policies.map((p) => p.ref),
     policyErrors: input.policyState.errors,
     inventory: input.observations.map((o) => toInventory(o, names)),
-    findings: input.findings.map((f) => withDecisions(publicFinding(f, names))),
+    findings: input.findings.map((f) => withDecisions(publicFinding(f, names, forms))),
+    upcoming: upcomingRules(input.observations, input.policyState.policies, input.now).map((u) => ({ ...u, toolNames: u.tools.map((t) => names.get(t) ?? t) })),
     agent: {
       version: AGENT_VERSION,
       ...(input.pid !== undefined ? { pid: input.pid } : {}),

@@ -68,7 +68,7 @@ export function ipcHandlers(deps: IpcHandlerDeps): Partial<Record<Method, Handle
     subscribe: (_params, peer) => publisher.subscribe(peer),
     unsubscribe: (_params, peer) => publisher.unsubscribe(peer),
     remediate: (params, peer) => remediate(deps, params, peer),
-    explain: () => explainAgent(deps.explainInput()),
+    explain: (params) => explainAgent(deps.explainInput(), params.lang === 'zh-CN' ? 'zh-CN' : 'en'),
     history: (params) => audit.history(typeof params.limit === 'number' ? Math.min(Math.max(1, params.limit), 1000) : 200),
     reload: async () => {
       await reloadAndPass(state, 'reload requested');

@@ -30,7 +30,7 @@ for (const tool of catalog.tools) {
         machines.push(m);
         const real = e.type === 'dir' ? m.dirAt(e.path) : m.file(e.path);
         const obs = scanInstalls(nodeFileSystem, [tool], m.ctx);
-        expect(obs.map((o) => o.path)).toContain(real);
+        expect(obs.flatMap((o) => o.parts?.map((p) => p.path) ?? [o.path])).toContain(real);
       });
     }
     for (const e of ex.installs?.noMatch ?? []) {

@@ -1,7 +1,9 @@
 // Enforcement planning: which step each open finding gets, from the finding and its target alone, and in which order.
 import { describe, expect, it } from 'vitest';
-import type { Target, TargetedFinding } from '../../agent/common/model.js';
+import type { Observation, Target, TargetedFinding } from '../../agent/common/model.js';
 import { planEnforcement } from '../../agent/core/enforce/plan.js';
+import { targetOf } from '../../agent/core/enforce/target.js';
+import { applyOutcomes } from '../../agent/daemon/enforcer.js';
 
 const due = ['report', 'notify', 'kill', 'quarantine'] as const;
 
@@ -26,6 +28,65 @@ describe('planEnforcement', () => {
     const findings = [finding('outer', install('/home/a/.local/share/claude')), finding('inner', install('/home/a/.local/share/claude/versions/2.1.0'))];
     const steps = planEnforcement(findings);
     expect(steps.map((s) => `${s.action}:${s.finding.id}`)).toEqual(['quarantine:outer', 'notify:outer']);
+  });
+
+  it('quarantines one install of several parts part by part, each under the install’s root', () => {
+    const parts = [
+      { path: '/home/a/.local/bin/claude', role: 'program' as const },
+      { path: '/home/a/.local/share/claude', role: 'program' as const },
+    ];
+    const findings = [finding('native', { ...(install('/home/a/.local/bin/claude') as Extract<Target, { kind: 'install' }>), parts }, { actions: ['report', 'quarantine'] })];
+    const steps = planEnforcement(findings);
+    expect(steps.map((s) => (s.action === 'quarantine' ? `${s.finding.id}:${s.target.path}:${s.target.scanRoot}` : s.action))).toEqual([
+      'native:/home/a/.local/bin/claude:/home/a',
+      'native:/home/a/.local/share/claude:/home/a',
+    ]);
+  });
+
+  it('takes from an install’s parts what quarantine moves: programs and data, a version folder with its store, never evidence', () => {
+    const obs: Observation = {
+      tool: 'claude-code',
+      kind: 'install',
+      path: '/home/a/.local/bin/claude',
+      signal: 'native installer',
+      role: 'program',
+      scanRoot: '/home/a',
+      parts: [
+        { path: '/home/a/.local/bin/claude', what: 'launcher', role: 'program', linkTarget: '/home/a/.local/share/claude/versions/2.1.0' },
+        { path: '/home/a/.local/share/claude', what: 'version store', role: 'program' },
+        { path: '/home/a/.local/share/claude/versions/2.1.0', what: 'version', role: 'program' },
+        { path: '/etc/apt/sources.list.d/claude-code.list', what: 'source', role: 'evidence' },
+      ],
+    };
+    expect(targetOf(obs)).toEqual({
+      kind: 'install',
+      path: '/home/a/.local/bin/claude',
+      scanRoot: '/home/a',
+      role: 'program',
+      parts: [
+        { path: '/home/a/.local/bin/claude', role: 'program' },
+        { path: '/home/a/.local/share/claude', role: 'program' },
+      ],
+    });
+  });
+
+  it('counts an install of several parts as fixed only when every part was moved', () => {
+    const parts = [
+      { path: '/home/a/.local/bin/claude', role: 'program' as const },
+      { path: '/home/a/.local/share/claude', role: 'program' as const },
+    ];
+    const f = finding('native', { ...(install('/home/a/.local/bin/claude') as Extract<Target, { kind: 'install' }>), parts });
+    const [first, second] = planEnforcement([f]).filter((s) => s.action === 'quarantine');
+    const moved = applyOutcomes([f], [
+      { step: first!, state: 'remediated', outcome: 'moved to quarantine as q1' },
+      { step: second!, state: 'remediated', outcome: 'moved to quarantine as q2' },
+    ]);
+    expect(moved[0]).toMatchObject({ state: 'remediated', outcome: '/home/a/.local/bin/claude: moved to quarantine as q1; /home/a/.local/share/claude: moved to quarantine as q2' });
+    const half = applyOutcomes([f], [
+      { step: first!, state: 'remediated', outcome: 'moved to quarantine as q1' },
+      { step: second!, state: 'failed', outcome: 'not quarantined: busy' },
+    ]);
+    expect(half[0]?.state).toBe('failed');
   });
 
   it('never edits the user\'s settings: a due config finding is left to the user with the line to remove', () => {

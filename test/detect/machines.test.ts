@@ -21,7 +21,8 @@ const scan = (m: TempMachine) => [
   ...scanInstalls(nodeFileSystem, catalog.tools, m.ctx),
   ...scanConfigs(nodeFileSystem, catalog.tools, m.ctx),
 ];
-const found = (m: TempMachine) => scan(m).map((o) => `${o.tool} ${path.relative(m.root, o.path ?? '')}`);
+/** Every path found, parts of grouped installs included: grouping never loses a path. */
+const found = (m: TempMachine) => scan(m).flatMap((o) => (o.parts?.map((p) => p.path) ?? [o.path ?? '']).map((p) => `${o.tool} ${path.relative(m.root, p)}`));
 
 describe('a Linux laptop', () => {
   it('shows every Claude Code install form with its role and user', () => {
@@ -40,7 +41,13 @@ describe('a Linux laptop', () => {
     m.ctx.userName = createUserNameCache();
     const obs = scan(m);
     const byPath = new Map(obs.map((o) => [path.relative(m.root, o.path ?? ''), o]));
-    expect(byPath.get('home/alice/.local/bin/claude')).toMatchObject({ tool: 'claude-code', role: 'program', user: 'alice', linkTarget: version });
+    expect(byPath.get('home/alice/.local/bin/claude')).toMatchObject({ tool: 'claude-code', role: 'program', user: 'alice', form: 'native', signal: 'native installer' });
+    expect(byPath.get('home/alice/.local/bin/claude')?.parts).toEqual([
+      { path: m.at('~/.local/bin/claude'), what: 'native installer launcher', role: 'program', linkTarget: version },
+      { path: m.at('~/.local/share/claude'), what: 'native installer version store', role: 'program' },
+      { path: m.at('~/.local/share/claude/versions/2.1.89'), what: 'native installer version', role: 'program' },
+    ]);
+    expect(byPath.has('home/alice/.local/share/claude')).toBe(false);
     expect(byPath.get('home/alice/.claude')).toMatchObject({ tool: 'claude-code', role: 'data' });
     expect(byPath.get('etc/apt/sources.list.d/claude-code.list')).toMatchObject({ role: 'evidence', user: os.userInfo().username });
     expect(byPath.get('home/alice/.bashrc')).toMatchObject({ tool: 'anthropic-model-config', kind: 'config', detail: 'ANTHROPIC_API_KEY set in ~/.bashrc line 3' });

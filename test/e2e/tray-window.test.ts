@@ -51,13 +51,14 @@ describe('tray window against the real daemon', () => {
   it('shows the finding with the policy reason, alternative and a ticking countdown, in English', async () => {
     const { page, problems } = await open('en-US');
     expect(await page.locator('#status-badge').textContent()).toBe('Action needed');
-    expect(await page.locator('#summary').textContent()).toBe('2 item(s) to remove before the deadline');
-    expect(await page.locator('#findings h2').allTextContents()).toEqual(['Claude Code']);
+    expect(await page.locator('#summary').textContent()).toBe('1 item(s) to remove before the deadline');
+    expect(await page.locator('#findings h2').allTextContents()).toEqual([expect.stringMatching(/^Remove Claude Code by .* \(3 days left\)$/)]);
     expect(await page.locator('.why').first().textContent()).toBe('Why: Claude Code is not allowed on company machines.');
     expect(await page.getByRole('link', { name: 'Qoder' }).first().getAttribute('href')).toBe('https://qoder.com');
+    expect(await page.locator('.finding').count()).toBe(1);
     expect(await page.locator('.finding-where').allTextContents()).toEqual([
-      `Path: ${path.join(fx.home, '.local', 'share', 'claude')}`,
-      `Path: ${path.join(fx.home, '.local', 'share', 'claude', 'versions', '2.1.0')}`,
+      path.join(fx.home, '.local', 'share', 'claude'),
+      path.join(fx.home, '.local', 'share', 'claude', 'versions', '2.1.0'),
     ]);
     const countdown = page.locator('.countdown').first();
     const first = await countdown.textContent();
@@ -95,19 +96,19 @@ describe('tray window against the real daemon', () => {
     const { page } = await open('en-US');
     const installed = path.join(fx.home, '.local', 'share', 'claude');
     await page.getByRole('button', { name: `Fix now: Claude Code at ${installed}`, exact: true }).click();
-    await page.locator('.chip-remediated').first().waitFor({ timeout: 10_000 });
-    await expect.poll(() => page.locator('.chip-open').count(), { timeout: 10_000 }).toBe(0);
+    await page.locator('.chip-remediated').first().waitFor({ state: 'attached', timeout: 10_000 });
+    await expect.poll(() => page.locator('#findings .chip-open').count(), { timeout: 10_000 }).toBe(0);
     expect(fs.existsSync(installed)).toBe(false);
     await expect.poll(() => page.locator('#status-badge').textContent(), { timeout: 10_000 }).toBe('Compliant');
     await screenshot(page, 'daemon-fixed');
     await page.getByRole('link', { name: 'History' }).click();
     await page.locator('#history table').waitFor();
-    expect(await page.locator('#history tbody').textContent()).toContain('quarantine');
+    expect(await page.locator('#history tbody').textContent()).toContain('Moved to quarantine');
     await screenshot(page, 'daemon-history');
     expect(seriousOrWorse(await axeViolations(page))).toEqual([]);
     await page.getByRole('link', { name: 'Findings' }).click();
     install('2.2.0');
-    await page.locator('.chip-open').first().waitFor({ timeout: 10_000 });
+    await page.locator('#findings .chip-open').first().waitFor({ timeout: 10_000 });
     await expect.poll(() => page.locator('#status-badge').textContent(), { timeout: 10_000 }).toBe('Action needed');
     await page.context().close();
   });

@@ -44,10 +44,14 @@ async function open(locale: string, hash = ''): Promise<{ page: Page; problems: 
 describe('tray window (scripted daemon)', () => {
   it('groups findings by tool with the reason, alternatives, a ticking countdown, and Fix now only for own findings', async () => {
     const { page, problems } = await open('en-US');
-    expect(await page.locator('#findings section.card h2').allTextContents()).toEqual(['claude-code', 'Claude Desktop']);
+    expect(await page.locator('#findings section.headline h2').allTextContents()).toEqual([
+      'Claude Desktop is past its deadline: it is being removed',
+      expect.stringMatching(/^Remove claude-code by .* \(3 days left\)$/),
+    ]);
     expect(await page.locator('.why').first().textContent()).toBe('Why: Anthropic tools are banned from July 10, 2026.');
     expect(await page.getByRole('link', { name: 'Qoder' }).first().getAttribute('href')).toBe('https://qoder.example/');
     expect(await page.getByRole('button', { name: /^Fix now/ }).count()).toBe(2);
+    expect(await page.getByRole('button', { name: 'Fix all (2)' }).count()).toBe(1);
     expect(await page.getByText('Belongs to another user: IT will handle it.').count()).toBe(1);
     const countdown = page.locator('.countdown').first();
     const before = await countdown.textContent();
@@ -76,7 +80,7 @@ describe('tray window (scripted daemon)', () => {
     expect(seriousOrWorse(await axeViolations(page))).toEqual([]);
     await page.getByRole('link', { name: 'History' }).click();
     await page.locator('#history table').waitFor();
-    expect(await page.locator('#history tbody tr').first().textContent()).toContain('killed: SIGTERM');
+    expect(await page.locator('#history tbody tr').first().innerText()).toMatch(/Program stopped\s+claude-code\s+Running \(process 4100\)\s+Stopped\./);
     await screenshot(page, 'scripted-history');
     expect(seriousOrWorse(await axeViolations(page))).toEqual([]);
     await page.getByRole('link', { name: 'What Cordon checks' }).click();
@@ -99,7 +103,7 @@ describe('tray window (scripted daemon)', () => {
     }
     expect(focused).toEqual({ fix: 'f-claude-code-1', outline: 'solid' });
     await page.keyboard.press('Enter');
-    await page.locator('[data-finding="f-claude-code-1"] .chip-remediated').waitFor();
+    await page.locator('[data-finding="f-claude-code-1"] .chip-remediated').waitFor({ state: 'attached' });
     expect(daemon.requests.filter((r) => r.method === 'remediate').map((r) => r.params)).toEqual([{ finding: 'f-claude-code-1' }]);
     await page.context().close();
   });

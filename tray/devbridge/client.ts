@@ -41,7 +41,7 @@ const bridge: CordonBridge = {
   remediate: (finding) => call<RemediateOutcome>('POST', '/api/remediate', { finding }),
   scan: () => call<void>('POST', '/api/scan', {}),
   history: () => call<HistoryEntry[]>('GET', '/api/history'),
-  explain: () => call<unknown>('GET', '/api/explain'),
+  explain: (locale) => call<unknown>('GET', `/api/explain?lang=${encodeURIComponent(locale)}`),
 };
 
 window.cordon = bridge;

@@ -85,7 +85,7 @@ export async function startDevBridge(options: DevBridgeOptions): Promise<DevBrid
       case 'GET /api/history':
         return sendJson(res, 200, await session.history());
       case 'GET /api/explain':
-        return sendJson(res, 200, await session.explain());
+        return sendJson(res, 200, await session.explain(new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('lang') === 'zh-CN' ? 'zh-CN' : 'en'));
       default:
         return sendJson(res, 404, { error: `no route ${route}` });
     }

@@ -109,6 +109,16 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp> {
     }
   };
 
+  /** Fixes one finding after the other; a failure is told in a notification, since the menu has no room for it. */
+  const fixFromMenu = async (findings: readonly string[]): Promise<void> => {
+    for (const finding of findings) {
+      const outcome = await remediate(finding);
+      if (outcome.ok) continue;
+      const tool = session.view.status?.findings.find((f) => f.id === finding)?.tool ?? finding;
+      notify({ key: `fix-failed:${finding}`, title: t(session.view.locale, 'notifyFailedTitle', { tool }), body: outcome.error ?? '', urgent: true });
+    }
+  };
+
   const run = (action: MenuAction): void => {
     switch (action.type) {
       case 'open-window':
@@ -116,11 +126,9 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp> {
       case 'scan':
         return void session.scan().catch(() => undefined);
       case 'remediate':
-        return void remediate(action.finding).then((outcome) => {
-          if (outcome.ok) return;
-          const tool = session.view.status?.findings.find((f) => f.id === action.finding)?.tool ?? action.finding;
-          notify({ key: `fix-failed:${action.finding}`, title: t(session.view.locale, 'notifyFailedTitle', { tool }), body: outcome.error ?? '', urgent: true });
-        });
+        return void fixFromMenu([action.finding]);
+      case 'remediate-all':
+        return void fixFromMenu(action.findings);
       case 'quit-tray':
         session.stop();
         return app.quit();
@@ -151,7 +159,7 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp> {
   ipcMain.handle(BRIDGE_CHANNELS.remediate, (_event, finding: unknown) => remediate(String(finding)));
   ipcMain.handle(BRIDGE_CHANNELS.scan, () => session.scan());
   ipcMain.handle(BRIDGE_CHANNELS.history, () => session.history());
-  ipcMain.handle(BRIDGE_CHANNELS.explain, () => session.explain());
+  ipcMain.handle(BRIDGE_CHANNELS.explain, (_event, locale: unknown) => session.explain(locale === 'zh-CN' ? 'zh-CN' : 'en'));
 
   app.on('second-instance', () => showWindow('findings'));
   app.on('window-all-closed', () => undefined);

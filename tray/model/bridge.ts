@@ -1,5 +1,6 @@
 // The API the window sees as `window.cordon`: the same shape from the Electron preload and from the dev bridge.
 import type { HistoryEntry } from '../../agent/common/ipc.js';
+import type { UiLocale } from './locale.js';
 import type { TrayView, WindowPage } from './trayView.js';
 
 export interface RemediateOutcome {
@@ -17,7 +18,8 @@ export interface CordonBridge {
   remediate(findingId: string): Promise<RemediateOutcome>;
   scan(): Promise<void>;
   history(): Promise<HistoryEntry[]>;
-  explain(): Promise<unknown>;
+  /** The agent's transparency account, in the window's language. */
+  explain(locale: UiLocale): Promise<unknown>;
 }
 
 /** Channel names between the preload and the main process: one closed set. */

@@ -54,8 +54,8 @@ export class TraySession extends EventEmitter<TraySessionEvents> {
   }
 
   /** The agent's own account of what it reads, runs and sends. */
-  async explain(): Promise<Explanation> {
-    return this.client.request('explain');
+  async explain(locale: UiLocale = this.current.locale): Promise<Explanation> {
+    return this.client.request('explain', { lang: locale });
   }
 
   private update(change: Partial<TrayView>): void {

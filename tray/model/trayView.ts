@@ -1,8 +1,11 @@
 // What the tray knows at one moment, and the icon, tooltip and menu (as data) that follow from it.
 import type { Finding, Status } from '../../agent/common/model.js';
 import { formatDueIn } from './countdown.js';
+import { headlines, pendingFindings, upcomingLine } from './headline.js';
 import type { UiLocale } from './locale.js';
 import { t, type StringKey } from './strings.js';
+
+export { pendingFindings };
 
 export type Connection = 'connecting' | 'connected' | 'unreachable';
 export type TrayIconState = 'compliant' | 'warning' | 'violation' | 'unreachable';
@@ -23,14 +26,10 @@ export type MenuAction =
   | { type: 'open-window'; page: WindowPage }
   | { type: 'scan' }
   | { type: 'remediate'; finding: string }
+  | { type: 'remediate-all'; findings: string[] }
   | { type: 'quit-tray' };
 
 export type MenuItemModel = { kind: 'separator' } | { kind: 'item'; label: string; enabled: boolean; action?: MenuAction };
-
-/** Findings the user still has to act on (open, or a removal that failed). */
-export function pendingFindings(status: Status | null): Finding[] {
-  return (status?.findings ?? []).filter((f) => f.state === 'open' || f.state === 'failed');
-}
 
 /** The user's own findings that the agent says it would remove now on request ("Fix now"). */
 export function ownFixableFindings(view: TrayView): Finding[] {
@@ -72,26 +71,15 @@ export function tooltipFor(view: TrayView, nowMs: number): string {
   return deadline ? `${line} (${t(view.locale, 'dueIn', { when: formatDueIn(deadline, nowMs, view.locale) })})` : line;
 }
 
-const STATE_WORD: Record<Finding['state'], StringKey> = {
-  open: 'stateOpen',
-  remediated: 'stateRemediated',
-  exempt: 'stateExempt',
-  failed: 'stateFailed',
-};
-
-function findingLine(f: Finding, view: TrayView, nowMs: number): string {
-  if (f.deadline && f.state === 'open') {
-    return t(view.locale, 'menuFindingDue', { tool: toolLabel(f), due: t(view.locale, 'dueIn', { when: formatDueIn(f.deadline, nowMs, view.locale) }) });
-  }
-  return t(view.locale, 'menuFindingNoDeadline', { tool: toolLabel(f), state: t(view.locale, STATE_WORD[f.state]) });
-}
-
 const SEPARATOR: MenuItemModel = { kind: 'separator' };
-/** Findings listed in the menu itself; the rest are one "more" line away in the window. */
-export const MENU_FINDINGS_MAX = 8;
+/** Headlines listed in the menu itself; the rest are one "more" line away in the window. */
+export const MENU_HEADLINES_MAX = 6;
 
-/** The tray menu as data; the Electron shell renders it and dispatches the actions. Quitting never stops the agent. */
-export function buildMenu(view: TrayView, nowMs: number): MenuItemModel[] {
+/**
+ * The tray menu as data, led by the one thing to do: a headline per tool ("Remove Claude Code by … (3 days left)"),
+ * then Fix now (or Fix all), then what is coming; the Electron shell renders it. Quitting never stops the agent.
+ */
+export function buildMenu(view: TrayView, nowMs: number, timeZone?: string): MenuItemModel[] {
   const connected = view.connection === 'connected';
   const item = (label: string, action?: MenuAction, enabled = action !== undefined): MenuItemModel => ({
     kind: 'item',
@@ -99,14 +87,22 @@ export function buildMenu(view: TrayView, nowMs: number): MenuItemModel[] {
     enabled,
     ...(action ? { action } : {}),
   });
-  const pending = pendingFindings(view.status);
-  const findings = pending.slice(0, MENU_FINDINGS_MAX).map((f) => item(findingLine(f, view, nowMs), { type: 'open-window', page: 'findings' }));
-  if (pending.length > MENU_FINDINGS_MAX) findings.push(item(t(view.locale, 'menuMore', { n: pending.length - MENU_FINDINGS_MAX }), { type: 'open-window', page: 'findings' }));
-  const fixes = connected ? ownFixableFindings(view).map((f) => item(t(view.locale, 'menuFix', { tool: toolLabel(f) }), { type: 'remediate', finding: f.id })) : [];
+  const heads = headlines(view.status, view.locale, nowMs, timeZone);
+  const lines = heads.slice(0, MENU_HEADLINES_MAX).map((h) => item(h.text, { type: 'open-window', page: 'findings' }));
+  if (heads.length > MENU_HEADLINES_MAX) lines.push(item(t(view.locale, 'menuMore', { n: heads.length - MENU_HEADLINES_MAX }), { type: 'open-window', page: 'findings' }));
+  const own = connected ? ownFixableFindings(view) : [];
+  const fixes =
+    own.length === 1
+      ? [item(t(view.locale, 'menuFix', { tool: toolLabel(own[0] as Finding) }), { type: 'remediate', finding: (own[0] as Finding).id })]
+      : own.length > 1
+        ? [item(t(view.locale, 'menuFixAll', { n: own.length }), { type: 'remediate-all', findings: own.map((f) => f.id) })]
+        : [];
+  const upcoming = (view.status?.upcoming ?? []).map((u) => item(upcomingLine(u, view.locale, nowMs, timeZone), { type: 'open-window', page: 'policy' }));
   return [
     item(statusLine(view)),
-    ...(findings.length ? [SEPARATOR, ...findings] : []),
-    ...(fixes.length ? [SEPARATOR, ...fixes] : []),
+    ...(lines.length ? [SEPARATOR, ...lines] : []),
+    ...(fixes.length ? [...fixes] : []),
+    ...(upcoming.length ? [SEPARATOR, ...upcoming] : []),
     SEPARATOR,
     item(t(view.locale, 'menuOpen'), { type: 'open-window', page: 'findings' }),
     item(t(view.locale, 'menuScan'), { type: 'scan' }, connected),

@@ -27,7 +27,7 @@ const bridge: CordonBridge = {
   remediate: (findingId) => ipcRenderer.invoke(CHANNELS.remediate, String(findingId)),
   scan: () => ipcRenderer.invoke(CHANNELS.scan),
   history: () => ipcRenderer.invoke(CHANNELS.history),
-  explain: () => ipcRenderer.invoke(CHANNELS.explain),
+  explain: (locale) => ipcRenderer.invoke(CHANNELS.explain, locale === 'zh-CN' ? 'zh-CN' : 'en'),
 };
 
 contextBridge.exposeInMainWorld('cordon', bridge);

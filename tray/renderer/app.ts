@@ -30,7 +30,7 @@ function renderChrome(v: TrayView): void {
   const locale = v.locale;
   document.documentElement.lang = locale;
   document.title = `${t(locale, 'appName')}: ${statusLine(v)}`;
-  byId('skip-link').textContent = locale === 'zh-CN' ? '跳到主要内容' : 'Skip to content';
+  byId('skip-link').textContent = t(locale, 'skipToContent');
   byId('nav').setAttribute('aria-label', t(locale, 'navLabel'));
   const state = iconStateFor(v);
   const badge = byId('status-badge');
@@ -68,8 +68,8 @@ function renderFindingsPage(v: TrayView): void {
 
 async function renderAsyncPage(v: TrayView, page: WindowPage): Promise<void> {
   try {
-    if (page === 'history') replaceChildren(byId('history'), renderHistory(await bridge.history(), v.locale));
-    if (page === 'transparency') replaceChildren(byId('transparency'), renderExplain(await bridge.explain(), v.locale));
+    if (page === 'history') replaceChildren(byId('history'), renderHistory(await bridge.history(), v.locale, v.status));
+    if (page === 'transparency') replaceChildren(byId('transparency'), renderExplain(await bridge.explain(v.locale), v.locale));
   } catch (err) {
     const target = byId(page === 'history' ? 'history' : 'transparency');
     replaceChildren(target, Object.assign(document.createElement('p'), { className: 'error', textContent: (err as Error).message }));
@@ -80,7 +80,7 @@ function render(): void {
   if (!view) return;
   renderChrome(view);
   renderFindingsPage(view);
-  replaceChildren(byId('policies'), ...renderPolicies(view.status, view.locale));
+  replaceChildren(byId('policies'), ...renderPolicies(view, Date.now()));
   const page = currentPage();
   if (page === 'history' || page === 'transparency') void renderAsyncPage(view, page);
 }
@@ -104,6 +104,11 @@ async function fix(findingId: string): Promise<void> {
   render();
 }
 
+/** Fix all: one request after the other, so the daemon handles them in order and each error stays with its finding. */
+async function fixAll(ids: string[]): Promise<void> {
+  for (const id of ids) await fix(id);
+}
+
 function navigate(page: WindowPage): void {
   if (currentPage() !== page) location.hash = page;
   else render();
@@ -111,8 +116,10 @@ function navigate(page: WindowPage): void {
 
 function wire(): void {
   byId('findings').addEventListener('click', (event) => {
-    const button = (event.target as HTMLElement).closest<HTMLButtonElement>('button[data-fix]');
-    if (button?.dataset.fix && !button.disabled) void fix(button.dataset.fix);
+    const button = (event.target as HTMLElement).closest<HTMLButtonElement>('button[data-fix], button[data-fix-all]');
+    if (!button || button.disabled) return;
+    if (button.dataset.fixAll) void fixAll(button.dataset.fixAll.split(' ').filter(Boolean));
+    else if (button.dataset.fix) void fix(button.dataset.fix);
   });
   byId('skip-link').addEventListener('click', (event) => {
     event.preventDefault();

@@ -1,5 +1,5 @@
 // The shape of a tool signature: data an admin or a release adds, never code (see policies/catalog.schema.json).
-import type { Platform } from '../../common/model.js';
+import type { LocalizedText, Platform } from '../../common/model.js';
 
 export type ToolCategory = 'cli' | 'ide-extension' | 'desktop' | 'model-config' | 'local-llm' | 'sdk';
 
@@ -37,6 +37,17 @@ export interface InstallSignature {
   /** program: the tool itself, moved by quarantine; data: the user's data, kept restorable; evidence: reported only. */
   role: 'program' | 'data' | 'evidence';
   type?: 'file' | 'dir' | 'any';
+  /** The install form this path belongs to (one of the tool's `forms`): paths of one form under one root are one install. */
+  form?: string;
+}
+
+/** One way of installing a tool (native installer, npm global package ...): its parts make one finding, with removal steps. */
+export interface InstallForm {
+  id: string;
+  /** Display name of the form, e.g. "native installer". */
+  name: LocalizedText;
+  /** What the employee does to remove this form by hand, in their languages. */
+  steps: LocalizedText;
 }
 
 export interface ConfigMatcher {
@@ -97,6 +108,7 @@ export interface ToolSignature {
   description: string;
   processes?: ProcessSignature[];
   installs?: InstallSignature[];
+  forms?: InstallForm[];
   configs?: ConfigSignature[];
   /** Package names by manager, for inventory and explanation. */
   packages?: { manager: string; name: string }[];

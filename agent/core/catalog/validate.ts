@@ -70,6 +70,10 @@ function checkSemantics(tool: ToolSignature, where: string): void {
       if (m.key !== undefined && c.format === 'text') throw invalid(at(`configs[${i}].matchers[${j}]`), 'key matchers need format json or yaml');
     }),
   );
+  const forms = new Set((tool.forms ?? []).map((f) => f.id));
+  (tool.installs ?? []).forEach((s, i) => {
+    if (s.form !== undefined && !forms.has(s.form)) throw invalid(at(`installs[${i}].form`), `"${s.form}" is not one of the tool's forms (${[...forms].join(', ') || 'none declared'})`);
+  });
   const examples = [...(tool.examples.installs?.match ?? []), ...(tool.examples.installs?.noMatch ?? [])];
   examples.forEach((e) => {
     if (e.path.includes('*') || !parseLocation(e.path)) throw invalid(at('examples.installs'), `"${e.path}" must be a concrete location without *`);

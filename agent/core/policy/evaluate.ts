@@ -1,5 +1,5 @@
 // Decides, for each observation and a moment in time, which policy rules cover it and which actions are due.
-import type { Action, Observation, TargetedFinding } from '../../common/model.js';
+import type { Action, Observation, TargetedFinding, UpcomingRule } from '../../common/model.js';
 import { targetOf } from '../enforce/target.js';
 import { findingId } from '../status/findingId.js';
 import { sortActions, strictestRank } from './precedence.js';
@@ -92,6 +92,7 @@ function findingFor(obs: Observation, covering: Coverage[]): TargetedFinding {
     ...(obs.path !== undefined ? { path: obs.path } : {}),
     ...(obs.pid !== undefined ? { pid: obs.pid } : {}),
     ...(obs.user !== undefined ? { user: obs.user } : {}),
+    ...(obs.parts && obs.parts.length > 1 ? { parts: obs.parts } : {}),
     actions,
     ...(deadline ? { deadline: deadline.at, deadlineActions: deadline.adds } : {}),
     state: open.length > 0 ? 'open' : 'exempt',
@@ -125,20 +126,24 @@ function nextDeadline(deciding: Coverage[], actions: Action[]): { at: string; ad
   return { at, adds: sortActions(adds) };
 }
 
-function earliest(times: string[]): string | undefined {
-  return [...times].sort((a, b) => instant(a) - instant(b))[0];
+/** Rules of the policies in force that have not started yet (before their first phase), soonest first. */
+export function upcomingRules(observations: readonly Observation[], policies: readonly LoadedPolicy[], now: Date): UpcomingRule[] {
+  const at = now.getTime();
+  const upcoming: UpcomingRule[] = [];
+  for (const loaded of policies.filter((p) => policyInForce(p.policy, at))) {
+    for (const rule of loaded.policy.rules) {
+      const first = rule.phases[0];
+      if (!first || instant(first.from) <= at) continue;
+      if (loaded.policy.expiresAt !== undefined && instant(first.from) >= instant(loaded.policy.expiresAt)) continue;
+      const found = observations.some((o) => rule.tools.includes(o.tool));
+      upcoming.push({ policy: loaded.policy.id, rule: rule.id, tools: rule.tools, from: first.from, actions: first.actions, found });
+    }
+  }
+  return upcoming.sort((a, b) => instant(a.from) - instant(b.from));
 }
 
-function where(obs: Observation): string {
-  const who = obs.user ? ` for ${obs.user}` : '';
-  switch (obs.kind) {
-    case 'process':
-      return `running as process ${obs.pid ?? '?'}${obs.path ? ` (${obs.path})` : ''}${who}`;
-    case 'install':
-      return `installed at ${obs.path ?? '?'}${who}`;
-    case 'config':
-      return `configured in ${obs.path ?? '?'}${who}`;
-  }
+function earliest(times: string[]): string | undefined {
+  return [...times].sort((a, b) => instant(a) - instant(b))[0];
 }
 
 function listWords(items: readonly string[]): string {
@@ -154,7 +159,7 @@ function describeFinding(
   exemption: Exemption | null,
   exemptUntil: string | undefined,
 ): string {
-  const parts = [`${obs.tool} ${where(obs)}: ${obs.signal}.`];
+  const parts = [`${obs.signal}${obs.detail ? ` (${obs.detail})` : ''}.`];
   parts.push(`Policy ${lead.loaded.policy.id}, rule ${lead.rule.id}: ${listWords(actions)} due since ${lead.phase.from}.`);
   const others = deciding.filter((c) => c !== lead).map((c) => `${c.loaded.policy.id}/${c.rule.id}`);
   if (others.length > 0) parts.push(`Also covered by ${listWords(others)}.`);

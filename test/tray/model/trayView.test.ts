@@ -41,14 +41,12 @@ describe('tooltip', () => {
 });
 
 describe('menu', () => {
-  it('lists each open finding with its deadline and offers Fix now only for the user’s own', () => {
-    const menu = buildMenu(view({}), NOW);
+  it('leads with the one thing to do per tool, with the deadline in the given zone, then Fix now for the user’s own', () => {
+    const menu = buildMenu(view({}), NOW, 'Asia/Shanghai');
     expect(labels(menu)).toEqual([
       '2 item(s) to remove before the deadline',
       '---',
-      'claude-code: due in 8 days',
-      'claude-code: due in 8 days',
-      '---',
+      'Remove claude-code by Fri, Jul 10, 00:00 China Standard Time (8 days left)',
       'Fix now: claude-code',
       '---',
       'Open Cordon',
@@ -60,6 +58,16 @@ describe('menu', () => {
     ]);
     const fix = menu.find((m) => m.kind === 'item' && m.label.startsWith('Fix now'));
     expect(fix).toMatchObject({ enabled: true, action: { type: 'remediate', finding: 'f-claude-code-1' } });
+    expect(labels(buildMenu(view({}), NOW, 'Europe/Berlin'))[2]).toBe('Remove claude-code by Thu, Jul 9, 18:00 Central European Summer Time (8 days left)');
+  });
+
+  it('offers Fix all when the user has several findings, and lists what is coming', () => {
+    const status = statusFixture([findingFixture(), findingFixture({ id: 'f-2', path: '/home/alice/.claude' })], {
+      upcoming: [{ policy: 'p', rule: 'codex', tools: ['codex-cli'], toolNames: ['OpenAI Codex CLI'], from: '2026-07-02T09:00:00+08:00', actions: ['report', 'notify'], found: false }],
+    });
+    const menu = buildMenu(view({ status }), NOW, 'Asia/Shanghai');
+    expect(menu.find((m) => m.kind === 'item' && m.label === 'Fix all now (2)')).toMatchObject({ action: { type: 'remediate-all', findings: ['f-claude-code-1', 'f-2'] } });
+    expect(labels(menu)).toContain('From tomorrow, Thu, Jul 2, 09:00 China Standard Time: OpenAI Codex CLI is restricted (it is recorded; you are notified)');
   });
 
   it('keeps the last findings but disables Scan and Fix while the agent is unreachable', () => {
@@ -80,15 +88,18 @@ describe('menu', () => {
     expect(actions).toContain('transparency');
   });
 
-  it('lists at most eight findings and points to the window for the rest', () => {
-    const status = statusFixture(Array.from({ length: 11 }, (_, i) => findingFixture({ id: `f${i}`, user: 'bob' })));
-    const lines = labels(buildMenu(view({ status }), NOW)).filter((l) => l.startsWith('claude-code') || l.endsWith('more…'));
-    expect(lines).toHaveLength(9);
-    expect(lines.at(-1)).toBe('3 more…');
+  it('says a tool past its deadline is being removed, before tools that still have time', () => {
+    const status = statusFixture([findingFixture(), findingFixture({ id: 'd', tool: 'claude-desktop', toolName: 'Claude Desktop', actions: ['report', 'kill', 'quarantine'], deadline: undefined })]);
+    expect(labels(buildMenu(view({ status }), NOW, 'UTC')).slice(2, 4)).toEqual([
+      'Claude Desktop is past its deadline: it is being removed',
+      'Remove claude-code by Thu, Jul 9, 16:00 Coordinated Universal Time (8 days left)',
+    ]);
   });
 
   it('renders in Simplified Chinese', () => {
-    expect(labels(buildMenu(view({ locale: 'zh-CN' }), NOW))).toContain('立即修复：claude-code');
+    const zh = labels(buildMenu(view({ locale: 'zh-CN' }), NOW, 'Asia/Shanghai'));
+    expect(zh).toContain('立即修复：claude-code');
+    expect(zh).toContain('请在 7月10日周五 00:00 中国标准时间 前移除 claude-code（还剩 8 天）');
   });
 
   it('offers no Fix now for exempt, remediated or other users’ findings', () => {
