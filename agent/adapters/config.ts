@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Ajv } from 'ajv';
+import { didYouMean } from '../common/didYouMean.js';
 import { CordonError } from '../common/errors.js';
 import { adminSocketFor, defaultSocketPath } from '../common/ipc.js';
 import type { Platform } from '../common/model.js';
@@ -145,7 +146,7 @@ export function resolveConfig(doc: unknown, file: string | null, platform: Platf
     const field = e ? `${e.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(top level)'}` : '(top level)';
     const what =
       e?.keyword === 'additionalProperties'
-        ? `unknown key "${String((e.params as { additionalProperty: string }).additionalProperty)}"`
+        ? `unknown key "${String((e.params as { additionalProperty: string }).additionalProperty)}"${didYouMean(String((e.params as { additionalProperty: string }).additionalProperty), Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {}))}`
         : (e?.message ?? 'invalid');
     throw new CordonError('config-invalid', `${field}: ${what}`, {
       where: file ?? '(config)',

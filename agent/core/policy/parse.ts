@@ -58,10 +58,10 @@ function parseChecked(bytes: Buffer, file: string, options: ParseOptions): Polic
   if (json) value = parseJson(text, src);
   const syntax = doc.errors[0] ?? doc.warnings[0];
   if (syntax) {
-    const line = counter.linePos(syntax.pos[0]).line;
+    const { line, col } = counter.linePos(syntax.pos[0]);
     const what = syntax.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? 'syntax error';
     throw new CordonError('policy-parse', `${json ? 'JSON' : 'YAML'} syntax error: ${what}`, {
-      where: line ? `${file}:${line}` : file,
+      where: line ? `${file}:${line}:${col}` : file,
       fix: json ? 'fix the JSON syntax (every key once, no trailing commas)' : 'fix the YAML syntax (indentation, quotes, each key once, no custom tags)',
     });
   }
@@ -288,7 +288,7 @@ function checkTools(policy: Policy, src: Source, options: ParseOptions): void {
   policy.rules.forEach((rule, r) => {
     rule.tools.forEach((tool, t) => {
       if (!builtIn.has(tool) && !own.has(tool)) {
-        fail(src, 'policy-invalid', ['rules', r, 'tools', t], `unknown tool "${tool}"`, 'use an id that `cordon catalog` lists, or define the tool in this policy\'s catalog section');
+        fail(src, 'policy-invalid', ['rules', r, 'tools', t], `unknown tool "${tool}"${didYouMean(tool, [...builtIn, ...own])}`, 'use an id that `cordon catalog --ids` lists, or define the tool in this policy\'s catalog section');
       }
     });
   });

@@ -2,6 +2,7 @@
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { default as addFormats } from 'ajv-formats';
 import policySchema from '../../../policies/policy.schema.json' with { type: 'json' };
+import { didYouMean } from '../../common/didYouMean.js';
 import { fromInstancePath, type FieldPath } from './locate.js';
 
 /** Tool entries are checked by the catalog's own validator (validateToolSignatures); the schema only needs objects here. */
@@ -53,7 +54,7 @@ function describe(e: ErrorObject): SchemaProblem {
     case 'additionalProperties': {
       const name = String(params.additionalProperty);
       const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {}).filter((k) => k !== '$schema');
-      return { path: [...path, name], message: `unknown field "${name}"; expected one of ${known.join(', ')}` };
+      return { path: [...path, name], message: `unknown field "${name}"${didYouMean(name, known)}; expected one of ${known.join(', ')}` };
     }
     case 'enum':
       return { path, message: `unknown ${noun} ${JSON.stringify(e.data)}; expected ${(params.allowedValues as unknown[]).join(', ')}` };
