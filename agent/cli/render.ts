@@ -40,9 +40,9 @@ export function renderStatus(status: Status, catalog: Catalog, lang: string): st
     const why = localize(findings[0]?.message, lang);
     if (why) lines.push(`  Why: ${why}`);
     for (const f of findings) {
-      lines.push(`  - [${STATE_WORD[f.state]}] ${where(f)}`);
-      for (const p of f.parts?.slice(1) ?? []) lines.push(`      and ${p.path} (${p.what}${p.linkTarget !== undefined ? `, symlink to ${p.linkTarget}` : ''})`);
-      lines.push(`    ${f.detail}`);
+      // The detail names the place itself, so it is written once, after the state.
+      lines.push(`  - [${STATE_WORD[f.state]}] ${f.detail}`);
+      for (const p of f.parts ?? []) lines.push(`      ${p.path} (${p.what}${p.linkTarget !== undefined ? `, symlink to ${p.linkTarget}` : ''})`);
       if (f.form && f.state !== 'remediated' && f.state !== 'exempt') lines.push(`    To remove it yourself: ${localize(f.form.steps, lang)}`);
       if (f.state === 'exempt') lines.push(`    Exempt until ${f.exemptUntil ?? '?'}.`);
       if (f.outcome) lines.push(`    Result: ${f.outcome}`);

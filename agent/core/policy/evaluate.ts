@@ -146,6 +146,18 @@ function earliest(times: string[]): string | undefined {
   return [...times].sort((a, b) => instant(a) - instant(b))[0];
 }
 
+function where(obs: Observation): string {
+  const who = obs.user ? ` for ${obs.user}` : '';
+  switch (obs.kind) {
+    case 'process':
+      return `running as process ${obs.pid ?? '?'}${obs.path ? ` (${obs.path})` : ''}${who}`;
+    case 'install':
+      return `installed at ${obs.path ?? '?'}${who}`;
+    case 'config':
+      return `configured in ${obs.path ?? '?'}${who}`;
+  }
+}
+
 function listWords(items: readonly string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
@@ -159,7 +171,7 @@ function describeFinding(
   exemption: Exemption | null,
   exemptUntil: string | undefined,
 ): string {
-  const parts = [`${obs.signal}${obs.detail ? ` (${obs.detail})` : ''}.`];
+  const parts = [`${obs.tool} ${where(obs)}: ${obs.signal}.`];
   parts.push(`Policy ${lead.loaded.policy.id}, rule ${lead.rule.id}: ${listWords(actions)} due since ${lead.phase.from}.`);
   const others = deciding.filter((c) => c !== lead).map((c) => `${c.loaded.policy.id}/${c.rule.id}`);
   if (others.length > 0) parts.push(`Also covered by ${listWords(others)}.`);
