@@ -51,7 +51,7 @@ describe('tray window against the real daemon', () => {
   it('shows the finding with the policy reason, alternative and a ticking countdown, in English', async () => {
     const { page, problems } = await open('en-US');
     expect(await page.locator('#status-badge').textContent()).toBe('Action needed');
-    expect(await page.locator('#summary').textContent()).toBe('1 item(s) to remove before the deadline');
+    await expect.poll(() => page.locator('#summary').textContent(), { timeout: 5000 }).toBe('1 item(s) to remove before the deadline');
     expect(await page.locator('#findings h2').allTextContents()).toEqual([expect.stringMatching(/^Remove Claude Code by .* \(3 days left\)$/)]);
     expect(await page.locator('.why').first().textContent()).toBe('Why: Claude Code is not allowed on company machines.');
     expect(await page.getByRole('link', { name: 'Qoder' }).first().getAttribute('href')).toBe('https://qoder.com');
