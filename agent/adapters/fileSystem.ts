@@ -1,25 +1,34 @@
-// The real, read-only file system behind FileSystemPort: lstat-based, and reads only regular files, never FIFOs or devices.
+// The real, read-only file system behind FileSystemPort: lstat-based, reads only regular files (never FIFOs or
+// devices), and keeps file names that are not UTF-8 (see byteNames).
 import fs from 'node:fs';
+import { decodeName, osPath, readdirNames } from './byteNames.js';
 import type { EntryStat, EntryType, FileSystemPort } from '../ports/index.js';
 
 export const nodeFileSystem: FileSystemPort = {
   lstat(path) {
     try {
-      return toEntryStat(fs.lstatSync(path));
+      return toEntryStat(fs.lstatSync(osPath(path)));
     } catch {
       return null;
     }
   },
   readdir(path) {
     try {
-      return fs.readdirSync(path);
+      return readdirNames(path);
     } catch {
       return null;
     }
   },
   readlink(path) {
     try {
-      return fs.readlinkSync(path);
+      return decodeName(fs.readlinkSync(osPath(path), { encoding: 'buffer' }));
+    } catch {
+      return null;
+    }
+  },
+  realpath(path) {
+    try {
+      return decodeName(fs.realpathSync.native(osPath(path), { encoding: 'buffer' }));
     } catch {
       return null;
     }
@@ -28,7 +37,7 @@ export const nodeFileSystem: FileSystemPort = {
     let fd: number | undefined;
     try {
       // Non-blocking open and an fstat check: a config path pointing at a FIFO or device must not hang the scan.
-      fd = fs.openSync(path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+      fd = fs.openSync(osPath(path), fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
       const st = fs.fstatSync(fd);
       if (!st.isFile()) return null;
       if (st.size > maxBytes) return 'too-large';

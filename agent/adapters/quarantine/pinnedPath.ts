@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import fsp, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { CordonError } from '../../common/errors.js';
+import { osPath } from '../byteNames.js';
 
 const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW } = fs.constants;
 /** Opening a directory with these flags fails on a symlink instead of following it. */
@@ -63,7 +64,7 @@ export function componentsInside(scanRoot: string, target: string): string[] {
 async function describeRefusal(where: string, err: unknown): Promise<CordonError> {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ELOOP' || code === 'ENOTDIR') {
-    const st = await fsp.lstat(where).catch(() => null);
+    const st = await fsp.lstat(osPath(where)).catch(() => null);
     if (st?.isSymbolicLink() || code === 'ELOOP') {
       return unsafePath(where, 'is a symbolic link; refusing to follow it', err);
     }
@@ -75,7 +76,7 @@ async function describeRefusal(where: string, err: unknown): Promise<CordonError
 
 async function openDirAt(ref: string, name: string, shownPath: string): Promise<FileHandle> {
   try {
-    return await fsp.open(`${ref}/${name}`, DIR_FLAGS);
+    return await fsp.open(osPath(`${ref}/${name}`), DIR_FLAGS);
   } catch (err) {
     throw await describeRefusal(shownPath, err);
   }
@@ -90,11 +91,11 @@ export interface PinOptions {
 export async function pinParent(scanRoot: string, target: string, options: PinOptions = {}): Promise<PinnedParent> {
   const parts = componentsInside(scanRoot, target);
   const root = path.resolve(scanRoot);
-  const rootStat = await fsp.lstat(root, { bigint: true }).catch((err: unknown) => {
+  const rootStat = await fsp.lstat(osPath(root), { bigint: true }).catch((err: unknown) => {
     throw new CordonError('not-found', 'scan root does not exist', { where: root }, err);
   });
   if (rootStat.isSymbolicLink()) throw unsafePath(root, 'scan root is a symbolic link; refusing to follow it');
-  let handle = await fsp.open(root, DIR_FLAGS).catch(async (err: unknown) => {
+  let handle = await fsp.open(osPath(root), DIR_FLAGS).catch(async (err: unknown) => {
     throw await describeRefusal(root, err);
   });
   let current = root;
@@ -110,8 +111,8 @@ export async function pinParent(scanRoot: string, target: string, options: PinOp
         child = await openDirAt(ref, part, next);
       } catch (err) {
         if (!(err instanceof CordonError && err.code === 'not-found' && options.createMissing)) throw err;
-        await fsp.mkdir(`${ref}/${part}`, 0o755);
-        if (process.getuid?.() === 0) await fsp.lchown(`${ref}/${part}`, options.createMissing.uid, options.createMissing.gid);
+        await fsp.mkdir(osPath(`${ref}/${part}`), 0o755);
+        if (process.getuid?.() === 0) await fsp.lchown(osPath(`${ref}/${part}`), options.createMissing.uid, options.createMissing.gid);
         child = await openDirAt(ref, part, next);
       }
       const st = await child.stat({ bigint: true }).catch(async (err: unknown) => {
@@ -133,7 +134,7 @@ export async function pinParent(scanRoot: string, target: string, options: PinOp
 /** Re-checks by name that every directory of the chain is still the one opened and not a symlink now. */
 export async function reverifyPinned(pinned: PinnedParent): Promise<void> {
   for (const dir of pinned.chain) {
-    const st = await fsp.lstat(dir.path, { bigint: true }).catch(() => null);
+    const st = await fsp.lstat(osPath(dir.path), { bigint: true }).catch(() => null);
     if (!st) throw unsafePath(dir.path, 'disappeared after it was checked');
     if (st.isSymbolicLink()) throw unsafePath(dir.path, 'became a symbolic link after it was checked');
     if (st.dev !== dir.dev || st.ino !== dir.ino) throw unsafePath(dir.path, 'was replaced after it was checked');

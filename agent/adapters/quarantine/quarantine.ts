@@ -6,6 +6,7 @@ import fsp, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { CordonError, asCordonError } from '../../common/errors.js';
 import type { InstallRole, QuarantineItem } from '../../common/model.js';
+import { osPath } from '../byteNames.js';
 import { Journal, syncDirectory, type JournalRecord } from './journal.js';
 import {
   MANIFEST_FILE,
@@ -18,11 +19,13 @@ import {
   writeManifest,
   type Manifest,
 } from './manifest.js';
-import { pinParent, pinnedEntry, releasePinned, reverifyPinned, unsafePath, type PinnedParent } from './pinnedPath.js';
+import { DIR_FLAGS, dirRef, pinParent, pinnedEntry, releasePinned, reverifyPinned, unsafePath, type PinnedParent } from './pinnedPath.js';
 import { TAR_END, tarHeader, tarPadding } from './tar.js';
 import {
+  DEFAULT_TREE_LIMITS,
   copyTree,
   hashFile,
+  measureTree,
   nsToSeconds,
   removeVerifiedSource,
   restoreChangedTimes,
@@ -32,6 +35,7 @@ import {
   walkTree,
   type SourceIdentity,
   type TreeEntry,
+  type TreeLimits,
 } from './tree.js';
 
 export interface QuarantineOptions {
@@ -41,6 +45,8 @@ export interface QuarantineOptions {
   stateDir: string;
   /** Copy, verify and remove even where a rename would do (exercises the cross-file-system path). */
   forceCopy?: boolean;
+  /** Largest install moved (default DEFAULT_TREE_LIMITS); a larger one is refused before anything moves. */
+  limits?: TreeLimits;
   now?: () => Date;
 }
 
@@ -70,9 +76,16 @@ export interface RecoveryReport {
 
 type Method = 'rename' | 'copy';
 
+/** This process's mark for the journal (absent where the OS has none). */
+function ownMark(): { pidMark?: string } {
+  const mark = processMark(process.pid);
+  return mark === null ? {} : { pidMark: mark };
+}
+
 interface QuarantineIntent {
   op: 'quarantine';
   pid: number;
+  pidMark?: string;
   originalPath: string;
   scanRoot: string;
   method: Method;
@@ -86,11 +99,15 @@ interface QuarantineIntent {
 interface RestoreIntent {
   op: 'restore';
   pid: number;
+  pidMark?: string;
   method: Method;
   staging: string;
 }
 
 const ID_PATTERN = /^[0-9A-Za-z][0-9A-Za-z-]{0,63}$/;
+/** Room left free after a quarantine copy, for the audit log and the state files. */
+const MIN_FREE_AFTER = 64 * 1024 * 1024;
+
 const isRoot = (): boolean => process.getuid?.() === 0;
 
 /** Operations this process is carrying out right now; recovery leaves them alone. */
@@ -98,7 +115,7 @@ const inFlight = new Set<string>();
 
 function exists(p: string): boolean {
   try {
-    fs.lstatSync(p);
+    fs.lstatSync(osPath(p));
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
@@ -113,6 +130,27 @@ function isAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * Who a pid is, across reboots and pid reuse: the boot id and the process's start time (Linux); null elsewhere.
+ * A journal names its writer by this mark, so a stranger that later got the same pid is not taken for it.
+ */
+function processMark(pid: number): string | null {
+  try {
+    const boot = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'latin1').trim();
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return `${boot}/${stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? ''}`;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the writer of a journal still runs: the same pid and, when the journal recorded it, the same mark. */
+function writerAlive(intent: JournalRecord | undefined): boolean {
+  const pid = typeof intent?.pid === 'number' ? intent.pid : 0;
+  if (pid <= 0 || pid === process.pid || !isAlive(pid)) return false;
+  return typeof intent?.pidMark !== 'string' || processMark(pid) === intent.pidMark;
 }
 
 function isInside(child: string, parent: string): boolean {
@@ -136,6 +174,7 @@ export class Quarantine {
   readonly dir: string;
   private readonly journal: Journal;
   private readonly forceCopy: boolean;
+  private readonly limits: TreeLimits;
   private readonly now: () => Date;
 
   constructor(options: QuarantineOptions) {
@@ -143,6 +182,7 @@ export class Quarantine {
     this.now = options.now ?? (() => new Date());
     this.journal = new Journal(path.join(path.resolve(options.stateDir), 'quarantine-journal'), this.now);
     this.forceCopy = options.forceCopy ?? false;
+    this.limits = options.limits ?? DEFAULT_TREE_LIMITS;
   }
 
   /** Creates the quarantine directory (0700) and refuses one that is a symlink or owned by someone else. */
@@ -173,13 +213,16 @@ export class Quarantine {
         throw unsafePath(pinned.target, `overlaps the quarantine directory ${this.dir}`);
       }
       const source = pinnedEntry(pinned);
-      const st = await fsp.lstat(source, { bigint: true }).catch((err: NodeJS.ErrnoException) => {
+      const st = await fsp.lstat(osPath(source), { bigint: true }).catch((err: NodeJS.ErrnoException) => {
         throw new CordonError('not-found', 'the install to quarantine does not exist', { where: pinned.target }, err);
       });
+      const size = await measureTree(source, this.limits);
+      if (this.forceCopy || (await fsp.stat(this.dir, { bigint: true })).dev !== st.dev) await assertRoomFor(this.dir, size.bytes);
       const id = this.newId();
       const intent: QuarantineIntent = {
         op: 'quarantine',
         pid: process.pid,
+        ...ownMark(),
         originalPath: pinned.target,
         scanRoot: pinned.scanRoot,
         method: this.forceCopy ? 'copy' : 'rename',
@@ -218,7 +261,7 @@ export class Quarantine {
     if (method === 'rename') {
       await moveStep.beforeRename(pinned, seen);
       try {
-        await fsp.rename(source, path.join(itemDir, PAYLOAD));
+        await fsp.rename(osPath(source), path.join(itemDir, PAYLOAD));
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
         await this.journal.append(id, 'method', { method: 'copy' });
@@ -301,7 +344,7 @@ export class Quarantine {
       const intent = records[0];
       const pid = typeof intent?.pid === 'number' ? intent.pid : 0;
       const op = intent?.op === 'restore' ? 'restore' : 'quarantine';
-      if (inFlight.has(id) || (pid !== process.pid && pid > 0 && isAlive(pid))) {
+      if (inFlight.has(id) || writerAlive(intent)) {
         operations.push({ id, op, outcome: 'in-progress', detail: `being carried out by process ${pid}` });
         continue;
       }
@@ -382,7 +425,7 @@ export class Quarantine {
     const pinned = await pinParent(manifest.scanRoot, manifest.originalPath);
     try {
       if (exists(pinnedEntry(pinned, intent.staging))) {
-        await fsp.rm(pinnedEntry(pinned, intent.staging), { recursive: true, force: true });
+        await fsp.rm(osPath(pinnedEntry(pinned, intent.staging)), { recursive: true, force: true });
         return false;
       }
       if (!exists(pinnedEntry(pinned))) return false;
@@ -439,7 +482,7 @@ export class Quarantine {
         throw new CordonError('restore-failed', `the quarantined copy no longer matches its manifest (${difference})`, { where: payload });
       }
       const sameDevice = fs.statSync(itemDir).dev === Number(pinned.chain[pinned.chain.length - 1]?.dev);
-      const intent: RestoreIntent = { op: 'restore', pid: process.pid, method: sameDevice && !this.forceCopy ? 'rename' : 'copy', staging: `.cordon-restore-${id}-${randomBytes(4).toString('hex')}` };
+      const intent: RestoreIntent = { op: 'restore', pid: process.pid, ...ownMark(), method: sameDevice && !this.forceCopy ? 'rename' : 'copy', staging: `.cordon-restore-${id}-${randomBytes(4).toString('hex')}` };
       inFlight.add(id);
       try {
         await this.journal.begin(id, { ...intent });
@@ -469,14 +512,14 @@ export class Quarantine {
       await reverifyPinned(pinned);
       await assertFree(pinned);
       try {
-        await fsp.rename(payload, target);
+        await fsp.rename(payload, osPath(target));
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
         await this.journal.append(id, 'method', { method: 'copy' });
         await this.moveBack(id, { ...intent, method: 'copy' }, pinned, manifest, current);
         return;
       }
-      await fsp.lutimes(target, nsToSeconds(root.atimeNs), nsToSeconds(root.mtimeNs));
+      await fsp.lutimes(osPath(target), nsToSeconds(root.atimeNs), nsToSeconds(root.mtimeNs));
       await pinned.handle.sync();
       return;
     }
@@ -486,7 +529,7 @@ export class Quarantine {
     if (difference) throw new CordonError('restore-failed', `the restored copy does not match (${difference})`, { where: manifest.originalPath });
     await reverifyPinned(pinned);
     await assertFree(pinned);
-    await fsp.rename(pinnedEntry(pinned, intent.staging), target);
+    await fsp.rename(osPath(pinnedEntry(pinned, intent.staging)), osPath(target));
     await pinned.handle.sync();
   }
 
@@ -498,11 +541,14 @@ export class Quarantine {
     const manifest = this.manifest(id);
     const payload = path.join(this.itemDir(id), PAYLOAD);
     const base = path.basename(manifest.originalPath);
-    const out = path.join(path.resolve(destDir), `${base}-${id}.tar`);
+    const dest = path.resolve(destDir);
+    const out = path.join(dest, `${base}-${id}.tar`);
     const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
-    const handle = await fsp.open(out, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600).catch((err: NodeJS.ErrnoException) => {
+    // The archive is chowned to the item's owner: a link planted anywhere on the way must not steer it elsewhere.
+    const destHandle = await openRealDirectory(dest);
+    const handle = await fsp.open(`${dirRef(destHandle, dest)}/${path.basename(out)}`, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600).catch((err: NodeJS.ErrnoException) => {
       throw new CordonError('input-invalid', `cannot create the archive (${err.code ?? 'error'})`, { where: out, fix: 'choose an existing folder without a file of that name' }, err);
-    });
+    }).finally(() => destHandle.close());
     try {
       for (const entry of manifest.entries) {
         if (entry.type === 'other') continue;
@@ -539,7 +585,7 @@ export const moveStep = {
   /** Re-checks the path chain and that the install is still the entry first seen, right before it is taken. */
   async beforeRename(pinned: PinnedParent, seen: BigIntStats): Promise<void> {
     await reverifyPinned(pinned);
-    const now = await fsp.lstat(pinnedEntry(pinned), { bigint: true }).catch(() => null);
+    const now = await fsp.lstat(osPath(pinnedEntry(pinned)), { bigint: true }).catch(() => null);
     if (!now || !sameEntry(now, seen)) throw unsafePath(pinned.target, 'was replaced after it was checked');
   },
 };
@@ -554,6 +600,34 @@ async function assertFree(pinned: PinnedParent): Promise<void> {
     throw new CordonError('restore-failed', 'something now exists at the original path', {
       where: pinned.target,
       fix: 'move it away first (restore never overwrites)',
+    });
+  }
+}
+
+/** Opens a folder that is exactly the path given: no symbolic link in it or on the way. */
+async function openRealDirectory(dir: string): Promise<FileHandle> {
+  const handle = await fsp.open(osPath(dir), DIR_FLAGS).catch((err: NodeJS.ErrnoException) => {
+    throw new CordonError('input-invalid', `not a folder that can be opened (${err.code ?? 'error'})`, { where: dir, fix: 'choose an existing folder that is not a symbolic link' }, err);
+  });
+  const real = await fsp.realpath(dirRef(handle, dir)).catch(() => null);
+  if (real !== dir) {
+    await handle.close();
+    throw unsafePath(dir, `is reached through a symbolic link (it is really ${real ?? 'unknown'}); refusing to write there`);
+  }
+  return handle;
+}
+
+/**
+ * A move may turn into a copy (another file system), which writes every apparent byte: refuse up front when the
+ * quarantine's file system cannot take it, rather than fill the disk half way.
+ */
+async function assertRoomFor(dir: string, bytes: number): Promise<void> {
+  const fsStat = await fsp.statfs(dir);
+  const free = fsStat.bavail * fsStat.bsize;
+  if (bytes > free - MIN_FREE_AFTER) {
+    throw new CordonError('quarantine-failed', `not enough free space in the quarantine folder for ${bytes} bytes; the install stays in place`, {
+      where: dir,
+      fix: 'free space there or move quarantineDir to a larger file system',
     });
   }
 }

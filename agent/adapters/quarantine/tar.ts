@@ -1,4 +1,5 @@
 // A small POSIX tar (ustar + pax for long names) writer, so a user's data can be handed back as an ordinary archive.
+import { osPath } from '../byteNames.js';
 
 export interface TarEntry {
   /** Path inside the archive, `/`-separated, no leading `/`. */
@@ -25,11 +26,12 @@ function octal(value: number, width: number): string {
   return `${value.toString(8).padStart(width - 1, '0')}\0`;
 }
 
-function paxRecord(key: string, value: string): string {
-  const body = ` ${key}=${value}\n`;
-  let length = Buffer.byteLength(body);
-  while (Buffer.byteLength(`${length}${body}`) !== length) length = Buffer.byteLength(`${length}${body}`);
-  return `${length}${body}`;
+/** One pax record; a name keeps its exact bytes (pax allows names that are not UTF-8). */
+function paxRecord(key: string, value: string): Buffer {
+  const body = Buffer.concat([Buffer.from(` ${key}=`), Buffer.from(osPath(value)), Buffer.from('\n')]);
+  let length = body.length;
+  while (String(length).length + body.length !== length) length = String(length).length + body.length;
+  return Buffer.concat([Buffer.from(String(length)), body]);
 }
 
 function header(name: string, typeflag: string, fields: { mode: number; uid: number; gid: number; size: number; mtime: number; linkname: string }): Buffer {
@@ -61,7 +63,7 @@ export function tarHeader(entry: TarEntry): Buffer {
   const name = entry.type === 'dir' ? `${entry.name.replace(/\/$/, '')}/` : entry.name;
   const linkname = entry.linkTarget ?? '';
   const size = entry.type === 'file' ? entry.size : 0;
-  const pax: string[] = [];
+  const pax: Buffer[] = [];
   if (Buffer.byteLength(name) > 100 || /[^\x20-\x7e]/.test(name)) pax.push(paxRecord('path', name));
   if (Buffer.byteLength(linkname) > 100 || /[^\x20-\x7e]/.test(linkname)) pax.push(paxRecord('linkpath', linkname));
   if (entry.uid > MAX_ID) pax.push(paxRecord('uid', String(entry.uid)));
@@ -74,7 +76,7 @@ export function tarHeader(entry: TarEntry): Buffer {
   const typeflag = entry.type === 'file' ? '0' : entry.type === 'dir' ? '5' : '2';
   const main = header(name, typeflag, { mode: entry.mode, uid: entry.uid, gid: entry.gid, size, mtime, linkname });
   if (pax.length === 0) return main;
-  const body = Buffer.from(pax.join(''), 'utf8');
+  const body = Buffer.concat(pax);
   const paxHeader = header(`PaxHeader/${name}`.slice(0, 99), 'x', { mode: 0o644, uid: 0, gid: 0, size: body.length, mtime, linkname: '' });
   return Buffer.concat([paxHeader, body, tarPadding(body.length), main]);
 }

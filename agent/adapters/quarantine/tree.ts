@@ -5,6 +5,7 @@ import fs, { type BigIntStats } from 'node:fs';
 import fsp, { type FileHandle } from 'node:fs/promises';
 import { CordonError } from '../../common/errors.js';
 import type { EntryType } from '../../common/model.js';
+import { osPath, readdirNamesAsync, readlinkExact } from '../byteNames.js';
 import { DIR_FLAGS, dirRef } from './pinnedPath.js';
 
 const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
@@ -73,16 +74,16 @@ function baseEntry(rel: string, st: BigIntStats): TreeEntry {
 
 async function openFileNoFollow(p: string): Promise<FileHandle> {
   try {
-    return await fsp.open(p, O_RDONLY | O_NOFOLLOW | O_NOATIME);
+    return await fsp.open(osPath(p), O_RDONLY | O_NOFOLLOW | O_NOATIME);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EPERM' || O_NOATIME === 0) throw err;
-    return fsp.open(p, O_RDONLY | O_NOFOLLOW);
+    return fsp.open(osPath(p), O_RDONLY | O_NOFOLLOW);
   }
 }
 
 /** Opens `p` (file or directory, never through a final symlink) and checks it is the entry lstat saw. */
 async function openSame(p: string, st: BigIntStats, dir: boolean): Promise<FileHandle> {
-  const handle = dir ? await fsp.open(p, DIR_FLAGS) : await openFileNoFollow(p);
+  const handle = dir ? await fsp.open(osPath(p), DIR_FLAGS) : await openFileNoFollow(p);
   const opened = await handle.stat({ bigint: true });
   if (opened.ino !== st.ino || opened.dev !== st.dev) {
     await handle.close();
@@ -122,11 +123,11 @@ type HashJob = () => Promise<void>;
 
 async function walkEntry(parentRef: string, name: string, rel: string, out: TreeEntry[], hashing: HashJob[] | null): Promise<void> {
   const p = `${parentRef}/${name}`;
-  const st = await fsp.lstat(p, { bigint: true });
+  const st = await fsp.lstat(osPath(p), { bigint: true });
   const entry = baseEntry(rel, st);
   out.push(entry);
   if (entry.type === 'symlink') {
-    entry.linkTarget = await fsp.readlink(p);
+    entry.linkTarget = await readlinkExact(p);
   } else if (entry.type === 'file' && hashing) {
     hashing.push(async () => {
       const handle = await openSame(p, st, false);
@@ -143,7 +144,7 @@ async function walkEntry(parentRef: string, name: string, rel: string, out: Tree
     try {
       const ref = dirRef(handle, p);
       const files: HashJob[] | null = hashing ? [] : null;
-      for (const child of (await fsp.readdir(ref)).sort()) await walkEntry(ref, child, childPath(rel, child), out, files);
+      for (const child of (await readdirNamesAsync(ref)).sort()) await walkEntry(ref, child, childPath(rel, child), out, files);
       for (let i = 0; files && i < files.length; i += PARALLEL_FILES) await Promise.all(files.slice(i, i + PARALLEL_FILES).map((job) => job()));
     } finally {
       await handle.close();
@@ -158,6 +159,36 @@ export async function walkTree(parentRef: string, name: string, hash = true): Pr
   await walkEntry(parentRef, name, '.', out, rootFile);
   for (const job of rootFile ?? []) await job();
   return out;
+}
+
+/** How much one quarantine may move and hash, so a padded install cannot hold enforcement up for hours. */
+export interface TreeLimits {
+  entries: number;
+  /** Apparent bytes (a sparse file counts its full length: that is what hashing reads and a copy writes). */
+  bytes: number;
+}
+
+/** 20,000 entries and 2 GiB hash in a few seconds; released AI tool installs are well below either. */
+export const DEFAULT_TREE_LIMITS: TreeLimits = { entries: 20_000, bytes: 2 * 1024 ** 3 };
+
+/** Counts entries and apparent bytes by lstat alone, and stops with an error as soon as either limit is passed. */
+export async function measureTree(p: string, limits: TreeLimits): Promise<{ entries: number; bytes: number }> {
+  const total = { entries: 0, bytes: 0 };
+  const tooLarge = (what: string) =>
+    new CordonError('quarantine-failed', `too large to quarantine (${what}); it stays in place and is reported`, {
+      where: p,
+      fix: 'remove it by hand or raise the quarantine limits',
+    });
+  const visit = async (q: string): Promise<void> => {
+    const st = await fsp.lstat(osPath(q));
+    total.entries += 1;
+    if (st.isFile()) total.bytes += st.size;
+    if (total.entries > limits.entries) throw tooLarge(`more than ${limits.entries} entries`);
+    if (total.bytes > limits.bytes) throw tooLarge(`more than ${limits.bytes} bytes`);
+    if (st.isDirectory()) for (const name of await readdirNamesAsync(q)) await visit(`${q}/${name}`);
+  };
+  await visit(p);
+  return total;
 }
 
 /** Opens the output of one copied entry, fills it, fsyncs it, and closes both ends whatever happens. */
@@ -183,18 +214,18 @@ async function copyInto(
 }
 
 async function copyEntry(src: string, dst: string, rel: string, result: CopyResult): Promise<void> {
-  const st = await fsp.lstat(src, { bigint: true });
+  const st = await fsp.lstat(osPath(src), { bigint: true });
   const entry = baseEntry(rel, st);
   result.entries.push(entry);
   result.sources.set(rel, { ino: st.ino, ctimeNs: st.ctimeNs, size: st.size });
   switch (entry.type) {
     case 'symlink':
-      entry.linkTarget = await fsp.readlink(src);
-      await fsp.symlink(entry.linkTarget, dst);
-      if (rel === '.') result.rootIno = (await fsp.lstat(dst, { bigint: true })).ino;
+      entry.linkTarget = await readlinkExact(src);
+      await fsp.symlink(osPath(entry.linkTarget), osPath(dst));
+      if (rel === '.') result.rootIno = (await fsp.lstat(osPath(dst), { bigint: true })).ino;
       return;
     case 'file':
-      await copyInto(await openSame(src, st, false), () => fsp.open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600), rel, result, async (input, output) => {
+      await copyInto(await openSame(src, st, false), () => fsp.open(osPath(dst), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600), rel, result, async (input, output) => {
         const { sha256, size } = await hashHandle(input, output);
         entry.sha256 = sha256;
         entry.size = size;
@@ -202,12 +233,12 @@ async function copyEntry(src: string, dst: string, rel: string, result: CopyResu
       return;
     case 'dir':
       await copyInto(await openSame(src, st, true), async () => {
-        await fsp.mkdir(dst, 0o700);
-        return fsp.open(dst, DIR_FLAGS);
+        await fsp.mkdir(osPath(dst), 0o700);
+        return fsp.open(osPath(dst), DIR_FLAGS);
       }, rel, result, async (input, output) => {
         const inRef = dirRef(input, src);
         const outRef = dirRef(output, dst);
-        for (const child of (await fsp.readdir(inRef)).sort()) {
+        for (const child of (await readdirNamesAsync(inRef)).sort()) {
           await copyEntry(`${inRef}/${child}`, `${outRef}/${child}`, childPath(rel, child), result);
         }
       });
@@ -231,9 +262,9 @@ export function nsToSeconds(ns: string): number {
 
 /** Owner (when root), mode and times of one entry; owner first because chown clears setuid bits. */
 async function applyEntryMetadata(p: string, entry: TreeEntry, withOwner: boolean): Promise<void> {
-  if (withOwner) await fsp.lchown(p, entry.uid, entry.gid);
-  if (entry.type !== 'symlink') await fsp.chmod(p, entry.mode);
-  await fsp.lutimes(p, nsToSeconds(entry.atimeNs), nsToSeconds(entry.mtimeNs));
+  if (withOwner) await fsp.lchown(osPath(p), entry.uid, entry.gid);
+  if (entry.type !== 'symlink') await fsp.chmod(osPath(p), entry.mode);
+  await fsp.lutimes(osPath(p), nsToSeconds(entry.atimeNs), nsToSeconds(entry.mtimeNs));
 }
 
 /**
@@ -249,7 +280,7 @@ async function applyTreeMetadata(parentRef: string, name: string, result: CopyRe
     await applyEntryMetadata(p, root, withOwner);
     return;
   }
-  const handle = root.type === 'dir' ? await fsp.open(p, DIR_FLAGS) : await fsp.open(p, O_RDONLY | O_NOFOLLOW);
+  const handle = root.type === 'dir' ? await fsp.open(osPath(p), DIR_FLAGS) : await fsp.open(osPath(p), O_RDONLY | O_NOFOLLOW);
   try {
     if ((await handle.stat({ bigint: true })).ino !== result.rootIno) {
       throw new CordonError('unsafe-path', 'the copy was replaced while it was being written', { where: p });
@@ -271,7 +302,7 @@ export async function restoreChangedTimes(rootPath: string, recorded: readonly T
     const cur = now.get(entry.path);
     if (cur && (cur.atimeNs !== entry.atimeNs || cur.mtimeNs !== entry.mtimeNs)) {
       const p = entry.path === '.' ? rootPath : `${rootPath}/${entry.path}`;
-      await fsp.lutimes(p, nsToSeconds(entry.atimeNs), nsToSeconds(entry.mtimeNs));
+      await fsp.lutimes(osPath(p), nsToSeconds(entry.atimeNs), nsToSeconds(entry.mtimeNs));
     }
   }
 }
@@ -307,7 +338,7 @@ export function treeDifference(expected: readonly TreeEntry[], actual: readonly 
 export type RemovalCheck = (rel: string, st: BigIntStats, p: string) => Promise<boolean>;
 
 async function removeEntry(p: string, rel: string, mayRemove: RemovalCheck, leftovers: string[]): Promise<void> {
-  const st = await fsp.lstat(p, { bigint: true }).catch((err: NodeJS.ErrnoException) => {
+  const st = await fsp.lstat(osPath(p), { bigint: true }).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return null;
     throw err;
   });
@@ -317,13 +348,13 @@ async function removeEntry(p: string, rel: string, mayRemove: RemovalCheck, left
     const handle = await openSame(p, st, true);
     try {
       const ref = dirRef(handle, p);
-      for (const child of (await fsp.readdir(ref)).sort()) await removeEntry(`${ref}/${child}`, childPath(rel, child), mayRemove, leftovers);
+      for (const child of (await readdirNamesAsync(ref)).sort()) await removeEntry(`${ref}/${child}`, childPath(rel, child), mayRemove, leftovers);
     } finally {
       await handle.close();
     }
-    if (leftovers.length === before) await fsp.rmdir(p);
+    if (leftovers.length === before) await fsp.rmdir(osPath(p));
   } else if (!st.isDirectory() && (await mayRemove(rel, st, p))) {
-    await fsp.unlink(p);
+    await fsp.unlink(osPath(p));
   } else {
     leftovers.push(rel);
   }
@@ -353,7 +384,7 @@ export function sameContentAs(entries: readonly TreeEntry[]): RemovalCheck {
   return async (rel, st, p) => {
     const e = byPath.get(rel);
     if (!e || e.type !== entryType(st)) return false;
-    if (e.type === 'symlink') return (await fsp.readlink(p)) === e.linkTarget;
+    if (e.type === 'symlink') return (await readlinkExact(p)) === e.linkTarget;
     if (e.type === 'file') return Number(st.size) === e.size && (await hashFile(p)).sha256 === e.sha256;
     return e.type === 'dir';
   };
