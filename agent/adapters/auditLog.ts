@@ -1,4 +1,7 @@
 // The audit log: one JSON object per line in <stateDir>/audit.jsonl, for every detection, action, policy change and error.
+// A user cannot push the record out: what a user triggers is rate-limited per user (the excess is summed up in one
+// `suppressed` line), security events are also kept in security.jsonl where noise never goes, and a reserve file
+// frees room for the log when the disk fills.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { HistoryEntry } from '../common/ipc.js';
@@ -19,6 +22,7 @@ export type AuditEvent =
   | 'unsigned-policy'
   | 'recovery'
   | 'report'
+  | 'suppressed'
   | 'error';
 
 export interface AuditRecord {
@@ -35,11 +39,35 @@ export interface AuditRecord {
   detail?: string;
 }
 
-/** Rotates at this size (one previous file kept as audit.jsonl.1) so a noisy machine cannot fill the disk. */
+/** Rotates at this size, keeping KEPT_FILES older files (audit.jsonl.1 …), so a noisy machine cannot fill the disk. */
 const MAX_BYTES = 20 * 1024 * 1024;
+const KEPT_FILES = 3;
+/** A detail longer than this is cut: a record is a line, not a dump. */
+const MAX_DETAIL = 1000;
+/** Per user (root excepted): a burst of this many records, refilled at REFILL_PER_SECOND. */
+const BURST = 120;
+const REFILL_PER_SECOND = 2;
+/** Freed when the disk is full, so the record of that moment can still be written. */
+const RESERVE_BYTES = 1024 * 1024;
+
+/** What the security log keeps: actions, policy changes, the agent's own life, and summaries of what was cut. */
+const SECURITY_EVENTS: ReadonlySet<AuditEvent> = new Set<AuditEvent>([
+  'agent-start', 'agent-stop', 'kill', 'quarantine', 'restore', 'policy-loaded', 'policy-rejected', 'policy-retired', 'unsigned-policy', 'recovery', 'suppressed',
+]);
+
+interface Bucket {
+  tokens: number;
+  at: number;
+  /** Records not written since the last summary, by event. */
+  dropped: Map<string, number>;
+  since: number;
+}
 
 export class AuditLog {
   readonly file: string;
+  readonly securityFile: string;
+  private readonly reserveFile: string;
+  private readonly buckets = new Map<string, Bucket>();
 
   constructor(
     stateDir: string,
@@ -47,15 +75,86 @@ export class AuditLog {
     private readonly now: () => Date = () => new Date(),
   ) {
     this.file = path.join(stateDir, 'audit.jsonl');
+    this.securityFile = path.join(stateDir, 'security.jsonl');
+    this.reserveFile = path.join(stateDir, 'audit.reserve');
+  }
+
+  /** Sets aside the reserve (the daemon calls it at start, when the state dir is its own). */
+  reserve(): void {
+    try {
+      if ((fs.statSync(this.reserveFile, { throwIfNoEntry: false })?.size ?? 0) < RESERVE_BYTES) {
+        fs.writeFileSync(this.reserveFile, Buffer.alloc(RESERVE_BYTES), { mode: 0o600 });
+      }
+    } catch {
+      fs.rmSync(this.reserveFile, { force: true });
+    }
   }
 
   write(record: AuditRecord): void {
-    const line = `${JSON.stringify({ time: this.now().toISOString(), host: this.host, ...record })}\n`;
+    const t = this.now().getTime();
+    this.flushSummaries(t, false);
+    if (record.user !== undefined && record.user !== 'root' && !this.take(record.user, record.event, t)) return;
+    this.append(record);
+  }
+
+  /** Writes the pending `suppressed` summaries (at stop, so no count is lost). */
+  flush(): void {
+    this.flushSummaries(this.now().getTime(), true);
+  }
+
+  private take(user: string, event: string, t: number): boolean {
+    let b = this.buckets.get(user);
+    if (!b) {
+      b = { tokens: BURST, at: t, dropped: new Map(), since: t };
+      this.buckets.set(user, b);
+    }
+    b.tokens = Math.min(BURST, b.tokens + ((t - b.at) / 1000) * REFILL_PER_SECOND);
+    b.at = t;
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return true;
+    }
+    if (b.dropped.size === 0) b.since = t;
+    b.dropped.set(event, (b.dropped.get(event) ?? 0) + 1);
+    return false;
+  }
+
+  /** A user's summary is written once their bucket has refilled to half, or on flush. */
+  private flushSummaries(t: number, all: boolean): void {
+    for (const [user, b] of this.buckets) {
+      const tokens = Math.min(BURST, b.tokens + ((t - b.at) / 1000) * REFILL_PER_SECOND);
+      if (b.dropped.size > 0 && (all || tokens >= BURST / 2)) {
+        const counts = [...b.dropped].map(([e, n]) => `${e}: ${n}`).join(', ');
+        const total = [...b.dropped.values()].reduce((a, n) => a + n, 0);
+        b.dropped = new Map();
+        this.append({ event: 'suppressed', outcome: 'rate-limit', user, detail: `${total} records about ${user} not written between ${new Date(b.since).toISOString()} and ${new Date(t).toISOString()} (${counts})` });
+      }
+      if (b.dropped.size === 0 && tokens >= BURST) this.buckets.delete(user);
+    }
+  }
+
+  private append(record: AuditRecord): void {
+    const detail = record.detail !== undefined && record.detail.length > MAX_DETAIL ? `${record.detail.slice(0, MAX_DETAIL)}…` : record.detail;
+    const line = `${JSON.stringify({ time: this.now().toISOString(), host: this.host, ...record, ...(detail !== undefined ? { detail } : {}) })}\n`;
+    this.appendTo(this.file, line);
+    if (SECURITY_EVENTS.has(record.event)) this.appendTo(this.securityFile, line);
+  }
+
+  private appendTo(file: string, line: string): void {
     try {
-      if ((fs.statSync(this.file, { throwIfNoEntry: false })?.size ?? 0) > MAX_BYTES) fs.renameSync(this.file, `${this.file}.1`);
-      fs.appendFileSync(this.file, line, { mode: 0o640 });
+      appendRotating(file, line);
     } catch (err) {
-      process.stderr.write(`cordon: cannot write the audit log ${this.file}: ${(err as Error).message}\n`);
+      // A full disk: give up the reserve so this line (and the next ones) still fit.
+      if ((err as NodeJS.ErrnoException).code === 'ENOSPC' && fs.existsSync(this.reserveFile)) {
+        fs.rmSync(this.reserveFile, { force: true });
+        try {
+          appendRotating(file, line);
+          return;
+        } catch (again) {
+          err = again;
+        }
+      }
+      process.stderr.write(`cordon: cannot write the audit log ${file}: ${(err as Error).message}\n`);
     }
   }
 
@@ -81,4 +180,14 @@ export class AuditLog {
     }
     return entries;
   }
+}
+
+function appendRotating(file: string, line: string): void {
+  if ((fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0) > MAX_BYTES) {
+    for (let i = KEPT_FILES - 1; i >= 1; i--) {
+      if (fs.existsSync(`${file}.${i}`)) fs.renameSync(`${file}.${i}`, `${file}.${i + 1}`);
+    }
+    fs.renameSync(file, `${file}.1`);
+  }
+  fs.appendFileSync(file, line, { mode: 0o640 });
 }

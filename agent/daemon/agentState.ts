@@ -1,4 +1,5 @@
 // The daemon's one state and its one way to act: every trigger (event, tick, request) queues a pass here, one at a time.
+import { CordonError } from '../common/errors.js';
 import type { AuditLog } from '../adapters/auditLog.js';
 import type { Quarantine } from '../adapters/quarantine/index.js';
 import { EnforcementMemory } from '../core/enforce/memory.js';
@@ -42,6 +43,9 @@ export class AgentState {
   serial<T>(fn: () => Promise<T> | T): Promise<T> {
     const next = this.queue.then(fn, fn);
     this.queue = next.catch((err: unknown) => {
+      // A refusal (bad request, another user's finding, a failed removal) is the caller's answer, already audited
+      // where it matters; only a fault of the agent itself is an error record.
+      if (err instanceof CordonError && err.code !== 'internal') return;
       this.deps.audit.write({ event: 'error', outcome: 'internal', detail: (err as Error).stack ?? String(err) });
     });
     return next;

@@ -82,6 +82,7 @@ export class Daemon {
   async start(): Promise<void> {
     const { config } = this.deps;
     ensureStateDir(config.stateDir);
+    this.audit.reserve();
     this.audit.write({ event: 'agent-start', outcome: 'ok', detail: `pid ${process.pid}, poll ${config.pollIntervalMs} ms` });
     const recovery = await this.deps.quarantine.recover();
     this.audit.write({ event: 'recovery', outcome: 'ok', detail: JSON.stringify(recovery) });
@@ -100,5 +101,6 @@ export class Daemon {
     for (const actor of order) await actor.stop();
     await this.state.drained();
     this.audit.write({ event: 'agent-stop', outcome: 'ok', detail: `stopped ${order.map((a) => a.name).join(', ')}` });
+    this.audit.flush();
   }
 }

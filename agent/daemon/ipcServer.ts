@@ -29,6 +29,9 @@ export interface IpcServerOptions {
   onError(message: string): void;
 }
 
+/** A proof holds a 32-character nonce and maybe a newline. */
+const MAX_PROOF_BYTES = 64;
+
 const ALL_METHODS: readonly string[] = [...USER_METHODS, ...ADMIN_METHODS];
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -176,8 +179,11 @@ export class IpcServer {
     try {
       fd = fs.openSync(proof, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
       const st = fs.fstatSync(fd);
-      const content = fs.readFileSync(fd, 'utf8').trim();
-      if (!st.isFile() || content !== nonce) throw new CordonError('forbidden', 'the proof file does not hold the nonce');
+      // The size is checked before reading: a proof file of gigabytes (sparse, cheap to make) must cost nothing.
+      if (!st.isFile() || st.size > MAX_PROOF_BYTES) throw new CordonError('forbidden', 'the proof file does not hold the nonce');
+      const buf = Buffer.alloc(MAX_PROOF_BYTES);
+      const content = buf.subarray(0, fs.readSync(fd, buf, 0, MAX_PROOF_BYTES, 0)).toString('utf8').trim();
+      if (content !== nonce) throw new CordonError('forbidden', 'the proof file does not hold the nonce');
       peer.uid = st.uid;
       peer.user = this.opts.userName(st.uid) ?? String(st.uid);
       return { user: peer.user, uid: peer.uid };
