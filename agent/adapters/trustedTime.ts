@@ -28,13 +28,33 @@ function readMark(file: string): number | null {
 }
 
 /**
+ * How far ahead of the real clock the mark may be and still be believed. A clock set back by days cannot undo a
+ * phase; a mark weeks ahead more likely came from one wrong clock reading (a bad RTC, a bogus NTP answer) than
+ * from the clock being set back, and believing it would expire every policy for good.
+ */
+export const MAX_MARK_AHEAD_MS = 30 * 24 * 3600 * 1000;
+
+/**
  * Reads the mark and, unless `readOnly`, moves it forward to the real clock. A state dir that cannot be
- * written (a user running `cordon scan`) still gets the guard from the mark it can read.
+ * written (a user running `cordon scan`) still gets the guard from the mark it can read. A mark too far ahead
+ * is not used: policies are evaluated at the real clock, and the `clock-suspect` warning keeps status from
+ * reading compliant until an administrator checks the clock and runs `cordon policy reset-clock`.
  */
 export function trustedNow(stateDir: string, realNow: Date, readOnly = false): TrustedTime {
   const file = clockFile(stateDir);
   const mark = readMark(file);
   const real = realNow.getTime();
+  if (mark !== null && mark > real + MAX_MARK_AHEAD_MS) {
+    return {
+      now: realNow,
+      warning: {
+        file,
+        code: 'clock-suspect',
+        message: `the latest trusted time seen (${new Date(mark).toISOString()}) is more than 30 days ahead of the system clock (${realNow.toISOString()}); one of them is wrong, so policies are evaluated at the system clock. Check the clock, then run "cordon policy reset-clock" as an administrator`,
+      },
+      stored: true,
+    };
+  }
   if (mark !== null && mark > real) {
     return {
       now: new Date(mark),
@@ -48,4 +68,9 @@ export function trustedNow(stateDir: string, realNow: Date, readOnly = false): T
   }
   const stored = readOnly || writeFileAtomic(file, `${JSON.stringify({ highWater: realNow.toISOString() })}\n`);
   return { now: realNow, warning: null, stored };
+}
+
+/** The administrator's answer to `clock-suspect`: the mark is set to the real clock. */
+export function resetTrustedTime(stateDir: string, realNow: Date): boolean {
+  return writeFileAtomic(clockFile(stateDir), `${JSON.stringify({ highWater: realNow.toISOString() })}\n`);
 }

@@ -6,7 +6,7 @@ import type { ExplainInput } from '../core/explain.js';
 import { matchProcesses, scanConfigs, scanInstalls } from '../core/detect/index.js';
 import { evaluate, upcomingRules } from '../core/policy/evaluate.js';
 import type { LoadedPolicy } from '../core/policy/types.js';
-import { computeCompliance, withDecisions } from '../core/status/compliance.js';
+import { complianceOf, withDecisions } from '../core/status/compliance.js';
 import type { Finding, InstallFormInfo, InventoryItem, Observation, PolicyError, ProcessInfo, Status, TargetedFinding } from '../common/model.js';
 import { AGENT_VERSION } from '../common/version.js';
 import type { FileSystemPort, HomeDir } from '../ports/index.js';
@@ -103,7 +103,7 @@ export function buildStatus(input: {
   return {
     evaluatedAt: input.now.toISOString(),
     host: input.host,
-    compliance: computeCompliance(input.findings),
+    compliance: complianceOf(input.findings, input.policyState.errors),
     policies: input.policyState.policies.map((p) => p.ref),
     policyErrors: input.policyState.errors,
     inventory: input.observations.map((o) => toInventory(o, names)),

@@ -1,7 +1,9 @@
-// `cordon policy validate|keygen|sign|verify|reload`: what an admin needs to write, sign, check and apply a policy.
+// `cordon policy validate|keygen|sign|verify|reload|reset-clock`: what an admin needs to write, sign, check and apply a
+// policy, and to clear a suspect clock mark.
 import type { Command } from 'commander';
 import { loadBuiltInCatalog } from '../../adapters/catalogFiles.js';
 import { readInputFile, signPolicyFile, writePolicyKeyPair } from '../../adapters/keys.js';
+import { clockFile, resetTrustedTime } from '../../adapters/trustedTime.js';
 import { CordonError } from '../../common/errors.js';
 import { parsePolicy } from '../../core/policy/parse.js';
 import { verifyPolicySignature } from '../../core/policy/signature.js';
@@ -113,11 +115,31 @@ function registerReload(policy: Command): void {
     );
 }
 
+function registerResetClock(policy: Command): void {
+  policy
+    .command('reset-clock')
+    .description('set the trusted-time mark to the system clock (after checking the clock), clearing a clock-suspect warning')
+    .action((_opts: unknown, cmd: Command) =>
+      runCommand(async () => {
+        const { out, config } = commandContext(cmd);
+        const { stateDir } = config();
+        const now = new Date();
+        if (!resetTrustedTime(stateDir, now)) {
+          throw new CordonError('forbidden', 'resetting the trusted-time mark needs an administrator', { where: clockFile(stateDir), fix: 'run it as root, e.g. with sudo' });
+        }
+        if (out.json) out.data({ reset: true, highWater: now.toISOString() });
+        out.line(`trusted-time mark set to ${now.toISOString()}; the agent uses it at its next evaluation`);
+        return EXIT.compliant;
+      }),
+    );
+}
+
 export function registerPolicy(program: Command): void {
-  const policy = program.command('policy').description('validate, sign and verify policy files; make signing keys; reload the agent');
+  const policy = program.command('policy').description('validate, sign and verify policy files; make signing keys; reload the agent; reset the trusted-time mark');
   registerValidate(policy);
   registerKeygen(policy);
   registerSign(policy);
   registerVerify(policy);
   registerReload(policy);
+  registerResetClock(policy);
 }

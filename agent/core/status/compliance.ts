@@ -1,5 +1,5 @@
 // Compliance of a set of findings, exactly as the contract defines it, and what each finding means for its user.
-import type { Action, Compliance, Finding, FindingNotice } from '../../common/model.js';
+import type { Action, Compliance, Finding, FindingNotice, PolicyError } from '../../common/model.js';
 
 const REMOVAL_ACTIONS: readonly Action[] = ['kill', 'quarantine'];
 
@@ -42,4 +42,13 @@ export function computeCompliance(findings: readonly Finding[]): Compliance {
     if (f.state === 'open') warning = true;
   }
   return warning ? 'warning' : 'compliant';
+}
+
+/** Policy errors that keep a machine from reading compliant even without a finding: its clock cannot be trusted. */
+const NOT_COMPLIANT_ERRORS: readonly string[] = ['clock-suspect'];
+
+/** Compliance of the findings, at least `warning` while an error says the evaluation itself cannot be trusted. */
+export function complianceOf(findings: readonly Finding[], policyErrors: readonly PolicyError[]): Compliance {
+  const c = computeCompliance(findings);
+  return c === 'compliant' && policyErrors.some((e) => NOT_COMPLIANT_ERRORS.includes(e.code)) ? 'warning' : c;
 }
