@@ -7,6 +7,7 @@ import { didYouMean } from '../common/didYouMean.js';
 import { CordonError } from '../common/errors.js';
 import { adminSocketFor, defaultSocketPath } from '../common/ipc.js';
 import type { Platform } from '../common/model.js';
+import { untrustedReason } from './fileTrust.js';
 
 export interface TrustedKey {
   id: string;
@@ -128,6 +129,16 @@ export function loadAgentConfig(explicit?: string, env: NodeJS.ProcessEnv = proc
       );
     }
   }
+  if (raw !== null) {
+    // The config names the trusted keys, allowUnsigned and the policy folder: whoever can write it owns enforcement.
+    const reason = untrustedReason(file);
+    if (reason !== null) {
+      throw new CordonError('config-invalid', `refused: another user could have written it (${reason})`, {
+        where: file,
+        fix: 'make it and every folder above it owned by root and not writable by group or others (chown root; chmod go-w)',
+      });
+    }
+  }
   return resolveConfig(raw === null ? {} : parseConfigText(raw, file), raw === null ? null : file, platform, env);
 }
 
@@ -174,4 +185,9 @@ export function resolveConfig(doc: unknown, file: string | null, platform: Platf
     adminSocketPath: adminSocketFor(socketPath),
     report: c.report ?? null,
   };
+}
+
+/** What enforcement never touches of the agent's own: its state, its quarantine, its policies, and itself. */
+export function agentOwnTargets(config: Pick<AgentConfig, 'stateDir' | 'quarantineDir' | 'policyDir'>): { protectedPids: number[]; protectedTrees: string[] } {
+  return { protectedPids: [process.pid, process.ppid], protectedTrees: [config.stateDir, config.quarantineDir, config.policyDir] };
 }

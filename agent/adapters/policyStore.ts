@@ -9,6 +9,7 @@ import type { Catalog } from '../core/catalog/types.js';
 import { POLICY_MAX_BYTES, parsePolicy } from '../core/policy/parse.js';
 import { parsePublicKey, verifyPolicySignature, type TrustedKeyPem } from '../core/policy/signature.js';
 import type { LoadedPolicy, Policy } from '../core/policy/types.js';
+import { untrustedReason } from './fileTrust.js';
 import { removeFileQuietly, writeFileAtomic } from './stateFiles.js';
 import { trustedNow } from './trustedTime.js';
 
@@ -92,13 +93,27 @@ class PolicyStateDir {
     return out;
   }
 
-  readVersions(): VersionMarks {
+  /**
+   * The rollback guard. A damaged versions.json is reported, never silently taken as "no versions seen": the
+   * marks are rebuilt from the last-known-good copies, so an older policy still cannot come back.
+   */
+  readVersions(errors: PolicyError[]): VersionMarks {
+    const file = path.join(this.dir, 'versions.json');
+    let marks: VersionMarks = {};
     try {
-      const doc = JSON.parse(fs.readFileSync(path.join(this.dir, 'versions.json'), 'utf8')) as unknown;
-      return doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? (doc as VersionMarks) : {};
-    } catch {
-      return {};
+      const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+      if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new Error('not an object');
+      marks = Object.fromEntries(Object.entries(doc).filter(([, m]) => typeof (m as { version?: unknown })?.version === 'number')) as VersionMarks;
+    } catch (err) {
+      // Unreadable (missing, or no state dir at all) is reported elsewhere; readable but damaged is reported here.
+      if ((err as NodeJS.ErrnoException).code === undefined) {
+        errors.push({ file, code: 'state-corrupt', message: `${file}: the rollback guard is damaged (${(err as Error).message}); versions are taken from the last-known-good copies instead` });
+      }
     }
+    for (const rec of this.readAll()) {
+      if (typeof rec.version === 'number' && (marks[rec.id]?.version ?? -Infinity) < rec.version) marks[rec.id] = { version: rec.version, acceptedAt: rec.acceptedAt };
+    }
+    return marks;
   }
 
   save(rec: LastKnownGood, versions: VersionMarks): void {
@@ -171,6 +186,15 @@ function usableKeys(keys: readonly TrustedKeyPem[], errors: PolicyError[]): Trus
 
 /** Verify, then parse: a signed file becomes a candidate, anything else an error. */
 function readSigned(file: string, opts: PolicySetOptions, keys: TrustedKeyPem[], knownToolIds: string[]): Candidate {
+  for (const f of [file, `${file}.sig`]) {
+    const reason = untrustedReason(f);
+    if (reason !== null) {
+      throw new CordonError('policy-invalid', `refused: another user could have written it (${reason})`, {
+        where: f,
+        fix: 'make the policy folder and its files owned by root and not writable by group or others',
+      });
+    }
+  }
   const bytes = readCapped(file, POLICY_MAX_BYTES);
   const sigFile = `${file}.sig`;
   let sig: string | null = null;
@@ -207,7 +231,7 @@ export function loadPolicySet(opts: PolicySetOptions): PolicySet {
   const keys = usableKeys(opts.trustedKeys, errors);
   const knownToolIds = opts.catalog.tools.map((t) => t.id);
   const state = new PolicyStateDir(opts.stateDir, readOnly);
-  const versions = state.readVersions();
+  const versions = state.readVersions(errors);
   const files = listPolicyFiles(opts.policyDir, errors);
 
   const accepted = new Map<string, Candidate>();
