@@ -1,6 +1,6 @@
 // `scan` and `enforce` as one pass of the shared path: collect everything once, then run the pass the daemon runs.
 import { AuditLog } from '../adapters/auditLog.js';
-import type { AgentConfig } from '../adapters/config.js';
+import { agentOwnTargets, type AgentConfig } from '../adapters/config.js';
 import { loadBuiltInCatalog } from '../adapters/catalogFiles.js';
 import { nodeFileSystem } from '../adapters/fileSystem.js';
 import { nodeProcessKiller } from '../adapters/killer.js';
@@ -64,7 +64,7 @@ export async function runOnePass(config: AgentConfig, opts: { at?: Date; drafts?
       memory: new EnforcementMemory(),
       warnings: config.allowUnsigned ? ['allowUnsigned is on: unsigned policies are accepted (development only)'] : [],
     },
-    { enforcer, host, groupsOf: (u) => users.groupsOf(u) },
+    { enforcer, host, groupsOf: (u) => users.groupsOf(u), guard: agentOwnTargets(config) },
   );
   if (opts.enforce) writeStatusFile(config.stateDir, result.status);
   return { ...result, catalog: policyState.catalog };

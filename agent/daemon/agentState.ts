@@ -3,6 +3,7 @@ import { CordonError } from '../common/errors.js';
 import type { AuditLog } from '../adapters/auditLog.js';
 import type { Quarantine } from '../adapters/quarantine/index.js';
 import { EnforcementMemory } from '../core/enforce/memory.js';
+import type { PlanGuard } from '../core/enforce/plan.js';
 import type { TargetedFinding } from '../common/model.js';
 import type { Clock, Notifier, ProcessKiller, UserDirectory } from '../ports/index.js';
 import type { Collector } from './collector.js';
@@ -23,6 +24,7 @@ export interface AgentStateDeps {
   loadPolicies(now: Date): PolicyState & { now: Date };
   lang: string;
   warnings: string[];
+  guard: PlanGuard;
 }
 
 export class AgentState {
@@ -93,6 +95,7 @@ export class AgentState {
         enforcer: { killer: deps.killer, quarantine: deps.quarantine, notifier: deps.notifier, audit: deps.audit, lang: deps.lang, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
         host: deps.users.hostName(),
         groupsOf: (u) => deps.users.groupsOf(u),
+        guard: deps.guard,
       },
     );
     this.last = result;

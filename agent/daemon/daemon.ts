@@ -1,5 +1,5 @@
 // The running agent as wiring: one state, the named actors around it, started in order and stopped in reverse.
-import type { AgentConfig } from '../adapters/config.js';
+import { agentOwnTargets, type AgentConfig } from '../adapters/config.js';
 import { AuditLog } from '../adapters/auditLog.js';
 import type { Reporter } from '../adapters/reporter.js';
 import { ensureStateDir } from '../adapters/statusFile.js';
@@ -53,7 +53,7 @@ export class Daemon {
     const ctx = detectContextFor(config, deps.users.homes(), (uid) => deps.users.userName(uid));
     const collector = new Collector(deps.fs, deps.processes, ctx, { interpreters: [], tools: [] });
     const warnings = config.allowUnsigned ? ['allowUnsigned is on: unsigned policies are accepted (development only)'] : [];
-    this.state = new AgentState({ ...deps, audit, collector, publisher, warnings });
+    this.state = new AgentState({ ...deps, audit, collector, publisher, warnings, guard: agentOwnTargets(config) });
     const state = this.state;
     const ipc = new IpcServer({
       socketPath: config.socketPath,

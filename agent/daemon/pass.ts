@@ -1,7 +1,7 @@
 // The one pass every caller runs: evaluate what was collected, plan, carry out, build the status, so a preview never lies.
 import type { TargetedFinding, Observation, Status } from '../common/model.js';
 import type { EnforcementMemory } from '../core/enforce/memory.js';
-import { planEnforcement, type PlannedStep } from '../core/enforce/plan.js';
+import { planEnforcement, type PlanGuard, type PlannedStep } from '../core/enforce/plan.js';
 import { auditFields, carryOut, type EnforcerDeps, type StepOutcome } from './enforcer.js';
 import { buildStatus, findFindings, toolNamesOf, type PolicyState } from './engine.js';
 
@@ -17,6 +17,8 @@ export interface PassDeps {
   enforcer: EnforcerDeps | null;
   host: string;
   groupsOf(user: string): string[];
+  /** The agent's own processes and folders, never acted on. */
+  guard?: PlanGuard;
 }
 
 export interface PassInput {
@@ -56,7 +58,7 @@ export async function runPass(input: PassInput, deps: PassDeps): Promise<PassRes
   let observations = collection.observations();
   let findings = findFindings(observations, policyState, evaluation);
   if (input.insist !== undefined) findings = findings.map((f) => (f.id === input.insist && f.state === 'open' ? insisted(f) : f));
-  const plan = planEnforcement(findings);
+  const plan = planEnforcement(findings, deps.guard);
   const status = (shown: readonly TargetedFinding[]): Status =>
     buildStatus({ now, host: deps.host, policyState, observations, findings: shown, ...(input.warnings ? { warnings: input.warnings } : {}), ...(input.pid !== undefined ? { pid: input.pid } : {}) });
   if (!deps.enforcer) return { status: status(findings), plan, outcomes: [], findings };

@@ -3,6 +3,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import schema from '../../../policies/catalog.schema.json' with { type: 'json' };
 import { CordonError } from '../../common/errors.js';
 import { parseLocation } from '../detect/locations.js';
+import { protectedLocationReason, protectedProcessReason } from '../protectedTargets.js';
 import type { Catalog, ToolSignature } from './types.js';
 
 const ajv = new Ajv({ allErrors: false, strict: false });
@@ -57,6 +58,14 @@ function checkSemantics(tool: ToolSignature, where: string): void {
   for (const [field, path] of paths) {
     if (!parseLocation(path)) throw invalid(at(field), `"${path}" is not a location (see the location syntax in the schema)`);
   }
+  (tool.installs ?? []).forEach((s, i) => {
+    const reason = s.role === 'evidence' ? null : s.platforms.map((p) => protectedLocationReason(s.path, p)).find((r) => r !== null);
+    if (reason) throw invalid(at(`installs[${i}].path`), reason);
+  });
+  (tool.processes ?? []).forEach((p, i) => {
+    const reason = protectedProcessReason(p);
+    if (reason) throw invalid(at(`processes[${i}]`), reason);
+  });
   (tool.configs ?? []).forEach((c, i) =>
     c.matchers.forEach((m, j) => {
       for (const [name, source] of [['line', m.line], ['value', m.value]] as const) {

@@ -1,5 +1,6 @@
 // Turns findings into the concrete steps enforcement takes; pure, so `scan` previews exactly what `enforce` would do.
 import type { Target, TargetedFinding } from '../../common/model.js';
+import { isProtectedProcessName, protectedPathReason } from '../protectedTargets.js';
 
 export type PlannedStep =
   | { action: 'kill'; finding: TargetedFinding; target: Extract<Target, { kind: 'process' }> }
@@ -11,15 +12,37 @@ function isInside(child: string, parent: string): boolean {
   return child !== parent && (child.startsWith(`${parent}/`) || child.startsWith(`${parent}\\`));
 }
 
+/** What no plan acts on besides the built-in protected list: the agent itself and its own folders. */
+export interface PlanGuard {
+  /** Processes never to kill besides pid 1: the agent itself and its parent. */
+  protectedPids?: readonly number[];
+  /** Folders never to quarantine from (the agent's state, policies and quarantine). */
+  protectedTrees?: readonly string[];
+}
+
+/** Why a process must not be killed whatever the policy says, or null. */
+function protectedProcess(finding: TargetedFinding, pid: number, guard: PlanGuard): string | null {
+  if (pid <= 1 || (guard.protectedPids ?? []).includes(pid)) return `not killed: process ${pid} is the system's or the agent's own`;
+  const name = finding.path?.split(/[\\/]/).pop();
+  if (name && isProtectedProcessName(name)) return `not killed: ${name} is a system program, a shell or an interpreter`;
+  return null;
+}
+
 /** The removal a finding's target calls for, if one of its due actions asks for removal at all. */
-function removalStep(finding: TargetedFinding): PlannedStep | null {
+function removalStep(finding: TargetedFinding, guard: PlanGuard): PlannedStep | null {
   const { target, actions } = finding;
   if (!actions.includes('kill') && !actions.includes('quarantine')) return null;
   switch (target.kind) {
-    case 'process':
-      return actions.includes('kill') ? { action: 'kill', finding, target } : null;
-    case 'install':
-      return actions.includes('quarantine') ? { action: 'quarantine', finding, target } : null;
+    case 'process': {
+      if (!actions.includes('kill')) return null;
+      const refused = protectedProcess(finding, target.pid, guard);
+      return refused ? { action: 'manual', finding, reason: refused } : { action: 'kill', finding, target };
+    }
+    case 'install': {
+      if (!actions.includes('quarantine')) return null;
+      const refused = protectedPathReason(target.path, [target.scanRoot], target.scanRoot, guard.protectedTrees);
+      return refused ? { action: 'manual', finding, reason: `not moved: ${refused}` } : { action: 'quarantine', finding, target };
+    }
     case 'settings':
       return { action: 'manual', finding, reason: `remove this setting yourself: ${finding.detail}` };
     case 'unplaced':
@@ -41,7 +64,7 @@ function partSteps(step: PlannedStep): PlannedStep[] {
  * An install inside another install quarantined in the same plan needs no step of its own; an install of several
  * parts gets one quarantine step per part.
  */
-export function planEnforcement(findings: readonly TargetedFinding[]): PlannedStep[] {
+export function planEnforcement(findings: readonly TargetedFinding[], guard: PlanGuard = {}): PlannedStep[] {
   const steps: PlannedStep[] = [];
   // Notifications go last: telling the user must never delay stopping the tool.
   const notifications: PlannedStep[] = [];
@@ -53,7 +76,7 @@ export function planEnforcement(findings: readonly TargetedFinding[]): PlannedSt
     const { target } = finding;
     if (target.kind === 'install' && quarantined.some((other) => isInside(target.path, other))) continue;
     if (finding.actions.includes('notify')) notifications.push({ action: 'notify', finding });
-    const removal = removalStep(finding);
+    const removal = removalStep(finding, guard);
     if (removal) steps.push(...partSteps(removal));
   }
   return [...steps, ...notifications];
