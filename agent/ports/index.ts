@@ -19,6 +19,8 @@ export interface FileSystemPort {
   /** Entry names of a directory; null when it is not a readable directory. */
   readdir(path: string): string[] | null;
   readlink(path: string): string | null;
+  /** The path with every symbolic link resolved; null when it does not exist or the links loop. */
+  realpath(path: string): string | null;
   /** Up to maxBytes of a regular file; 'too-large' when it is bigger; null when unreadable. */
   readFileCapped(path: string, maxBytes: number): Buffer | 'too-large' | null;
 }

@@ -5,19 +5,20 @@ import type { ConfigMatcher, ConfigSignature, ToolSignature } from '../catalog/t
 import type { DetectContext } from './context.js';
 import { displayPath, resolveLocation } from './locations.js';
 import { parseJsonLenient, parseYamlLenient } from './parseLenient.js';
-import { createScanCache, walkLocation } from './walkLocation.js';
+import { createScanCache, readableThroughLinks, walkLocation } from './walkLocation.js';
 
 export const DEFAULT_CONFIG_MAX_BYTES = 1024 * 1024;
 
 export function scanConfigs(fs: FileSystemPort, tools: ToolSignature[], ctx: DetectContext): Observation[] {
   const cache = createScanCache(fs);
+  const mayEnter = readableThroughLinks(ctx);
   const observations: Observation[] = [];
   const seen = new Set<string>();
   for (const tool of tools) {
     for (const sig of tool.configs ?? []) {
       if (!sig.platforms.includes(ctx.platform)) continue;
       for (const location of resolveLocation(sig.path, ctx)) {
-        for (const entry of walkLocation(cache, location, ctx.platform)) {
+        for (const entry of walkLocation(cache, location, ctx.platform, mayEnter)) {
           // A config file may be a symlink (dotfile managers); the adapter reads only a regular file behind it.
           if (entry.stat.type !== 'file' && entry.stat.type !== 'symlink') continue;
           const key = `${tool.id}\0${entry.path}`;

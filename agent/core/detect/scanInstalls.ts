@@ -5,17 +5,18 @@ import type { FileSystemPort } from '../../ports/index.js';
 import type { InstallSignature, ToolSignature } from '../catalog/types.js';
 import type { DetectContext } from './context.js';
 import { displayPath, resolveLocation } from './locations.js';
-import { createScanCache, walkLocation, type LocatedEntry } from './walkLocation.js';
+import { createScanCache, readableThroughLinks, walkLocation, type LocatedEntry } from './walkLocation.js';
 
 export function scanInstalls(fs: FileSystemPort, tools: ToolSignature[], ctx: DetectContext): Observation[] {
   const cache = createScanCache(fs);
+  const mayEnter = readableThroughLinks(ctx);
   const seen = new Set<string>();
   const observations: Observation[] = [];
   for (const tool of tools) {
     for (const sig of tool.installs ?? []) {
       if (!sig.platforms.includes(ctx.platform)) continue;
       for (const location of resolveLocation(sig.path, ctx)) {
-        for (const entry of walkLocation(cache, location, ctx.platform)) {
+        for (const entry of walkLocation(cache, location, ctx.platform, mayEnter)) {
           if (!typeFits(sig, entry)) continue;
           const key = `${tool.id}\0${entry.path}`;
           if (seen.has(key)) continue;
