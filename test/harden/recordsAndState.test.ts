@@ -9,7 +9,7 @@ import { decodeName, osPath } from '../../agent/adapters/byteNames.js';
 import { Quarantine } from '../../agent/adapters/quarantine/index.js';
 import { planEnforcement } from '../../agent/core/enforce/plan.js';
 import { protectedLocationReason, protectedPathReason, protectedProcessReason } from '../../agent/core/protectedTargets.js';
-import type { Finding } from '../../agent/common/model.js';
+import type { TargetedFinding } from '../../agent/common/model.js';
 import { builtInCatalog, goodPolicyYaml, policyEnv, tempDir } from '../policy/support.js';
 import { cliEntry } from '../support/paths.js';
 import { makeInstall } from '../quarantine/trees.js';
@@ -155,14 +155,20 @@ describe('what no policy may touch', () => {
   });
 
   it('turns a kill of pid 1, of the agent, or of a system program into a manual step at action time', () => {
-    const finding = (pid: number, p: string): Finding => ({ id: `f${pid}`, tool: 't', policy: 'p', rule: 'r', kind: 'process', pid, path: p, actions: ['kill'], state: 'open', detail: '' });
-    const findings = [finding(1, '/sbin/init'), finding(4242, '/usr/sbin/sshd'), finding(process.pid, '/x/cordon'), finding(777, '/home/a/.local/bin/claude')];
-    const steps = planEnforcement({
-      findings,
-      observationOf: (f) => ({ tool: 't', kind: 'process', pid: f.pid as number, path: f.path as string, signal: 's' }),
-      protectedPids: [process.pid],
+    const finding = (pid: number, p: string): TargetedFinding => ({
+      id: `f${pid}`, tool: 't', policy: 'p', rule: 'r', kind: 'process', pid, path: p, actions: ['kill'], state: 'open', detail: '', target: { kind: 'process', pid },
     });
+    const findings = [finding(1, '/sbin/init'), finding(4242, '/usr/sbin/sshd'), finding(process.pid, '/x/cordon'), finding(777, '/home/a/.local/bin/claude')];
+    const steps = planEnforcement(findings, { protectedPids: [process.pid] });
     expect(steps.map((s) => s.action)).toEqual(['manual', 'manual', 'manual', 'kill']);
+  });
+
+  it('turns a quarantine of ~/.ssh or of the agent\'s own state into a manual step', () => {
+    const finding = (p: string, scanRoot: string): TargetedFinding => ({
+      id: p, tool: 't', policy: 'p', rule: 'r', kind: 'install', path: p, actions: ['quarantine'], state: 'open', detail: '', target: { kind: 'install', path: p, scanRoot, role: 'program' },
+    });
+    const steps = planEnforcement([finding('/home/a/.ssh', '/home/a'), finding('/srv/state/x', '/srv'), finding('/home/a/.local/share/claude', '/home/a')], { protectedTrees: ['/srv/state'] });
+    expect(steps.map((s) => s.action)).toEqual(['manual', 'manual', 'quarantine']);
   });
 
   it('does not quarantine ~/.ssh, a home, or the agent\'s own state at action time', () => {
