@@ -87,7 +87,7 @@ describe('an unprivileged user against the running agent', () => {
     expect(readLines(audit).filter((r) => r.event === 'error')).toEqual([]);
     expect(readLines(audit).find((r) => r.event === 'kill' && r.pid === claude.pid)).toMatchObject({ outcome: 'ok', user: user.name });
     expect(readLines(path.join(fx.stateDir, 'security.jsonl')).find((r) => r.event === 'kill' && r.pid === claude.pid)).toBeTruthy();
-    expect((await root.request<Status>('status')).host).toBeTruthy();
+    expect((await root.request('status')).host).toBeTruthy();
   });
 
   it('8: a 2 GiB sparse hello proof is refused at once and costs the agent no memory', async () => {
@@ -108,7 +108,7 @@ describe('an unprivileged user against the running agent', () => {
     fs.writeFileSync(oddName, 'payload');
     fs.chownSync(oddName, user.uid, user.gid);
     const item = await waitFor('the quarantine item', async () => {
-      const { items } = await root.request<{ items: Array<{ id: string; originalPath: string; files: number }> }>('quarantine-list');
+      const { items } = await root.request('quarantine-list');
       return items.find((i) => i.originalPath === install);
     }, 8000);
     expect(fs.existsSync(install)).toBe(false);
@@ -117,7 +117,7 @@ describe('an unprivileged user against the running agent', () => {
 
     // Restoring while the policy still bans it would be undone at once: report only first.
     fx.writePolicy('test-ban.yaml', ENFORCE_NOW_POLICY(2, 'report'));
-    await waitFor('version 2 in force', async () => (await root.request<Status>('status')).policies[0]?.version === 2, 5000);
+    await waitFor('version 2 in force', async () => (await root.request('status')).policies[0]?.version === 2, 5000);
     await root.request('restore', { id: item.id });
     expect(fs.readFileSync(oddName, 'utf8')).toBe('payload');
     expect(fs.statSync(oddName).uid).toBe(user.uid);
@@ -128,7 +128,7 @@ describe('an unprivileged user against the running agent', () => {
     fs.mkdirSync(Buffer.concat([nvm, Buffer.from('/bin')]), { recursive: true });
     fs.copyFileSync('/bin/true', Buffer.concat([nvm, Buffer.from('/bin/claude')]));
     const status = await waitFor('the finding under the odd folder', async () => {
-      const s = await root.request<Status>('status');
+      const s = await root.request('status');
       return s.findings.some((f) => f.path?.includes('/.nvm/versions/node/v\udcff/bin/claude')) ? s : undefined;
     }, 8000);
     expect(status.findings.find((f) => f.path?.includes('/.nvm/'))).toMatchObject({ tool: 'claude-code', user: user.name });
@@ -143,7 +143,7 @@ describe('an unprivileged user against the running agent', () => {
     user.own(path.join(fx.dir, 'disk2'));
     user.run('ln', ['-s', disk, path.join(fx.home, '.npm-global')]);
     const finding = await waitFor('the finding at the real path', async () => {
-      const s = await root.request<Status>('status');
+      const s = await root.request('status');
       return s.findings.find((f) => f.path === pkg);
     }, 8000);
     expect(finding).toMatchObject({ tool: 'claude-code', kind: 'install' });
@@ -168,7 +168,7 @@ describe('an unprivileged user against the running agent', () => {
     user.run('mkdir', ['-p', local]);
     user.run('cp', ['/bin/true', path.join(local, 'claude')]);
     const item = await waitFor('the quarantine item', async () => {
-      const { items } = await root.request<{ items: Array<{ id: string; originalPath: string }> }>('quarantine-list');
+      const { items } = await root.request('quarantine-list');
       return items.find((i) => local.startsWith(i.originalPath));
     }, 8000);
     const target = path.join(fx.dir, 'victim');
