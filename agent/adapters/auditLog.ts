@@ -144,6 +144,7 @@ export class AuditLog {
     try {
       appendRotating(file, line);
     } catch (err) {
+      let failure = err;
       // A full disk: give up the reserve so this line (and the next ones) still fit.
       if ((err as NodeJS.ErrnoException).code === 'ENOSPC' && fs.existsSync(this.reserveFile)) {
         fs.rmSync(this.reserveFile, { force: true });
@@ -151,10 +152,10 @@ export class AuditLog {
           appendRotating(file, line);
           return;
         } catch (again) {
-          err = again;
+          failure = again;
         }
       }
-      process.stderr.write(`cordon: cannot write the audit log ${file}: ${(err as Error).message}\n`);
+      process.stderr.write(`cordon: cannot write the audit log ${file}: ${(failure as Error).message}\n`);
     }
   }
 
