@@ -20,6 +20,22 @@ async function portableStartTime(pid: number): Promise<string | null> {
   return (proc as { startTime?: Date }).startTime?.toISOString() ?? '';
 }
 
+/** The killer for a ps-list process source. */
+export const psListProcessKiller: ProcessKiller = {
+  identity: portableStartTime,
+  signal(pid, signal) {
+    process.kill(pid, signal);
+  },
+  alive(pid) {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  },
+};
+
 export const nodeProcessKiller: ProcessKiller = {
   async identity(pid) {
     return process.platform === 'linux' ? linuxStartTime(pid) : portableStartTime(pid);
