@@ -1,63 +1,40 @@
-// Ends processes, but only the one that was found: the pid's start marker is checked first (pid reuse).
+// Ends processes, but only the one that was found: the pid's start marker is checked first (pid reuse), read as its source read it.
 import fs from 'node:fs';
-import psList from 'ps-list';
 import type { ProcessKiller } from '../ports/index.js';
+import { readProcStat, readPsListStartMarker } from './processes/identity.js';
 
-/** Linux: field 22 of /proc/<pid>/stat (start time in clock ticks), read after the last ')' of the comm. */
-function linuxStartTime(pid: number): string | null {
+function signal(pid: number, sig: NodeJS.Signals): void {
+  process.kill(pid, sig);
+}
+
+function answersSignals(pid: number): boolean {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[19] ?? null;
-  } catch {
-    return null;
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
-async function portableStartTime(pid: number): Promise<string | null> {
-  const proc = (await psList()).find((p) => p.pid === pid);
-  if (!proc) return null;
-  return (proc as { startTime?: Date }).startTime?.toISOString() ?? '';
-}
-
-/** The killer for a ps-list process source. */
-export const psListProcessKiller: ProcessKiller = {
-  identity: portableStartTime,
-  signal(pid, signal) {
-    process.kill(pid, signal);
-  },
-  alive(pid) {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (err) {
-      return (err as NodeJS.ErrnoException).code === 'EPERM';
-    }
-  },
-};
-
-export const nodeProcessKiller: ProcessKiller = {
+/** The killer for the /proc process source (Linux): start markers in clock ticks, and a zombie counts as gone. */
+export const procProcessKiller: ProcessKiller = {
   async identity(pid) {
-    return process.platform === 'linux' ? linuxStartTime(pid) : portableStartTime(pid);
+    return readProcStat(pid)?.startTime ?? null;
   },
-  signal(pid, signal) {
-    process.kill(pid, signal);
-  },
+  signal,
   alive(pid) {
-    if (process.platform === 'linux') {
-      // A zombie has exited: it only waits for its parent to reap it.
-      try {
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-        return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-      } catch {
-        return false;
-      }
-    }
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (err) {
-      return (err as NodeJS.ErrnoException).code === 'EPERM';
-    }
+    // A zombie has exited: it only waits for its parent to reap it.
+    const stat = readProcStat(pid);
+    return stat !== null && stat.state !== 'Z';
   },
 };
+
+/** The killer for the ps-list process source (macOS, and anywhere without /proc): start markers in epoch milliseconds. */
+export const psListProcessKiller: ProcessKiller = {
+  identity: readPsListStartMarker,
+  signal,
+  alive: answersSignals,
+};
+
+/** The killer that matches the process source this machine uses (see adapters/processes/index.ts). */
+export const nodeProcessKiller: ProcessKiller = process.platform === 'linux' && fs.existsSync('/proc/self/stat') ? procProcessKiller : psListProcessKiller;

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import type { ProcessInfo } from '../../common/model.js';
 import type { ProcessSource } from '../../ports/index.js';
+import { parseProcStat, type ProcStat } from './identity.js';
 
 export interface ProcReaderOptions {
   incremental: boolean;
@@ -9,15 +10,6 @@ export interface ProcReaderOptions {
   userName?: (uid: number) => string | undefined;
 }
 
-/** Fields of /proc/<pid>/stat after the `(comm)` part: state is index 0, ppid 1, starttime 19. */
-const STAT_PPID = 1;
-const STAT_STARTTIME = 19;
-
-interface StatLine {
-  comm: string;
-  ppid: number;
-  startTime: string;
-}
 
 /**
  * A process usually `exec`s right after it is forked (`sh -c 'exec claude'`), keeping pid and start time:
@@ -86,24 +78,18 @@ export function readProcessNow(pid: number, opts: { procDir?: string; userName?:
 }
 
 /** null when the process vanished between readdir and the read. */
-function readStat(file: string): StatLine | null {
-  let text: string;
+function readStat(file: string): ProcStat | null {
   try {
-    text = fs.readFileSync(file, 'utf8');
+    return parseProcStat(fs.readFileSync(file, 'utf8'));
   } catch {
     return null;
   }
-  const open = text.indexOf('(');
-  const close = text.lastIndexOf(')');
-  if (open < 0 || close < open) return null;
-  const fields = text.slice(close + 2).split(' ');
-  return { comm: text.slice(open + 1, close), ppid: Number(fields[STAT_PPID]), startTime: fields[STAT_STARTTIME] ?? '' };
 }
 
 function readProcess(
   procDir: string,
   pid: number,
-  stat: StatLine,
+  stat: ProcStat,
   userName: ((uid: number) => string | undefined) | undefined,
 ): ProcessInfo | null {
   const dir = `${procDir}/${pid}`;

@@ -2,6 +2,7 @@
 import psList from 'ps-list';
 import type { ProcessInfo } from '../../common/model.js';
 import type { ProcessSource } from '../../ports/index.js';
+import { psListStartMarker } from './identity.js';
 
 /**
  * ps-list gives `name` (the exe's base name, not comm), `path` and a space-joined `cmd` on POSIX; on Windows only pid,
@@ -12,6 +13,7 @@ export function createPsListSource(opts: { userName?: (uid: number) => string | 
     async list() {
       const procs = await psList();
       return procs.map((p): ProcessInfo => {
+        const startTime = psListStartMarker(p.startTime);
         const argv = p.cmd ? p.cmd.split(' ').filter((a) => a !== '') : [];
         const user = p.uid === undefined ? undefined : opts.userName?.(p.uid);
         return {
@@ -22,7 +24,7 @@ export function createPsListSource(opts: { userName?: (uid: number) => string | 
           ...(p.uid === undefined ? {} : { uid: p.uid }),
           ...(user ? { user } : {}),
           ...(p.path ? { exe: p.path } : {}),
-          ...(p.startTime ? { startTime: String(p.startTime.getTime()) } : {}),
+          ...(startTime ? { startTime } : {}),
         };
       });
     },
