@@ -145,14 +145,29 @@ describe('an unpacked Linux build (electron-builder --dir with a stand-in Electr
   });
 
   it('lays out the agent as plain files with exactly its runtime dependencies from the lockfile', () => {
-    const lock = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; devOptional?: boolean }> };
+    // Compared by name and version: electron-builder may hoist a nested copy to the top, which changes its path, not what ships.
+    const lock = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { version?: string; dev?: boolean; devOptional?: boolean }>;
+    };
     const runtime = Object.entries(lock.packages)
       .filter(([key, p]) => key.startsWith('node_modules/') && !p.dev && !p.devOptional)
-      .map(([key]) => key.replace(/^node_modules\//, ''))
-      .sort();
-    const agentDir = path.join(resources, 'app.asar.unpacked');
-    const bundled = fs.readdirSync(path.join(agentDir, 'node_modules')).flatMap((n) => (n.startsWith('@') ? fs.readdirSync(path.join(agentDir, 'node_modules', n)).map((m) => `${n}/${m}`) : [n]));
-    expect(bundled.sort()).toEqual(runtime);
+      .map(([key, p]) => `${key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length)}@${p.version}`);
+    const bundled: string[] = [];
+    const walk = (dir: string): void => {
+      if (!fs.existsSync(dir)) return;
+      for (const name of fs.readdirSync(dir)) {
+        const pkgDirs = name.startsWith('@') ? fs.readdirSync(path.join(dir, name)).map((m) => path.join(dir, name, m)) : [path.join(dir, name)];
+        for (const pkgDir of pkgDirs) {
+          const manifest = path.join(pkgDir, 'package.json');
+          if (!fs.existsSync(manifest)) continue;
+          const { name: pkgName, version } = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name: string; version: string };
+          bundled.push(`${pkgName}@${version}`);
+          walk(path.join(pkgDir, 'node_modules'));
+        }
+      }
+    };
+    walk(path.join(resources, 'app.asar.unpacked', 'node_modules'));
+    expect([...new Set(bundled)].sort()).toEqual([...new Set(runtime)].sort());
   });
 
   it('runs the bundled agent from the package (catalog loaded, schemas found)', () => {
