@@ -12,7 +12,19 @@ export const agentDist = path.resolve(process.env.CORDON_BENCH_DIST ?? path.join
 export const cordonCli = path.join(agentDist, 'agent', 'cli', 'main.js');
 const baselineScript = path.join(repoRoot, 'bench', 'baseline-agent.mjs');
 
-export type AgentName = 'cordon' | 'baseline';
+/** Cordon as it ships (exec events where the OS has them), Cordon with events off (polling alone), and the naive agent. */
+export type AgentName = 'cordon' | 'cordonPolling' | 'baseline';
+
+/**
+ * The bench's fence. Both agents run in the host's pid namespace (the proc connector works only there) and would
+ * otherwise kill any `claude` on the machine; the bench runs in a session of its own (setsid) and tells both agents
+ * to act only on processes of that session (Cordon: config `processScope`; the baseline: `--session`). A session
+ * cannot be joined from outside, so its members are exactly the processes the bench started.
+ */
+export function benchSession(): number {
+  const stat = fs.readFileSync('/proc/self/stat', 'latin1');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
+}
 
 /** The fake machine both agents look at: one home, one system root, and a `claude` that is really `sleep`. */
 export interface FakeMachine {
@@ -60,6 +72,7 @@ export class RunningAgent {
     readonly name: AgentName,
     private readonly child: ChildProcess,
     auditFile: string,
+    private readonly statusFile: string | null = null,
   ) {
     this.audit = new AuditTail(auditFile);
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
@@ -79,6 +92,18 @@ export class RunningAgent {
 
   get lastStderr(): string {
     return this.stderr;
+  }
+
+  /** Cordon: which process source its status says is live (`agent.processSource.live`), and why events are not. */
+  processSource(): string | null {
+    if (!this.statusFile) return null;
+    try {
+      const status = JSON.parse(fs.readFileSync(this.statusFile, 'utf8')) as { agent?: { processSource?: { live?: string; events?: { reason?: string } } } };
+      const ps = status.agent?.processSource;
+      return ps?.live ? `${ps.live}${ps.events?.reason ? ` (events: ${ps.events.reason})` : ''}` : null;
+    } catch {
+      return null;
+    }
   }
 
   cpu(): CpuTicks {
@@ -146,13 +171,13 @@ function spawnAgent(args: string[]): ChildProcess {
 export async function startBaseline(m: FakeMachine, periodMs: number): Promise<RunningAgent> {
   const stateDir = fs.mkdtempSync(path.join(m.root, 'baseline-'));
   const auditFile = path.join(stateDir, 'audit.jsonl');
-  const args = [baselineScript, '--period', String(periodMs), '--audit', auditFile, '--home', m.home, '--system-root', m.systemRoot];
+  const args = [baselineScript, '--period', String(periodMs), '--audit', auditFile, '--home', m.home, '--system-root', m.systemRoot, '--session', String(benchSession())];
   const agent = new RunningAgent('baseline', spawnAgent(args), auditFile);
   await stopUnlessReady(agent, () => agent.audit.find((e) => e.event === 'agent-start') !== undefined);
   return agent;
 }
 
-export async function startCordon(m: FakeMachine, periodMs: number, extraNodeFlags: string[] = []): Promise<RunningAgent> {
+export async function startCordon(m: FakeMachine, periodMs: number, extraNodeFlags: string[] = [], events = true): Promise<RunningAgent> {
   if (!fs.existsSync(cordonCli)) throw new Error(`${cordonCli} is missing: run \`npm run build\` first`);
   const dir = fs.mkdtempSync(path.join(m.root, 'cordon-'));
   const policyDir = path.join(dir, 'policies');
@@ -169,11 +194,13 @@ export async function startCordon(m: FakeMachine, periodMs: number, extraNodeFla
     platform: 'linux',
     allowUnsigned: true,
     pollIntervalMs: periodMs,
+    processEvents: events,
+    processScope: { session: benchSession() },
     socketPath: path.join(dir, 'cordon.sock'),
   };
   fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
   const command = [...daemonNodeFlags(), ...extraNodeFlags, cordonCli, 'run', '--config', configFile];
-  const agent = new RunningAgent('cordon', spawnAgent(command), path.join(stateDir, 'audit.jsonl'));
+  const agent = new RunningAgent(events ? 'cordon' : 'cordonPolling', spawnAgent(command), path.join(stateDir, 'audit.jsonl'), path.join(stateDir, 'status.json'));
   const statusFile = path.join(stateDir, 'status.json');
   await stopUnlessReady(agent, () => {
     if (!fs.existsSync(statusFile)) return false;
@@ -185,5 +212,5 @@ export async function startCordon(m: FakeMachine, periodMs: number, extraNodeFla
 }
 
 export function startAgent(name: AgentName, m: FakeMachine, periodMs: number): Promise<RunningAgent> {
-  return name === 'cordon' ? startCordon(m, periodMs) : startBaseline(m, periodMs);
+  return name === 'baseline' ? startBaseline(m, periodMs) : startCordon(m, periodMs, [], name === 'cordon');
 }

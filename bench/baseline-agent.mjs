@@ -10,12 +10,13 @@ const { values } = parseArgs({
     audit: { type: 'string' },
     home: { type: 'string', multiple: true, default: [] },
     'system-root': { type: 'string', default: '/' },
+    session: { type: 'string' },
   },
 });
 const periodMs = Number(values.period);
 const auditFile = values.audit;
 if (!auditFile || !(periodMs > 0)) {
-  process.stderr.write('usage: baseline-agent.mjs --audit FILE [--period MS] [--home DIR]... [--system-root DIR]\n');
+  process.stderr.write('usage: baseline-agent.mjs --audit FILE [--period MS] [--home DIR]... [--system-root DIR] [--session SID]\n');
   process.exit(64);
 }
 
@@ -31,6 +32,18 @@ const installPaths = [
   path.join(values['system-root'], 'usr/lib/node_modules/@anthropic-ai/claude-code'),
 ];
 
+// The bench's fence: with --session, only processes of that session are looked at (and killed).
+const session = values.session === undefined ? null : Number(values.session);
+function inScope(pid) {
+  if (session === null) return true;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]) === session;
+  } catch {
+    return false;
+  }
+}
+
 function audit(event) {
   fs.appendFileSync(auditFile, JSON.stringify({ time: new Date().toISOString(), tool: 'claude-code', ...event }) + '\n');
 }
@@ -40,7 +53,7 @@ const present = new Set();
 async function tick() {
   for (const p of await psList()) {
     if (p.pid === process.pid) continue;
-    if (p.name.includes('claude') || (p.cmd ?? '').includes('claude')) {
+    if ((p.name.includes('claude') || (p.cmd ?? '').includes('claude')) && inScope(p.pid)) {
       audit({ event: 'detected', kind: 'process', pid: p.pid, path: p.path });
       try {
         process.kill(p.pid, 'SIGKILL');

@@ -11,11 +11,11 @@ import { hotFunctions, readNewestProfile } from './profile.js';
 import { evaluateTargets, formatTables, resultsProblems, type AgentResult, type BenchResults, type CpuScenarioName, type Settings } from './results.js';
 import { totalTicks } from './procstat.js';
 import { cpuPercentOfCore, cpuRatio, cpuSecondsPerMinute, round, summarizeLatencies, USER_HZ } from './stats.js';
-import { Churn, countProcesses, hrMs, IdleCrowd, sleepMs } from './workload.js';
+import { Churn, countProcesses, hrMs, IdleCrowd, ShellChurn, sleepMs } from './workload.js';
 
 const USAGE = `usage: npm run bench -- [--quick] [--period MS] [--kills N] [--installs N] [--cpu-window S]
-                      [--crowd N] [--churn PER_S] [--background N] [--processes N,N,N] [--files N,N,N] [--phases latency,cpu,profile,scan]
-                      [--out FILE] [--keep] [--no-isolate]
+                      [--crowd N] [--churn PER_S] [--churn-kills PER_S] [--processes N,N,N] [--files N,N,N]
+                      [--phases latency,cpu,profile,scan] [--out FILE] [--keep]
 Set CORDON_BENCH_DIST to measure another build of the agent than ./dist, and CORDON_BENCH_NODE_FLAGS to start
 the daemon with other node options than the Linux service unit's.`;
 
@@ -45,6 +45,8 @@ interface Options extends Omit<Settings, 'cordonCommand'> {
   reps: number;
   settleMs: number;
   profileWindowS: number;
+  churnKillTrials: number;
+  churnKillPerSecond: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -58,12 +60,11 @@ function parseOptions(argv: string[]): Options {
       'cpu-window': { type: 'string' },
       crowd: { type: 'string' },
       churn: { type: 'string' },
-      background: { type: 'string' },
+      'churn-kills': { type: 'string' },
       processes: { type: 'string' },
       files: { type: 'string' },
       phases: { type: 'string' },
       out: { type: 'string' },
-      'no-isolate': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -87,10 +88,10 @@ function parseOptions(argv: string[]): Options {
     cpuWindowS: int(values['cpu-window'], 40, 5),
     crowdProcesses: int(values.crowd, 1000, 1000),
     churnPerSecond: int(values.churn, 20, 20),
-    backgroundProcesses: Number(values.background ?? process.env.CORDON_BENCH_BACKGROUND ?? 0),
+    backgroundProcesses: countProcesses(),
     processTotals: parseList(values.processes, quick ? [100, 1000] : [100, 1000, 5000]),
     homeFileCounts: parseList(values.files, quick ? [0, 10_000] : [0, 10_000, 100_000]),
-    isolated: process.env.CORDON_BENCH_ISOLATED === '1',
+    isolated: process.env.CORDON_BENCH_SESSION === '1',
     phases: parsePhases(values.phases),
     keep: values.keep ?? false,
     out: values.out ?? (quick ? path.join(os.tmpdir(), 'cordon-bench-quick.json') : path.join(repoRoot, 'bench', 'results.json')),
@@ -98,30 +99,24 @@ function parseOptions(argv: string[]): Options {
     settleMs: quick ? 1000 : 3000,
     warmUpS: quick ? 3 : 20,
     profileWindowS: quick ? 5 : 20,
+    churnKillTrials: int(undefined, 30, 6),
+    churnKillPerSecond: int(values['churn-kills'], 200, 200),
   };
 }
 
 /**
- * Both agents SIGKILL every process that looks like claude. Run inside a fresh pid namespace they can only see
- * (and kill) the bench's own processes, and the process counts of the growth test are exact.
+ * Both agents SIGKILL every process that looks like claude, and Cordon must run in the host's pid namespace to get
+ * exec events. The bench therefore runs in a session of its own and fences both agents to it (see benchSession).
  */
-function rerunIsolated(): number {
-  const probe = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) {
-    process.stderr.write(
-      `bench: cannot create a private pid namespace (${probe.error?.message ?? probe.stderr.trim()}).\n` +
-        'Run it as root (unshare from util-linux), or pass --no-isolate to let both agents kill any claude process on this machine.\n',
-    );
+function rerunInSession(): number {
+  const r = spawnSync('setsid', ['--wait', process.execPath, ...process.execArgv, process.argv[1] ?? '', ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, CORDON_BENCH_SESSION: '1' },
+  });
+  if (r.error) {
+    process.stderr.write(`bench: cannot start a session of its own (${r.error.message}); setsid comes with util-linux.\n`);
     return 1;
   }
-  // A shell as pid 1 of the namespace reaps the orphans that the crowd and churn leave behind.
-  // Inside, the machine's usual crowd is stood in for by as many idle processes as it runs now.
-  const background = String(countProcesses());
-  const r = spawnSync(
-    'unshare',
-    ['--pid', '--fork', '--mount-proc', '--kill-child', '/bin/sh', '-c', '"$@"; exit $?', 'bench-init', process.execPath, ...process.execArgv, process.argv[1] ?? '', ...process.argv.slice(2)],
-    { stdio: 'inherit', env: { CORDON_BENCH_BACKGROUND: background, ...process.env, CORDON_BENCH_ISOLATED: '1' } },
-  );
   return r.status ?? 1;
 }
 
@@ -173,16 +168,13 @@ async function main(opts: Options): Promise<void> {
   const machineInfo = machine();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-bench-'));
   const m = createFakeMachine(root);
-  const names: AgentName[] = ['baseline', 'cordon'];
-  const results: Record<AgentName, AgentResult> = { cordon: emptyResult(opts.periodMs), baseline: emptyResult(opts.periodMs) };
-  const peakKb: Record<AgentName, number> = { cordon: 0, baseline: 0 };
+  const names: AgentName[] = ['baseline', 'cordonPolling', 'cordon'];
+  const results: Record<AgentName, AgentResult> = { cordon: emptyResult(opts.periodMs), cordonPolling: emptyResult(opts.periodMs), baseline: emptyResult(opts.periodMs) };
+  const peakKb: Record<AgentName, number> = { cordon: 0, cordonPolling: 0, baseline: 0 };
   const notePeak = (a: RunningAgent): void => {
     if (a.running) peakKb[a.name] = Math.max(peakKb[a.name], a.memory().hwmKb);
   };
-  if (!opts.isolated) log('WARNING: not isolated; both agents will kill any claude process on this machine');
-  const missing = opts.backgroundProcesses - countProcesses();
-  const background = missing > 0 ? await IdleCrowd.start(missing) : null;
-  if (background) log(`${missing} idle processes stand in for this machine's ${opts.backgroundProcesses}`);
+  if (!opts.isolated) throw new Error('the bench must run in a session of its own (run it through npm run bench)');
 
   try {
     for (const name of opts.phases.has('latency') ? names : []) {
@@ -198,11 +190,23 @@ async function main(opts: Options): Promise<void> {
           const found = summarizeLatencies(kills.detectMs);
           Object.assign(r, { killP50Ms: killed.p50Ms, killP95Ms: killed.p95Ms, killMisses: killed.misses });
           Object.assign(r, { processDetectP50Ms: found.p50Ms, processDetectP95Ms: found.p95Ms });
+          r.processSource = agent.processSource();
+          log(`${name}: ${opts.churnKillTrials} fake claude spawns during a churn of ${opts.churnKillPerSecond} processes/s`);
+          const churn = new ShellChurn(opts.churnKillPerSecond, path.join(root, `churn-${name}`));
+          let churnKills: Awaited<ReturnType<typeof measureKills>>;
+          try {
+            await sleepMs(opts.settleMs);
+            churnKills = await measureKills(agent, m, opts.churnKillTrials, opts.periodMs);
+          } finally {
+            r.churnPerSecondReached = round(churn.stop(), 0);
+          }
+          const underChurn = summarizeLatencies(churnKills.killMs);
+          Object.assign(r, { churnKillTrials: opts.churnKillTrials, churnKillMisses: underChurn.misses, churnKillP95Ms: underChurn.p95Ms });
           log(`${name}: ${opts.installTrials} installs`);
-          const installs = await measureInstalls(agent, m, opts.installTrials, opts.periodMs, name === 'cordon');
+          const installs = await measureInstalls(agent, m, opts.installTrials, opts.periodMs, name !== 'baseline');
           const inst = summarizeLatencies(installs.detectMs);
           Object.assign(r, { installP50Ms: inst.p50Ms, installP95Ms: inst.p95Ms, installMisses: inst.misses });
-          if (name === 'cordon') {
+          if (name !== 'baseline') {
             const q = summarizeLatencies(installs.quarantineMs);
             Object.assign(r, { quarantineP50Ms: q.p50Ms, quarantineP95Ms: q.p95Ms });
           }
@@ -265,10 +269,12 @@ async function main(opts: Options): Promise<void> {
           peakRssMb: round(w.hwmKb / 1024, 1),
         };
       }
-      if (ticksOf.cordon !== undefined && ticksOf.baseline !== undefined) {
-        const ratio = cpuRatio(ticksOf.baseline, ticksOf.cordon);
-        results.cordon.cpuRatioByScenario[scenario] = round(ratio.value, 2);
-        results.cordon.cpuRatioLowerBound ||= ratio.lowerBound;
+      for (const name of ['cordon', 'cordonPolling'] as const) {
+        const mine = ticksOf[name];
+        if (mine === undefined || ticksOf.baseline === undefined) continue;
+        const ratio = cpuRatio(ticksOf.baseline, mine);
+        results[name].cpuRatioByScenario[scenario] = round(ratio.value, 2);
+        results[name].cpuRatioLowerBound ||= ratio.lowerBound;
         results.baseline.cpuRatioByScenario[scenario] = 1;
       }
     }
@@ -322,6 +328,7 @@ async function main(opts: Options): Promise<void> {
       warmUpS: opts.warmUpS,
       crowdProcesses: opts.crowdProcesses,
       churnPerSecond: opts.churnPerSecond,
+      churnKillPerSecond: opts.churnKillPerSecond,
       backgroundProcesses: opts.backgroundProcesses,
       processTotals: opts.processTotals,
       homeFileCounts: opts.homeFileCounts,
@@ -335,17 +342,17 @@ async function main(opts: Options): Promise<void> {
       machine: machineInfo,
       settings,
       cordon: results.cordon,
+      cordonPolling: results.cordonPolling,
       baseline: results.baseline,
       scanCost,
       profiles,
-      targets: evaluateTargets(results.cordon, scanCost),
+      targets: evaluateTargets(results.cordon, scanCost, results.cordonPolling),
     };
     const problems = resultsProblems(report);
     if (problems.length > 0) throw new Error(`results do not match their schema: ${problems.join('; ')}`);
     fs.writeFileSync(opts.out, `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(`${formatTables(report)}\n\nwritten to ${opts.out}\n`);
   } finally {
-    await background?.stop();
     if (opts.keep) log(`kept ${root}`);
     else fs.rmSync(root, { recursive: true, force: true });
   }
@@ -358,8 +365,7 @@ try {
   process.stderr.write(`bench: ${errorText(err)}\n${USAGE}\n`);
   process.exit(64);
 }
-const noIsolate = process.argv.includes('--no-isolate');
-if (!opts.isolated && !noIsolate) {
-  process.exit(rerunIsolated());
+if (!opts.isolated) {
+  process.exit(rerunInSession());
 }
 await main(opts);

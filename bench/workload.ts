@@ -59,31 +59,88 @@ export function countProcesses(): number {
 
 /** A crowd of idle `sleep` processes, started by one shell (much faster than one spawn each) and ended as a group. */
 export class IdleCrowd {
-  private constructor(
-    private readonly shell: ChildProcess,
-    private readonly count: number,
-  ) {}
+  private constructor(private readonly shell: ChildProcess) {}
 
   static async start(count: number): Promise<IdleCrowd> {
-    const before = countProcesses();
     const shell = spawn('/bin/sh', ['-c', `i=0; while [ $i -lt ${count} ]; do sleep 3600 & i=$((i+1)); done; wait`], {
       stdio: 'ignore',
       detached: true,
     });
-    const crowd = new IdleCrowd(shell, count);
+    const crowd = new IdleCrowd(shell);
+    // Counted as the shell's children: the host's own processes come and go meanwhile.
     const deadline = Date.now() + 120_000;
-    while (countProcesses() < before + count) {
-      if (Date.now() > deadline) throw new Error(`only ${countProcesses() - before} of ${count} idle processes started`);
+    while (crowd.members() < count) {
+      if (Date.now() > deadline) throw new Error(`only ${crowd.members()} of ${count} idle processes started`);
       await sleepMs(50);
     }
     return crowd;
   }
 
+  private members(): number {
+    try {
+      return fs.readFileSync(`/proc/${this.shell.pid}/task/${this.shell.pid}/children`, 'utf8').split(' ').filter((t) => /^\d+$/.test(t)).length;
+    } catch {
+      return 0;
+    }
+  }
+
   async stop(): Promise<void> {
-    const before = countProcesses();
     if (this.shell.pid !== undefined) process.kill(-this.shell.pid, 'SIGKILL');
     const deadline = Date.now() + 30_000;
-    while (countProcesses() > before - this.count && Date.now() < deadline) await sleepMs(50);
+    while (this.shell.exitCode === null && this.shell.signalCode === null && Date.now() < deadline) await sleepMs(50);
+    // The sleeps die with their group; give the kernel a moment to reap them before the next window.
+    await sleepMs(500);
+  }
+}
+
+/**
+ * A high rate of short-lived processes (`/bin/true`), started by shell loops in batches every 50 ms (one `sleep` among
+ * them), so the bench's own node process is not the bottleneck. Each loop appends a line per batch to a tally file
+ * (echo is a builtin: no process); while the rate reached is short of the target, another loop is added. The loops
+ * run in sessions of their own: the agents are told to ignore them.
+ */
+export class ShellChurn {
+  private readonly shells: ChildProcess[] = [];
+  private readonly batch: number;
+  private readonly startedMs = hrMs();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly tally: string,
+  ) {
+    this.batch = Math.max(1, Math.round(perSecond / 20) - 1);
+    fs.writeFileSync(tally, '');
+    this.addLoop();
+    let last = { at: hrMs(), count: 0 };
+    this.timer = setInterval(() => {
+      const now = { at: hrMs(), count: this.started() };
+      const rate = ((now.count - last.count) * 1000) / (now.at - last.at);
+      last = now;
+      if (rate < 0.95 * this.perSecond && this.shells.length < 8) this.addLoop();
+    }, 1000);
+  }
+
+  private addLoop(): void {
+    const loop = `while :; do i=0; while [ $i -lt ${this.batch} ]; do /bin/true & i=$((i+1)); done; sleep 0.05; wait; echo >> '${this.tally}'; done`;
+    this.shells.push(spawn('/bin/sh', ['-c', loop], { stdio: 'ignore', detached: true }));
+  }
+
+  private started(): number {
+    return fs.readFileSync(this.tally, 'utf8').length * (this.batch + 1);
+  }
+
+  /** Stops it and returns the rate it reached over its whole run (processes per second, the `sleep`s included). */
+  stop(): number {
+    clearInterval(this.timer);
+    for (const shell of this.shells) {
+      try {
+        if (shell.pid !== undefined) process.kill(-shell.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    return this.started() / ((hrMs() - this.startedMs) / 1000);
   }
 }
 

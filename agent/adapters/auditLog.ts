@@ -9,6 +9,7 @@ import type { HistoryEntry } from '../common/ipc.js';
 export type AuditEvent =
   | 'agent-start'
   | 'agent-stop'
+  | 'process-source'
   | 'detected'
   | 'resolved'
   | 'kill'

@@ -21,6 +21,11 @@ export interface ReportConfig {
   headers?: Record<string, string>;
 }
 
+/** A process session (Linux `setsid`): only its members are looked at; no process can join a session it did not start in. */
+export interface ProcessScope {
+  session: number;
+}
+
 export interface AgentConfig {
   /** The file this config came from, or null when built-in defaults apply. */
   file: string | null;
@@ -34,6 +39,10 @@ export interface AgentConfig {
   systemRoot: string;
   platform: Platform;
   pollIntervalMs: number;
+  /** Use the OS's exec events where it has them (polling stays as the fallback and safety net). */
+  processEvents: boolean;
+  /** Testing and benchmarking only: the agent acts only on processes of this session (see the README). */
+  processScope: ProcessScope | null;
   socketPath: string;
   adminSocketPath: string;
   report: ReportConfig | null;
@@ -67,6 +76,13 @@ const CONFIG_SCHEMA = {
     systemRoot: { type: 'string', minLength: 1 },
     platform: { enum: ['linux', 'darwin', 'win32'] },
     pollIntervalMs: { type: 'integer', minimum: 20, maximum: 600_000 },
+    processEvents: { type: 'boolean' },
+    processScope: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['session'],
+      properties: { session: { type: 'integer', minimum: 1 } },
+    },
     socketPath: { type: 'string', minLength: 1 },
     report: {
       type: 'object',
@@ -161,7 +177,7 @@ export function resolveConfig(doc: unknown, file: string | null, platform: Platf
         : (e?.message ?? 'invalid');
     throw new CordonError('config-invalid', `${field}: ${what}`, {
       where: file ?? '(config)',
-      fix: 'see the config keys in the README (policyDir, stateDir, quarantineDir, trustedKeys, allowUnsigned, homes, systemRoot, platform, pollIntervalMs, socketPath, report)',
+      fix: 'see the config keys in the README (policyDir, stateDir, quarantineDir, trustedKeys, allowUnsigned, homes, systemRoot, platform, pollIntervalMs, processEvents, processScope, socketPath, report)',
     });
   }
   const c = doc as Partial<Omit<AgentConfig, 'file'>> & { $schema?: string };
@@ -181,6 +197,8 @@ export function resolveConfig(doc: unknown, file: string | null, platform: Platf
     systemRoot: c.systemRoot ? abs(c.systemRoot) : targetPlatform === 'win32' && platform === 'win32' ? (env.SystemDrive ?? 'C:') + '\\' : '/',
     platform: targetPlatform,
     pollIntervalMs: c.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+    processEvents: c.processEvents ?? true,
+    processScope: c.processScope ?? null,
     socketPath,
     adminSocketPath: adminSocketFor(socketPath),
     report: c.report ?? null,

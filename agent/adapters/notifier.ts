@@ -1,9 +1,15 @@
 // Desktop notifications through node-notifier; where no notification service exists it reports why instead of failing.
-import notifier from 'node-notifier';
 import type { Notifier } from '../ports/index.js';
 
 export const desktopNotifier: Notifier = {
-  notify(n) {
+  async notify(n) {
+    // Loaded on the first notification: node-notifier and its dependencies are about 10 MB of a resting agent's memory.
+    let notifier: typeof import('node-notifier');
+    try {
+      notifier = (await import('node-notifier')).default;
+    } catch (err) {
+      return (err as Error).message;
+    }
     return new Promise((resolve) => {
       try {
         notifier.notify({ title: n.title, message: n.message, wait: false }, (err) => {

@@ -214,7 +214,7 @@ export interface Status {
   /** Rules that start later: the employee sees them before they apply. */
   upcoming?: UpcomingRule[];
   /** Agent version and mode facts for the tray and audit. */
-  agent?: { version: string; pid?: number; warnings?: string[]; actors?: ActorState[] };
+  agent?: { version: string; pid?: number; warnings?: string[]; actors?: ActorState[]; processSource?: ProcessSourceState };
 }
 
 /** One long-running part of the daemon (process poller, install watcher, ...) and whether it runs. */
@@ -250,4 +250,14 @@ export interface QuarantineItem {
   method: 'rename' | 'copy';
   /** Source entries that changed during a copy and so were left in place rather than deleted. */
   leftovers?: string[];
+}
+
+/** How the daemon learns of new processes: the OS's exec events, or polling alone; and why not events. */
+export interface ProcessSourceState {
+  /** The event source's name (`proc-connector`, `eslogger`, `wmi`) while it is live, else `polling`. */
+  live: string;
+  /** How often processes are listed: the poll period, or the safety net's period while events are live. */
+  listEveryMs: number;
+  /** The event source of this OS (null: none), whether it is live, and if not, why. */
+  events: { source: string | null; live: boolean; reason?: string };
 }

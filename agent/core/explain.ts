@@ -13,6 +13,8 @@ export interface ExplainInput {
   quarantineDir: string;
   socketPath: string;
   pollIntervalMs: number;
+  /** Whether the OS's exec events are used where they exist (config `processEvents`). */
+  processEvents: boolean;
   report: { url: string; intervalSeconds?: number; headers?: Record<string, string> } | null;
   catalog: Catalog;
 }
@@ -23,6 +25,20 @@ function locationsOf(catalog: Catalog, platform: Platform, kind: 'installs' | 'c
   return [...set].sort();
 }
 
+/** The slow listing that backs up exec events (a missed event is caught within this). */
+export const SAFETY_NET_S = 10;
+
+/** Where exec events come from on each OS (technical names, the same in every language). */
+function eventSource(platform: Platform): string {
+  switch (platform) {
+    case 'linux':
+      return 'the kernel proc connector (netlink NETLINK_CONNECTOR, exec and exit events; root in the initial pid namespace)';
+    case 'darwin':
+      return '/usr/bin/eslogger exec (Endpoint Security; root and Full Disk Access)';
+    case 'win32':
+      return 'a PowerShell helper subscribed to WMI Win32_ProcessStartTrace, then Win32_Process for each new pid (Administrator)';
+  }
+}
 
 /** The declaration's words in each language the tray speaks; the facts (paths, URLs, counts) are filled in. */
 const WORDS = {
@@ -34,6 +50,8 @@ const WORDS = {
     procWhat: 'Running processes: name, executable path, command line, owner and start time',
     procWhereOther: 'the OS process list (ps / tasklist through ps-list)',
     procWhy: (ms: number) => `to find banned tools while they run (new processes are looked at every ${ms} ms; known ones are not read again)`,
+    eventsWhat: `Announcements of newly started programs (process id, then the details above); with them, the listing runs every ${SAFETY_NET_S} s as a safety net`,
+    eventsWhy: 'to stop a banned tool within milliseconds of its start instead of at the next listing',
     installWhat: (homes: string, root: string) => `Whether these install locations exist (names and file metadata only, under ${homes} and ${root})`,
     installWhy: 'to find installed copies of the tools in the catalog; folders are never crawled beyond these paths and symlinks are never followed out of them',
     configWhat: 'These settings files, up to 1 MiB each, matched line by line or key by key',
@@ -69,6 +87,8 @@ const WORDS = {
     procWhat: '正在运行的进程：名称、可执行文件路径、命令行、所有者和启动时间',
     procWhereOther: '操作系统的进程列表（通过 ps-list 调用 ps / tasklist）',
     procWhy: (ms: number) => `用于发现正在运行的被禁止工具（每 ${ms} 毫秒查看新进程；已知进程不再重复读取）`,
+    eventsWhat: `新启动程序的通知（进程 ID，然后读取上述信息）；收到通知时，进程列表每 ${SAFETY_NET_S} 秒作为保底检查一次`,
+    eventsWhy: '用于在被禁止工具启动后几毫秒内将其停止，而不是等到下一次列出进程',
     installWhat: (homes: string, root: string) => `以下安装位置是否存在（仅名称和文件元数据，范围：${homes} 和 ${root}）`,
     installWhy: '用于发现目录中工具的已安装副本；不会遍历这些路径以外的文件夹，也不会跟随符号链接离开这些位置',
     configWhat: '以下设置文件，每个最多 1 MiB，逐行或逐键匹配',
@@ -109,6 +129,7 @@ export function explainAgent(input: ExplainInput, lang: ExplainLanguage = 'en'):
     summary: w.summary(input.report ? input.report.url : null),
     reads: [
       { what: w.procWhat, where: [platform === 'linux' ? '/proc/<pid>/{stat,status,cmdline,exe}' : w.procWhereOther], why: w.procWhy(input.pollIntervalMs) },
+      ...(input.processEvents ? [{ what: w.eventsWhat, where: [eventSource(platform)], why: w.eventsWhy }] : []),
       { what: w.installWhat(homes, input.systemRoot), where: installs, why: w.installWhy },
       { what: w.configWhat, where: configs, why: w.configWhy },
       { what: w.policyWhat, where: [input.policyDir], why: w.policyWhy },

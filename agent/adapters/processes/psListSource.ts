@@ -1,5 +1,4 @@
 // Process listing through ps-list where there is no /proc (macOS, Windows); it spawns ps or fastlist each time.
-import psList from 'ps-list';
 import type { ProcessInfo } from '../../common/model.js';
 import type { ProcessSource } from '../../ports/index.js';
 import { psListStartMarker } from './identity.js';
@@ -11,6 +10,8 @@ import { psListStartMarker } from './identity.js';
 export function createPsListSource(opts: { userName?: (uid: number) => string | undefined } = {}): ProcessSource {
   return {
     async list() {
+      // Loaded when first used: Linux reads /proc and never needs it.
+      const { default: psList } = await import('ps-list');
       const procs = await psList();
       return procs.map((p): ProcessInfo => {
         const startTime = psListStartMarker(p.startTime);
