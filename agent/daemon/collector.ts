@@ -26,6 +26,8 @@ export class Collector implements Collection {
     private readonly processes: ProcessSource,
     readonly ctx: DetectContext,
     private catalog: Catalog,
+    /** Whether a matched process may be acted on (config `processScope`); only a match pays for the check. */
+    private readonly inScope: (p: ProcessInfo) => boolean = () => true,
   ) {
     this.catalogJson = JSON.stringify(catalog);
   }
@@ -66,6 +68,27 @@ export class Collector implements Collection {
     await this.recheckProcesses();
   }
 
+  /** An exec event: the new program is matched at once; true when it is (or was, under this pid) a tool. */
+  processStarted(p: ProcessInfo): boolean {
+    const key = procKey(p);
+    const seen = this.procSeen.get(key);
+    const obs = this.match(p);
+    if (!obs.length && !seen?.obs.length) return false;
+    this.procSeen.set(key, { info: p, obs });
+    return true;
+  }
+
+  /** An exit event: true when a tool ended on its own (its finding goes). */
+  processEnded(pid: number): boolean {
+    let changed = false;
+    for (const [key, seen] of this.procSeen) {
+      if (seen.info.pid !== pid || !seen.obs.length) continue;
+      this.procSeen.delete(key);
+      changed = true;
+    }
+    return changed;
+  }
+
   afterRemoval(outcomes: readonly StepOutcome[]): void {
     for (const o of outcomes) {
       // A process that was stopped may still be listed for a moment (until reaped): it must not be killed twice.
@@ -89,7 +112,7 @@ export class Collector implements Collection {
       present.add(key);
       const seen = this.procSeen.get(key);
       if (seen?.info === p) continue;
-      const obs = detectProcesses([p], this.catalog, this.ctx);
+      const obs = this.match(p);
       if (obs.length || seen?.obs.length) changed = true;
       this.procSeen.set(key, { info: p, obs });
     }
@@ -99,6 +122,11 @@ export class Collector implements Collection {
       if (seen.obs.length) changed = true;
     }
     return changed;
+  }
+
+  private match(p: ProcessInfo): Observation[] {
+    const obs = detectProcesses([p], this.catalog, this.ctx);
+    return obs.length && this.inScope(p) ? obs : [];
   }
 
   private forgetProcess(pid: number): void {

@@ -5,7 +5,8 @@ import { nodeFileSystem } from '../adapters/fileSystem.js';
 import { nodeProcessKiller } from '../adapters/killer.js';
 import { desktopNotifier } from '../adapters/notifier.js';
 import { loadPolicySet } from '../adapters/policyStore.js';
-import { createProcessSource } from '../adapters/processes/index.js';
+import { createProcessEventSource, createProcessSource } from '../adapters/processes/index.js';
+import { inProcessScope } from '../adapters/processes/scope.js';
 import { Quarantine } from '../adapters/quarantine/index.js';
 import { Reporter } from '../adapters/reporter.js';
 import { createUserDirectory } from '../adapters/users.js';
@@ -48,6 +49,8 @@ export function createDaemonDeps(config: AgentConfig): DaemonDeps {
     users: createUserDirectory(config.homes ? { homes: config.homes } : {}),
     clock: systemClock,
     processes: createProcessSource({ incremental: true }),
+    processEvents: config.processEvents ? createProcessEventSource() : null,
+    inProcessScope: inProcessScope(config.processScope),
     killer: nodeProcessKiller,
     notifier: desktopNotifier,
     quarantine: new Quarantine({ dir: config.quarantineDir, stateDir: config.stateDir }),

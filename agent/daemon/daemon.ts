@@ -4,14 +4,14 @@ import { AuditLog } from '../adapters/auditLog.js';
 import type { Reporter } from '../adapters/reporter.js';
 import { ensureStateDir } from '../adapters/statusFile.js';
 import type { Quarantine } from '../adapters/quarantine/index.js';
-import type { ActorState } from '../common/model.js';
-import type { Clock, FileSystemPort, Notifier, ProcessKiller, ProcessSource, UserDirectory } from '../ports/index.js';
+import type { ActorState, ProcessInfo } from '../common/model.js';
+import type { Clock, FileSystemPort, Notifier, ProcessEventSource, ProcessKiller, ProcessSource, UserDirectory } from '../ports/index.js';
 import type { Actor } from './actors/actor.js';
 import { clockTick } from './actors/clockTick.js';
 import { InstallWatcher } from './actors/installWatcher.js';
 import { ipcActor } from './actors/ipc.js';
 import { PolicyWatcher } from './actors/policyWatcher.js';
-import { processPoller } from './actors/processPoller.js';
+import { processSourceActor, type ProcessSourceActor } from './actors/processSource.js';
 import { reporterActor } from './actors/reporter.js';
 import { AgentState } from './agentState.js';
 import { Collector } from './collector.js';
@@ -27,6 +27,10 @@ export interface DaemonDeps {
   clock: Clock;
   /** Incremental: reads only processes it has not seen before, or (with `recheck`) that changed. */
   processes: ProcessSource;
+  /** This OS's exec events (null: none here, or turned off by the config). */
+  processEvents: ProcessEventSource | null;
+  /** Whether a matched process may be acted on (config `processScope`; everything otherwise). */
+  inProcessScope(p: ProcessInfo): boolean;
   killer: ProcessKiller;
   notifier: Notifier;
   quarantine: Quarantine;
@@ -42,6 +46,7 @@ export class Daemon {
   private readonly audit: AuditLog;
   private readonly state: AgentState;
   private readonly publisher: StatusPublisher;
+  private readonly processSource: ProcessSourceActor;
   /** In start order; stopped in reverse. */
   private readonly actors: Actor[];
 
@@ -49,10 +54,18 @@ export class Daemon {
     const { config } = deps;
     this.audit = new AuditLog(config.stateDir, deps.users.hostName(), () => deps.clock.now());
     const audit = this.audit;
-    const publisher = new StatusPublisher(config.stateDir, () => this.actorStates(), (message) => audit.write({ event: 'error', outcome: 'status-file', detail: message }));
+    const publisher = new StatusPublisher(
+      config.stateDir,
+      () => this.actorStates(),
+      (message) => audit.write({ event: 'error', outcome: 'status-file', detail: message }),
+      () => this.processSource.state(),
+    );
     const ctx = detectContextFor(config, deps.users.homes(), (uid) => deps.users.userName(uid));
-    const collector = new Collector(deps.fs, deps.processes, ctx, { interpreters: [], tools: [] });
-    const warnings = config.allowUnsigned ? ['allowUnsigned is on: unsigned policies are accepted (development only)'] : [];
+    const collector = new Collector(deps.fs, deps.processes, ctx, { interpreters: [], tools: [] }, (p) => deps.inProcessScope(p));
+    const warnings = [
+      ...(config.allowUnsigned ? ['allowUnsigned is on: unsigned policies are accepted (development only)'] : []),
+      ...(config.processScope ? [`processScope is set: only processes of session ${config.processScope.session} are acted on (testing only)`] : []),
+    ];
     this.state = new AgentState({ ...deps, audit, collector, publisher, warnings, guard: agentOwnTargets(config) });
     const state = this.state;
     const ipc = new IpcServer({
@@ -66,7 +79,12 @@ export class Daemon {
     this.actors = [
       new InstallWatcher(state, deps.fs, audit),
       new PolicyWatcher(state, config.policyDir, audit),
-      processPoller(state, audit, config.pollIntervalMs),
+      (this.processSource = processSourceActor(state, audit, {
+        events: deps.processEvents,
+        ...(config.processEvents ? {} : { eventsOffReason: 'turned off in the config (processEvents: false)' }),
+        pollIntervalMs: config.pollIntervalMs,
+        republish: () => publisher.republish(),
+      })),
       clockTick(state),
       ...(deps.reporter && config.report ? [reporterActor(deps.reporter, (config.report.intervalSeconds ?? DEFAULT_REPORT_INTERVAL_S) * 1000, () => publisher.current(), audit)] : []),
       ipcActor(ipc),

@@ -128,6 +128,7 @@ export function explainInputFor(config: AgentConfig, catalog: Catalog): ExplainI
     quarantineDir: config.quarantineDir,
     socketPath: config.socketPath,
     pollIntervalMs: config.pollIntervalMs,
+    processEvents: config.processEvents,
     report: config.report,
     catalog,
   };

@@ -1,7 +1,7 @@
 // Hands each new status to everyone who shows it: status.json, subscribed clients, and the next IPC `status`.
 import { writeStatusFile } from '../adapters/statusFile.js';
 import { CordonError } from '../common/errors.js';
-import type { ActorState, Status } from '../common/model.js';
+import type { ActorState, ProcessSourceState, Status } from '../common/model.js';
 import type { Peer } from './ipcServer.js';
 
 export class StatusPublisher {
@@ -14,6 +14,8 @@ export class StatusPublisher {
     /** The daemon's actors and whether each runs, shown in status.agent.actors. */
     private readonly actors: () => ActorState[],
     private readonly onError: (message: string) => void,
+    /** Which process source is live, shown in status.agent.processSource. */
+    private readonly processSource?: () => ProcessSourceState,
   ) {}
 
   current(): Status {
@@ -23,7 +25,10 @@ export class StatusPublisher {
 
   /** Writes and pushes only when something other than the evaluation time changed. */
   publish(status: Status): void {
-    const shown: Status = { ...status, agent: { ...status.agent, version: status.agent?.version ?? '', actors: this.actors() } };
+    const shown: Status = {
+      ...status,
+      agent: { ...status.agent, version: status.agent?.version ?? '', actors: this.actors(), ...(this.processSource ? { processSource: this.processSource() } : {}) },
+    };
     const { evaluatedAt: _at, ...rest } = shown;
     const json = JSON.stringify(rest);
     this.status = shown;

@@ -6,7 +6,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sessionOf } from '../../agent/adapters/processes/scope.js';
 import { procConnectorUnavailable } from '../../agent/adapters/processes/linux/procConnector.js';
 import { DaemonClient } from '../../agent/client/daemonClient.js';
-import type { Status } from '../../agent/common/model.js';
 import { ENFORCE_NOW_POLICY, makeAgentFixture, waitFor, type AgentFixture } from '../support/agentFixture.js';
 
 const children: ChildProcess[] = [];
@@ -53,7 +52,7 @@ describe.skipIf(eventsHere !== null)('cordon run with exec events (Linux proc co
     await fx.start();
     client = await DaemonClient.connect(fx.socketPath);
     const status = await waitFor('a status naming the live source', async () => {
-      const s = await client.request<Status>('status');
+      const s = await client.request('status');
       return s.agent?.processSource?.live === 'proc-connector' ? s : undefined;
     });
     expect(status.agent?.processSource).toEqual({ live: 'proc-connector', listEveryMs: 10_000, events: { source: 'proc-connector', live: true } });
@@ -81,7 +80,7 @@ describe('cordon run with exec events turned off (polling alone)', () => {
     fx.writePolicy('test-ban.yaml', ENFORCE_NOW_POLICY(1));
     await fx.start();
     client = await DaemonClient.connect(fx.socketPath);
-    const status = await client.request<Status>('status');
+    const status = await client.request('status');
     expect(status.agent?.processSource).toEqual({
       live: 'polling',
       listEveryMs: 100,

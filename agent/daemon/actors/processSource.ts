@@ -1,7 +1,10 @@
 // The process source actor: the OS's exec events when it has them, polling as the fallback and as a slow safety net.
-import type { ProcessInfo, ProcessSourceState } from '../common/model.js';
-import { SAFETY_NET_S } from '../core/explain.js';
-import type { ProcessEventSource } from '../ports/index.js';
+import type { AuditLog } from '../../adapters/auditLog.js';
+import type { ProcessInfo, ProcessSourceState } from '../../common/model.js';
+import { SAFETY_NET_S } from '../../core/explain.js';
+import type { ProcessEventSource } from '../../ports/index.js';
+import type { AgentState } from '../agentState.js';
+import type { Actor } from './actor.js';
 
 /** A process that `exec`s another program keeps its pid: only a full re-read sees it when no event tells. */
 const FULL_PROCESS_RESYNC_MS = 10_000;
@@ -27,7 +30,7 @@ export interface ProcessSourceDeps {
  * measured a listing of new processes at under a millisecond on an idle machine, but at 200 ms that is five wake-ups
  * a second for nothing; at 10 s the safety net costs nothing measurable (see the README's performance section).
  */
-export class ProcessSourceActor {
+export class ProcessSourceActor implements Actor {
   readonly name = 'process-source';
   private timers: NodeJS.Timeout[] = [];
   private live = false;
@@ -115,4 +118,31 @@ export class ProcessSourceActor {
       this.busy = false;
     }
   }
+}
+
+/** The actor wired to the daemon's state: every change in what matched queues a pass. */
+export function processSourceActor(
+  state: AgentState,
+  audit: AuditLog,
+  opts: { events: ProcessEventSource | null; eventsOffReason?: string; pollIntervalMs: number; republish(): void },
+): ProcessSourceActor {
+  const passIf = (changed: boolean): void => {
+    if (changed) void state.serial(() => state.pass());
+  };
+  return new ProcessSourceActor({
+    events: opts.events,
+    ...(opts.eventsOffReason ? { eventsOffReason: opts.eventsOffReason } : {}),
+    pollIntervalMs: opts.pollIntervalMs,
+    async poll(recheck) {
+      try {
+        passIf(await (recheck ? state.collector.recheckProcesses() : state.collector.pollProcesses()));
+      } catch (err) {
+        audit.write({ event: 'error', outcome: 'process-scan', detail: (err as Error).message });
+      }
+    },
+    exec: (p) => passIf(state.collector.processStarted(p)),
+    exit: (pid) => passIf(state.collector.processEnded(pid)),
+    audit: (outcome, detail) => audit.write({ event: 'process-source', outcome, detail }),
+    changed: () => opts.republish(),
+  });
 }
