@@ -1,10 +1,11 @@
 // Desktop notifications through node-notifier; where no notification service exists it reports why instead of failing.
+import type nodeNotifier from 'node-notifier';
 import type { Notifier } from '../ports/index.js';
 
 export const desktopNotifier: Notifier = {
   async notify(n) {
     // Loaded on the first notification: node-notifier and its dependencies are about 10 MB of a resting agent's memory.
-    let notifier: typeof import('node-notifier');
+    let notifier: typeof nodeNotifier;
     try {
       notifier = (await import('node-notifier')).default;
     } catch (err) {
