@@ -12,6 +12,7 @@ const input: ExplainInput = {
   quarantineDir: '/var/lib/cordon/quarantine',
   socketPath: '/run/cordon/cordon.sock',
   pollIntervalMs: 2000,
+  processEvents: true,
   report: { url: 'https://collector.example/status', intervalSeconds: 300 },
   catalog: loadBuiltInCatalog(),
 };
