@@ -199,11 +199,12 @@ describe('the employee’s tray window against the real daemon', () => {
     await page.context().close();
   });
 
-  it('Fix now folds the install into Resolved with how to get the files back, and the history says it in plain words', async () => {
+  it('Fix now folds the install into Resolved with how to get the files back, and the history says it in plain words', { timeout: 90_000 }, async () => {
     const { page } = await open('en-US');
     await page.getByRole('button', { name: /^Fix now/ }).click();
-    await page.locator('details.resolved').waitFor({ timeout: 15_000 });
-    await expect.poll(() => page.locator('.headline').count(), { timeout: 10_000 }).toBe(0);
+    await page.locator('details.resolved').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.locator('.headline').count(), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => page.locator('#status-badge').textContent(), { timeout: 30_000 }).toBe('Compliant');
     expect(await page.locator('#status-badge').textContent()).toBe('Compliant');
     expect(await page.locator('details.resolved').getAttribute('open')).toBeNull();
     await page.locator('details.resolved summary').click();
