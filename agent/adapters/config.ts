@@ -173,7 +173,7 @@ export function resolveConfig(doc: unknown, file: string | null, platform: Platf
     const field = e ? `${e.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(top level)'}` : '(top level)';
     const what =
       e?.keyword === 'additionalProperties'
-        ? `unknown key "${String((e.params as { additionalProperty: string }).additionalProperty)}"${didYouMean(String((e.params as { additionalProperty: string }).additionalProperty), Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {}))}`
+        ? `unknown key "${String((e.params as { additionalProperty: string }).additionalProperty)}"${e.instancePath === '' ? didYouMean(String((e.params as { additionalProperty: string }).additionalProperty), Object.keys(CONFIG_SCHEMA.properties)) : ''}`
         : (e?.message ?? 'invalid');
     throw new CordonError('config-invalid', `${field}: ${what}`, {
       where: file ?? '(config)',

@@ -12,6 +12,14 @@ import { registerRun } from './commands/run.js';
 import { registerScan } from './commands/scan.js';
 import { registerStatus } from './commands/status.js';
 
+/** A reader that stops early (`cordon catalog | head`) closes the pipe: that ends the output, it is not an error. */
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 function buildProgram(): Command {
   const program = new Command('cordon')
     .description('Cordon: detects banned AI tools on this machine and applies your organisation\'s signed policy, openly.')

@@ -8,10 +8,19 @@ export function registerCatalog(program: Command): void {
   program
     .command('catalog')
     .description('list the known tools and the signals checked for each')
-    .action((_opts, cmd: Command) =>
+    .option('--ids', 'only the tool ids and names, one per line (the ids policy rules use)')
+    .action((opts: { ids?: boolean }, cmd: Command) =>
       runCommand(async () => {
         const ctx = commandContext(cmd);
         const catalog = loadBuiltInCatalog();
+        if (opts.ids && ctx.out.json) {
+          ctx.out.data(catalog.tools.map((t) => ({ id: t.id, name: t.name })));
+          return 0;
+        }
+        if (opts.ids) {
+          for (const t of catalog.tools) ctx.out.line(`${t.id}\t${t.name}`);
+          return 0;
+        }
         if (ctx.out.json) {
           ctx.out.data(catalog);
           return 0;
