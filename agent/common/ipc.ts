@@ -150,6 +150,8 @@ export const PARAMS: { readonly [M in Method]: (raw: Record<string, unknown>) =>
   enforce: noParams,
 };
 
+/** History entries answered when `limit` is absent, and the most ever answered. */
+export const DEFAULT_HISTORY = 200;
 export const MAX_HISTORY = 1000;
 
 // --- messages on the wire ---------------------------------------------------------------------------
@@ -186,6 +188,7 @@ export const IPC_ERROR_CODES = [
   'forbidden',
   'not-found',
   'unsafe-path',
+  'kill-failed',
   'quarantine-failed',
   'restore-failed',
   'internal',

@@ -2,13 +2,14 @@
 import type { AuditLog } from '../adapters/auditLog.js';
 import type { Quarantine } from '../adapters/quarantine/index.js';
 import { CordonError } from '../common/errors.js';
-import type { Method } from '../common/ipc.js';
-import type { Finding } from '../common/model.js';
+import { DEFAULT_HISTORY, type IpcParams } from '../common/ipc.js';
+import type { Finding, QuarantineItem, Status } from '../common/model.js';
 import { explainAgent, type ExplainInput } from '../core/explain.js';
+import { isActionable, withDecisions } from '../core/status/compliance.js';
 import type { AgentState } from './agentState.js';
 import { reloadAndPass } from './actors/policyWatcher.js';
 import { auditFields } from './enforcer.js';
-import type { Handler, Peer } from './ipcServer.js';
+import type { DaemonHandlers, Peer } from './ipcServer.js';
 import type { StatusPublisher } from './statusPublisher.js';
 
 export interface IpcHandlerDeps {
@@ -20,7 +21,7 @@ export interface IpcHandlerDeps {
 }
 
 /** Everything read afresh, then a pass: what `scan` (user) and `enforce` (admin) ask for. */
-function rescanAndPass(state: AgentState): Promise<unknown> {
+function rescanAndPass(state: AgentState): Promise<Status> {
   return state.serial(async () => {
     await state.collector.rescanAll();
     return (await state.pass()).status;
@@ -28,17 +29,16 @@ function rescanAndPass(state: AgentState): Promise<unknown> {
 }
 
 /** The employee asks to fix their own finding now: its removal runs whatever the phase, in a pass like any other. */
-async function remediate({ state, audit }: IpcHandlerDeps, params: Record<string, unknown>, peer: Peer): Promise<{ finding: Finding }> {
-  const id = params.finding;
-  if (typeof id !== 'string') throw new CordonError('ipc-bad-request', 'params.finding must be a finding id');
+async function remediate({ state, audit }: IpcHandlerDeps, { finding: id }: IpcParams<'remediate'>, peer: Peer): Promise<{ finding: Finding }> {
   if (peer.user === undefined) throw new CordonError('forbidden', 'say hello first: only a known user can fix findings');
   const known = state.finding(id);
   if (!known) throw new CordonError('not-found', `no finding ${id.slice(0, 64)}`);
-  const { target: _target, ...shown } = known;
+  const { target: _target, ...rest } = known;
+  const shown = withDecisions(rest);
   const own = known.user === peer.user || peer.uid === 0 || peer.admin;
   if (!own) throw new CordonError('forbidden', 'this finding belongs to another user');
   if (known.state !== 'open' && known.state !== 'failed') return { finding: shown };
-  if (known.kind === 'config') throw new CordonError('forbidden', `Cordon does not edit your settings: ${known.detail}`);
+  if (!isActionable(known)) throw new CordonError('forbidden', `Cordon does not edit your settings: ${known.detail}`);
   audit.write({ event: 'remediation-requested', outcome: 'ok', ...auditFields(known), detail: `by ${peer.user}` });
   const result = await state.serial(async () => {
     await state.collector.rescanAll();
@@ -46,20 +46,20 @@ async function remediate({ state, audit }: IpcHandlerDeps, params: Record<string
   });
   const outcome = result.outcomes.find((o) => o.step.finding.id === id && o.step.action !== 'notify');
   const after = result.status.findings.find((f) => f.id === id);
-  if (!outcome && !after) return { finding: { ...shown, state: 'remediated', outcome: 'it was already gone' } };
+  if (!outcome && !after) return { finding: withDecisions({ ...rest, state: 'remediated', outcome: 'it was already gone' }) };
   if (!outcome) throw new CordonError('internal', 'nothing could be done');
   if (outcome.state !== 'remediated') throw new CordonError(outcome.step.action === 'kill' ? 'kill-failed' : 'quarantine-failed', outcome.outcome);
-  return { finding: after ?? { ...shown, state: 'remediated', outcome: outcome.outcome } };
+  return { finding: after ?? withDecisions({ ...rest, state: 'remediated', outcome: outcome.outcome }) };
 }
 
-async function restore({ quarantine, audit }: IpcHandlerDeps, params: Record<string, unknown>): Promise<unknown> {
-  if (typeof params.id !== 'string') throw new CordonError('ipc-bad-request', 'params.id must be a quarantine item id');
+async function restore({ quarantine, audit }: IpcHandlerDeps, params: IpcParams<'restore'>): Promise<QuarantineItem> {
   const item = await quarantine.restore(params.id);
   audit.write({ event: 'restore', outcome: 'ok', tool: item.tool, path: item.originalPath, policy: item.policy, rule: item.rule, detail: `quarantine item ${params.id} put back` });
   return item;
 }
 
-export function ipcHandlers(deps: IpcHandlerDeps): Partial<Record<Method, Handler>> {
+/** One handler per method of the contract (agent/common/ipc.ts): a missing or mistyped one fails the type check. */
+export function ipcHandlers(deps: IpcHandlerDeps): DaemonHandlers {
   const { state, publisher, audit } = deps;
   return {
     status: () => publisher.current(),
@@ -68,8 +68,8 @@ export function ipcHandlers(deps: IpcHandlerDeps): Partial<Record<Method, Handle
     subscribe: (_params, peer) => publisher.subscribe(peer),
     unsubscribe: (_params, peer) => publisher.unsubscribe(peer),
     remediate: (params, peer) => remediate(deps, params, peer),
-    explain: (params) => explainAgent(deps.explainInput(), params.lang === 'zh-CN' ? 'zh-CN' : 'en'),
-    history: (params) => audit.history(typeof params.limit === 'number' ? Math.min(Math.max(1, params.limit), 1000) : 200),
+    explain: (params) => explainAgent(deps.explainInput(), params.lang ?? 'en'),
+    history: (params) => audit.history(params.limit ?? DEFAULT_HISTORY),
     reload: async () => {
       await reloadAndPass(state, 'reload requested');
       return publisher.current();

@@ -4,7 +4,23 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ADMIN_METHODS, MAX_REQUEST_BYTES, REQUEST_IDLE_TIMEOUT_MS, USER_METHODS, type Method } from '../common/ipc.js';
+import {
+  METHODS,
+  METHOD_SOCKET,
+  MAX_REQUEST_BYTES,
+  PARAMS,
+  REQUEST_IDLE_TIMEOUT_MS,
+  ipcErrorCode,
+  isMethod,
+  isNamedPipe,
+  type HelloChallenge,
+  type HelloIdentity,
+  type IpcEvent,
+  type IpcHandlers,
+  type IpcParams,
+  type IpcReply,
+  type Method,
+} from '../common/ipc.js';
 import { CordonError, asCordonError } from '../common/errors.js';
 
 export interface Peer {
@@ -13,26 +29,26 @@ export interface Peer {
   uid?: number;
   user?: string;
   /** Pushes an unsolicited message (subscriptions). */
-  push(message: unknown): void;
+  push(message: IpcEvent): void;
   onClose(fn: () => void): void;
 }
 
-export type Handler = (params: Record<string, unknown>, peer: Peer) => Promise<unknown> | unknown;
+/** Every method but `hello`, which the server answers itself (the proof of who is asking is part of the transport). */
+export type ServedMethod = Exclude<Method, 'hello'>;
+export type DaemonHandlers = IpcHandlers<Peer, ServedMethod>;
 
 export interface IpcServerOptions {
   socketPath: string;
   adminSocketPath: string;
   /** Where clients write their `hello` proof: a folder every user can write to but not list (the socket's folder by default). */
   proofDir?: string;
-  handlers: Partial<Record<Method, Handler>>;
+  handlers: DaemonHandlers;
   userName(uid: number): string | undefined;
   onError(message: string): void;
 }
 
 /** A proof holds a 32-character nonce and maybe a newline. */
 const MAX_PROOF_BYTES = 64;
-
-const ALL_METHODS: readonly string[] = [...USER_METHODS, ...ADMIN_METHODS];
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -83,7 +99,7 @@ export class IpcServer {
   private serve(socket: net.Socket, admin: boolean): void {
     this.sockets.add(socket);
     const closers: Array<() => void> = [];
-    const send = (msg: unknown): void => {
+    const send = (msg: IpcReply | IpcEvent): void => {
       if (!socket.destroyed && socket.writable) socket.write(`${JSON.stringify(msg)}\n`);
     };
     const peer: Peer = { admin, push: send, onClose: (fn) => closers.push(fn) };
@@ -122,7 +138,7 @@ export class IpcServer {
     });
   }
 
-  private async handleLine(line: string, peer: Peer): Promise<unknown> {
+  private async handleLine(line: string, peer: Peer): Promise<IpcReply> {
     if (Buffer.byteLength(line) > MAX_REQUEST_BYTES) {
       return { id: null, error: { code: 'ipc-too-large', message: `request larger than ${MAX_REQUEST_BYTES} bytes` } };
     }
@@ -140,37 +156,38 @@ export class IpcServer {
       return { id, error: { code: 'ipc-bad-request', message: 'params must be an object' } };
     }
     const method = req.method;
-    if (!ALL_METHODS.includes(method)) {
-      return { id, error: { code: 'ipc-unknown-method', message: `unknown method "${method.slice(0, 64)}"; known: ${ALL_METHODS.join(', ')}` } };
+    if (!isMethod(method)) {
+      return { id, error: { code: 'ipc-unknown-method', message: `unknown method "${method.slice(0, 64)}"; known: ${METHODS.join(', ')}` } };
     }
-    if ((ADMIN_METHODS as readonly string[]).includes(method) && !peer.admin) {
+    if (METHOD_SOCKET[method] === 'admin' && !peer.admin) {
       return { id, error: { code: 'forbidden', message: `"${method}" is served on the admin socket only` } };
     }
-    const params = (req.params ?? {}) as Record<string, unknown>;
     try {
-      const result = method === 'hello' ? this.hello(params, peer) : await this.dispatch(method as Method, params, peer);
+      const params = PARAMS[method](req.params ?? {});
+      const result = method === 'hello' ? this.hello(params as IpcParams<'hello'>, peer) : await this.dispatch(method, params as IpcParams<ServedMethod>, peer);
       return { id, result };
     } catch (err) {
       const e = asCordonError(err);
-      if (e.code === 'internal') this.opts.onError(`ipc ${method}: ${e.message}`);
-      return { id, error: { code: e.code, message: e.message } };
+      const code = ipcErrorCode(e.code);
+      if (code === 'internal') this.opts.onError(`ipc ${method}: ${e.message}`);
+      return { id, error: { code, message: e.message } };
     }
   }
 
-  private async dispatch(method: Method, params: Record<string, unknown>, peer: Peer): Promise<unknown> {
-    const handler = this.opts.handlers[method];
-    if (!handler) throw new CordonError('ipc-unknown-method', `"${method}" is not served by this agent`);
+  /** The table is typed per method; a correlated call over the union of methods needs this one widening. */
+  private dispatch<M extends ServedMethod>(method: M, params: IpcParams<M>, peer: Peer): unknown {
+    const handler = this.opts.handlers[method] as (params: IpcParams<M>, peer: Peer) => unknown;
     return handler(params, peer);
   }
 
-  private hello(params: Record<string, unknown>, peer: Peer): unknown {
+  private hello(params: IpcParams<'hello'>, peer: Peer): HelloChallenge | HelloIdentity {
     if (params.nonce === undefined) {
       const nonce = crypto.randomBytes(16).toString('hex');
       this.nonces.set(nonce, Date.now());
       for (const [n, t] of this.nonces) if (Date.now() - t > 60_000) this.nonces.delete(n);
       return { nonce, proofDir: this.proofDir, ...(peer.user ? { user: peer.user } : {}) };
     }
-    const nonce = String(params.nonce);
+    const nonce = params.nonce;
     if (!/^[0-9a-f]{32}$/.test(nonce) || !this.nonces.delete(nonce)) {
       throw new CordonError('forbidden', 'unknown or expired nonce: ask for a new one with hello {}');
     }
@@ -204,8 +221,4 @@ function removeStaleSocket(p: string): void {
   if (!st) return;
   if (!st.isSocket()) throw new CordonError('unsafe-path', 'not a socket; refusing to replace it', { where: p, fix: 'remove it or choose another socketPath' });
   fs.rmSync(p);
-}
-
-function isNamedPipe(p: string): boolean {
-  return p.startsWith('\\\\.\\pipe\\') || p.startsWith('//./pipe/');
 }

@@ -52,7 +52,8 @@ export class StatusPublisher {
       this.subscribers.add(peer);
       peer.onClose(() => this.subscribers.delete(peer));
     }
-    if (this.status) setImmediate(() => peer.push({ event: 'status', result: this.status }));
+    const status = this.status;
+    if (status) setImmediate(() => peer.push({ event: 'status', result: status }));
     return { subscribed: true };
   }
 
