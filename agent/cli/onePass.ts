@@ -11,7 +11,7 @@ import { ensureStateDir, writeStatusFile } from '../adapters/statusFile.js';
 import { createUserDirectory } from '../adapters/users.js';
 import type { Catalog } from '../core/catalog/types.js';
 import { EnforcementMemory } from '../core/enforce/memory.js';
-import { languageFromEnv } from '../core/status/localize.js';
+import { languageFromEnv } from '../common/localize.js';
 import { CordonError } from '../common/errors.js';
 import type { PassResult } from '../daemon/pass.js';
 import { runPass } from '../daemon/pass.js';

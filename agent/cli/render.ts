@@ -1,7 +1,7 @@
 // Human output of a status: what was found, why it is banned, by when, what to do, in words an employee understands.
 import type { Catalog } from '../core/catalog/types.js';
-import { localize } from '../core/status/localize.js';
 import { uniqueAlternatives } from '../common/alternatives.js';
+import { localize } from '../common/localize.js';
 import type { Finding, Status } from '../common/model.js';
 
 const HEADLINE: Record<Status['compliance'], string> = {

@@ -10,7 +10,7 @@ import { inProcessScope } from '../adapters/processes/scope.js';
 import { Quarantine } from '../adapters/quarantine/index.js';
 import { Reporter } from '../adapters/reporter.js';
 import { createUserDirectory } from '../adapters/users.js';
-import { languageFromEnv } from '../core/status/localize.js';
+import { languageFromEnv } from '../common/localize.js';
 import type { Catalog } from '../core/catalog/types.js';
 import type { Clock } from '../ports/index.js';
 import type { DaemonDeps } from './daemon.js';

@@ -2,7 +2,7 @@
 import type { Quarantine } from '../adapters/quarantine/index.js';
 import type { AuditLog, AuditRecord } from '../adapters/auditLog.js';
 import type { PlannedStep } from '../core/enforce/plan.js';
-import { localize } from '../core/status/localize.js';
+import { localize } from '../common/localize.js';
 import type { Finding, Target } from '../common/model.js';
 import type { Notifier, ProcessKiller } from '../ports/index.js';
 

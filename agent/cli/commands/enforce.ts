@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { loadBuiltInCatalog } from '../../adapters/catalogFiles.js';
 import { EXIT } from '../../common/errors.js';
-import { languageFromEnv } from '../../core/status/localize.js';
+import { languageFromEnv } from '../../common/localize.js';
 import { commandContext } from '../context.js';
 import { parseAt, runOnePass } from '../onePass.js';
 import { askRunningAgent } from '../runningAgent.js';

@@ -1,7 +1,7 @@
 // `cordon scan`: detect and evaluate, take no action; `--at` previews a deadline, `--policy` adds a draft.
 import type { Command } from 'commander';
 import { EXIT } from '../../common/errors.js';
-import { languageFromEnv } from '../../core/status/localize.js';
+import { languageFromEnv } from '../../common/localize.js';
 import { commandContext } from '../context.js';
 import { parseAt, runOnePass } from '../onePass.js';
 import { runCommand } from '../output.js';
