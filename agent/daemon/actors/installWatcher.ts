@@ -27,12 +27,12 @@ export class InstallWatcher implements Actor {
 
   /** Resolves once the watches are in place, so nothing installed after it is missed. */
   async start(): Promise<void> {
-    this.plan = planWatches(this.fs, this.state.collector.installLocations());
+    this.plan = planWatches(this.fs, this.state.collector.installLocations(), this.state.collector.ctx.platform);
     this.watcher = watch([...this.plan.keys()], {
       ignoreInitial: true,
       depth: 0,
       followSymlinks: false,
-      ignored: (p: string) => !isWatched(this.plan, p),
+      ignored: (p: string) => !isWatched(this.plan, p, this.state.collector.ctx.platform),
     });
     this.watcher.on('all', () => this.onEvent());
     this.watcher.on('error', (err) => this.audit.write({ event: 'error', outcome: 'watcher', detail: String(err) }));
@@ -63,7 +63,7 @@ export class InstallWatcher implements Actor {
   /** Watches one step deeper where a folder appeared, and lets go of folders that are gone. */
   private replan(): void {
     if (!this.watcher) return;
-    const next = planWatches(this.fs, this.state.collector.installLocations());
+    const next = planWatches(this.fs, this.state.collector.installLocations(), this.state.collector.ctx.platform);
     const added = [...next.keys()].filter((d) => !this.plan.has(d));
     const removed = [...this.plan.keys()].filter((d) => !next.has(d));
     this.plan = next;
