@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ReportConfig } from './config.js';
 import type { Status } from '../common/model.js';
+import { replaceFile } from './stateFiles.js';
 
 /** The outbox keeps at most this many reports; when the collector stays away longer, the oldest go first. */
 const MAX_QUEUED = 100;
@@ -72,8 +73,6 @@ export class Reporter {
   }
 
   private writeQueue(queue: string[]): void {
-    const tmp = `${this.outbox}.tmp`;
-    fs.writeFileSync(tmp, queue.map((l) => `${l}\n`).join(''), { mode: 0o600 });
-    fs.renameSync(tmp, this.outbox);
+    replaceFile(this.outbox, queue.map((l) => `${l}\n`).join(''));
   }
 }

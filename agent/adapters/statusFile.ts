@@ -2,13 +2,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Status } from '../common/model.js';
+import { replaceFile } from './stateFiles.js';
 
 /** Owner-only like the rest of the state dir: it names users, paths and process ids of everyone on the machine. */
 export function writeStatusFile(stateDir: string, status: Status): void {
-  const file = path.join(stateDir, 'status.json');
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify(status, null, 2)}\n`, { mode: 0o600 });
-  fs.renameSync(tmp, file);
+  replaceFile(path.join(stateDir, 'status.json'), `${JSON.stringify(status, null, 2)}
+`);
 }
 
 /** Creates the state dir owner-only if it does not exist (the audit log and quarantine journal live there). */
