@@ -6,8 +6,7 @@ import { replaceFile } from './stateFiles.js';
 
 /** Owner-only like the rest of the state dir: it names users, paths and process ids of everyone on the machine. */
 export function writeStatusFile(stateDir: string, status: Status): void {
-  replaceFile(path.join(stateDir, 'status.json'), `${JSON.stringify(status, null, 2)}
-`);
+  replaceFile(path.join(stateDir, 'status.json'), `${JSON.stringify(status, null, 2)}\n`);
 }
 
 /** Creates the state dir owner-only if it does not exist (the audit log and quarantine journal live there). */
