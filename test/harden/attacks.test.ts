@@ -103,10 +103,15 @@ describe('an unprivileged user against the running agent', () => {
   it('6: a file name that is not UTF-8 inside an install is quarantined and restored byte for byte', async () => {
     const install = path.join(fx.home, '.local', 'share', 'claude');
     const versions = path.join(install, 'versions', '2.1.0');
-    user.run('mkdir', ['-p', versions]);
-    const oddName = Buffer.concat([Buffer.from(`${versions}/`), Buffer.from([0x6e, 0xff, 0xfe, 0x2e, 0x62, 0x69, 0x6e])]);
-    fs.writeFileSync(oddName, 'payload');
-    fs.chownSync(oddName, user.uid, user.gid);
+    // Built beside the home and moved in at once: the agent must see the install whole, not half made.
+    const staging = path.join(fx.home, '.staging');
+    const name = Buffer.from([0x6e, 0xff, 0xfe, 0x2e, 0x62, 0x69, 0x6e]);
+    fs.mkdirSync(path.join(staging, 'versions', '2.1.0'), { recursive: true });
+    fs.writeFileSync(Buffer.concat([Buffer.from(`${staging}/versions/2.1.0/`), name]), 'payload');
+    user.own(staging);
+    user.run('mkdir', ['-p', path.dirname(install)]);
+    expect(user.run('mv', [staging, install]).status).toBe(0);
+    const oddName = Buffer.concat([Buffer.from(`${versions}/`), name]);
     const item = await waitFor('the quarantine item', async () => {
       const { items } = await root.request('quarantine-list');
       return items.find((i) => i.originalPath === install);
