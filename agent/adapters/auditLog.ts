@@ -4,41 +4,15 @@
 // frees room for the log when the disk fills.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { AuditEvent, AuditRecord } from '../common/audit.js';
 import type { HistoryEntry } from '../common/ipc.js';
+import { AGENT_VERSION } from '../common/version.js';
+import { historyEntryOf, toEcs } from '../core/audit/ecs.js';
 
-export type AuditEvent =
-  | 'agent-start'
-  | 'agent-stop'
-  | 'process-source'
-  | 'detected'
-  | 'resolved'
-  | 'kill'
-  | 'quarantine'
-  | 'restore'
-  | 'notify'
-  | 'remediation-requested'
-  | 'policy-loaded'
-  | 'policy-rejected'
-  | 'policy-retired'
-  | 'unsigned-policy'
-  | 'recovery'
-  | 'report'
-  | 'suppressed'
-  | 'error';
+export type { AuditEvent, AuditRecord };
 
-export interface AuditRecord {
-  event: AuditEvent;
-  outcome: string;
-  tool?: string;
-  kind?: string;
-  path?: string;
-  pid?: number;
-  user?: string;
-  policy?: string;
-  rule?: string;
-  finding?: string;
-  detail?: string;
-}
+/** cordon: today's lines (time, host, event, outcome, ...); ecs: Elastic Common Schema, ready for Filebeat, Elastic Agent or Wazuh. */
+export type AuditFormat = 'cordon' | 'ecs';
 
 /** Rotates at this size, keeping KEPT_FILES older files (audit.jsonl.1 …), so a noisy machine cannot fill the disk. */
 const MAX_BYTES = 20 * 1024 * 1024;
@@ -74,6 +48,7 @@ export class AuditLog {
     stateDir: string,
     private readonly host: string,
     private readonly now: () => Date = () => new Date(),
+    private readonly format: AuditFormat = 'cordon',
   ) {
     this.file = path.join(stateDir, 'audit.jsonl');
     this.securityFile = path.join(stateDir, 'security.jsonl');
@@ -136,7 +111,9 @@ export class AuditLog {
 
   private append(record: AuditRecord): void {
     const detail = record.detail !== undefined && record.detail.length > MAX_DETAIL ? `${record.detail.slice(0, MAX_DETAIL)}…` : record.detail;
-    const line = `${JSON.stringify({ time: this.now().toISOString(), host: this.host, ...record, ...(detail !== undefined ? { detail } : {}) })}\n`;
+    const full = { ...record, ...(detail !== undefined ? { detail } : {}) };
+    const now = this.now();
+    const line = `${JSON.stringify(this.format === 'ecs' ? toEcs(full, now, this.host, AGENT_VERSION) : { time: now.toISOString(), host: this.host, ...full })}\n`;
     this.appendTo(this.file, line);
     if (SECURITY_EVENTS.has(record.event)) this.appendTo(this.securityFile, line);
   }
@@ -174,7 +151,8 @@ export class AuditLog {
       const line = lines[i];
       if (!line) continue;
       try {
-        const rec = JSON.parse(line) as HistoryEntry & { event: AuditEvent };
+        const rec = historyEntryOf(JSON.parse(line) as Record<string, unknown>) as (HistoryEntry & { event: AuditEvent }) | null;
+        if (!rec) continue;
         if (events.includes(rec.event)) entries.push(rec);
       } catch {
         continue;

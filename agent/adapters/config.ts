@@ -1,6 +1,5 @@
 // Finds and validates the agent config (JSON); unknown keys are errors so a typo never weakens enforcement.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { didYouMean } from '../common/didYouMean.js';
@@ -8,6 +7,7 @@ import { CordonError } from '../common/errors.js';
 import { adminSocketFor, defaultSocketPath } from '../common/ipc.js';
 import type { Platform } from '../common/model.js';
 import { untrustedReason } from './fileTrust.js';
+import { defaultConfigFile, defaultStateDir, hostPlatform } from './configDefaults.js';
 
 export interface TrustedKey {
   id: string;
@@ -46,6 +46,8 @@ export interface AgentConfig {
   socketPath: string;
   adminSocketPath: string;
   report: ReportConfig | null;
+  /** Format of audit.jsonl: `cordon` (default) or `ecs` (Elastic Common Schema). */
+  auditFormat: 'cordon' | 'ecs';
 }
 
 /**
@@ -84,6 +86,7 @@ const CONFIG_SCHEMA = {
       properties: { session: { type: 'integer', minimum: 1 } },
     },
     socketPath: { type: 'string', minLength: 1 },
+    auditFormat: { enum: ['cordon', 'ecs'] },
     report: {
       type: 'object',
       additionalProperties: false,
@@ -98,34 +101,6 @@ const CONFIG_SCHEMA = {
 } as const;
 
 const validate = new Ajv({ allErrors: true }).compile(CONFIG_SCHEMA);
-
-function defaultConfigFile(platform: Platform, env: NodeJS.ProcessEnv): string {
-  switch (platform) {
-    case 'darwin':
-      return '/Library/Application Support/Cordon/agent.json';
-    case 'win32':
-      return path.win32.join(env.ProgramData ?? 'C:\\ProgramData', 'Cordon', 'agent.json');
-    case 'linux':
-      return '/etc/cordon/agent.json';
-  }
-}
-
-function defaultStateDir(platform: Platform, env: NodeJS.ProcessEnv): string {
-  switch (platform) {
-    case 'darwin':
-      return '/Library/Application Support/Cordon/state';
-    case 'win32':
-      return path.win32.join(env.ProgramData ?? 'C:\\ProgramData', 'Cordon', 'state');
-    case 'linux':
-      if (process.getuid?.() === 0) return '/var/lib/cordon';
-      return path.join(env.XDG_STATE_HOME ?? path.join(os.homedir(), '.local', 'state'), 'cordon');
-  }
-}
-
-function hostPlatform(): Platform {
-  const p = process.platform;
-  return p === 'darwin' || p === 'win32' ? p : 'linux';
-}
 
 /** Finds the config: `--config FILE`, else `$CORDON_CONFIG`, else the OS default; none at all means defaults. */
 export function loadAgentConfig(explicit?: string, env: NodeJS.ProcessEnv = process.env): AgentConfig {
@@ -177,7 +152,7 @@ export function resolveConfig(doc: unknown, file: string | null, platform: Platf
         : (e?.message ?? 'invalid');
     throw new CordonError('config-invalid', `${field}: ${what}`, {
       where: file ?? '(config)',
-      fix: 'see the config keys in the README (policyDir, stateDir, quarantineDir, trustedKeys, allowUnsigned, homes, systemRoot, platform, pollIntervalMs, processEvents, processScope, socketPath, report)',
+      fix: 'see the config keys in the README (policyDir, stateDir, quarantineDir, trustedKeys, allowUnsigned, homes, systemRoot, platform, pollIntervalMs, processEvents, processScope, socketPath, report, auditFormat)',
     });
   }
   const c = doc as Partial<Omit<AgentConfig, 'file'>> & { $schema?: string };
@@ -202,6 +177,7 @@ export function resolveConfig(doc: unknown, file: string | null, platform: Platf
     socketPath,
     adminSocketPath: adminSocketFor(socketPath),
     report: c.report ?? null,
+    auditFormat: c.auditFormat ?? 'cordon',
   };
 }
 

@@ -53,7 +53,7 @@ export async function runOnePass(config: AgentConfig, opts: { at?: Date; drafts?
     ensureStateDir(config.stateDir);
     const quarantine = new Quarantine({ dir: config.quarantineDir, stateDir: config.stateDir });
     await quarantine.recover();
-    const audit = new AuditLog(config.stateDir, host);
+    const audit = new AuditLog(config.stateDir, host, undefined, config.auditFormat);
     enforcer = { killer: nodeProcessKiller, quarantine, notifier: desktopNotifier, audit, lang: languageFromEnv(process.env), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
   }
   const result = await runPass(

@@ -8,6 +8,8 @@ export type Action = 'report' | 'notify' | 'kill' | 'quarantine';
 export type Compliance = 'compliant' | 'warning' | 'violation';
 export type ObservationKind = 'process' | 'install' | 'config';
 export type FindingState = 'open' | 'remediated' | 'exempt' | 'failed';
+/** Risks a detected item shows, in the vocabulary of Fleet's `ai_tools.risk_flags`. */
+export type RiskFlag = 'plaintext_secret' | 'bypass_permissions' | 'mcp_shell_exec';
 
 /** One running process as the OS reports it; fields a platform cannot supply are absent. */
 export interface ProcessInfo {
@@ -65,6 +67,8 @@ export interface Observation {
   form?: string;
   /** Installs of a form: every path found for this one install, `path` first; each keeps its own evidence. */
   parts?: InstallPart[];
+  /** Configs: risks the matched settings show (a key written in plain text, permission checks switched off). */
+  riskFlags?: RiskFlag[];
 }
 
 export interface InventoryItem {
@@ -78,6 +82,9 @@ export interface InventoryItem {
   detail?: string;
   /** Installs with several paths: all of them. */
   parts?: InstallPart[];
+  /** The tool's catalog category (cli, ide-extension, desktop, model-config, local-llm, sdk, mcp, agent-config). */
+  category?: string;
+  riskFlags?: RiskFlag[];
 }
 
 export interface Finding {
@@ -213,8 +220,22 @@ export interface Status {
   findings: Finding[];
   /** Rules that start later: the employee sees them before they apply. */
   upcoming?: UpcomingRule[];
-  /** Agent version and mode facts for the tray and audit. */
-  agent?: { version: string; pid?: number; warnings?: string[]; actors?: ActorState[]; processSource?: ProcessSourceState };
+  /** Agent version and mode facts for the tray and audit; the daemon adds its liveness. */
+  agent?: AgentFacts;
+}
+
+export interface AgentFacts {
+  version: string;
+  pid?: number;
+  warnings?: string[];
+  actors?: ActorState[];
+  /** Daemon only: when it last said it is alive (every HEARTBEAT_SECONDS), and after how long silence means "not reporting". */
+  heartbeatAt?: string;
+  staleAfterSeconds?: number;
+  /** Daemon only: when it last detected and evaluated, and how it lists processes. */
+  lastPassAt?: string;
+  processSource?: ProcessSourceState;
+  startedAt?: string;
 }
 
 /** One long-running part of the daemon (process poller, install watcher, ...) and whether it runs. */

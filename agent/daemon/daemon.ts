@@ -52,7 +52,7 @@ export class Daemon {
 
   constructor(private readonly deps: DaemonDeps) {
     const { config } = deps;
-    this.audit = new AuditLog(config.stateDir, deps.users.hostName(), () => deps.clock.now());
+    this.audit = new AuditLog(config.stateDir, deps.users.hostName(), () => deps.clock.now(), config.auditFormat);
     const audit = this.audit;
     const publisher = new StatusPublisher(
       config.stateDir,

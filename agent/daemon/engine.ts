@@ -1,6 +1,6 @@
 // The one detection-and-evaluation path shared by `scan`, `enforce` and the daemon, so a preview never lies.
 import type { AgentConfig } from '../adapters/config.js';
-import type { Catalog } from '../core/catalog/types.js';
+import type { Catalog, ToolSignature } from '../core/catalog/types.js';
 import type { DetectContext } from '../core/detect/index.js';
 import type { ExplainInput } from '../core/explain.js';
 import { matchProcesses, scanConfigs, scanInstalls } from '../core/detect/index.js';
@@ -43,10 +43,14 @@ export function detectProcesses(procs: ProcessInfo[], catalog: Catalog, ctx: Det
   return matchProcesses(procs, catalog, ctx.platform);
 }
 
-function toInventory(obs: Observation, names: ReadonlyMap<string, string>): InventoryItem {
+function toInventory(obs: Observation, tools: ReadonlyMap<string, ToolSignature>): InventoryItem {
   const item: InventoryItem = { tool: obs.tool, kind: obs.kind };
-  const toolName = names.get(obs.tool);
-  if (toolName) item.toolName = toolName;
+  const tool = tools.get(obs.tool);
+  if (tool) {
+    item.toolName = tool.name;
+    item.category = tool.category;
+  }
+  if (obs.riskFlags?.length) item.riskFlags = obs.riskFlags;
   if (obs.path !== undefined) item.path = obs.path;
   if (obs.pid !== undefined) item.pid = obs.pid;
   if (obs.user !== undefined) item.user = obs.user;
@@ -100,13 +104,14 @@ export function buildStatus(input: {
 }): Status {
   const names = toolNamesOf(input.policyState.catalog);
   const forms = installFormsOf(input.policyState.catalog, input.observations);
+  const tools = new Map(input.policyState.catalog.tools.map((t) => [t.id, t]));
   return {
     evaluatedAt: input.now.toISOString(),
     host: input.host,
     compliance: complianceOf(input.findings, input.policyState.errors),
     policies: input.policyState.policies.map((p) => p.ref),
     policyErrors: input.policyState.errors,
-    inventory: input.observations.map((o) => toInventory(o, names)),
+    inventory: input.observations.map((o) => toInventory(o, tools)),
     findings: input.findings.map((f) => withDecisions(publicFinding(f, names, forms))),
     upcoming: upcomingRules(input.observations, input.policyState.policies, input.now).map((u) => ({ ...u, toolNames: u.tools.map((t) => names.get(t) ?? t) })),
     agent: {

@@ -1,7 +1,8 @@
 // The shape of a tool signature: data an admin or a release adds, never code (see policies/catalog.schema.json).
-import type { LocalizedText, Platform } from '../../common/model.js';
+import type { LocalizedText, Platform, RiskFlag } from '../../common/model.js';
 
-export type ToolCategory = 'cli' | 'ide-extension' | 'desktop' | 'model-config' | 'local-llm' | 'sdk';
+/** mcp: MCP server definitions in clients' config files; agent-config: agent settings that widen what an agent may do. */
+export type ToolCategory = 'cli' | 'ide-extension' | 'desktop' | 'model-config' | 'local-llm' | 'sdk' | 'mcp' | 'agent-config';
 
 /**
  * A process matches an entry when every criterion given in the entry matches, and none of its
@@ -63,6 +64,8 @@ export interface ConfigMatcher {
   secret?: boolean;
   /** Regex flags, `i` for case-insensitive. */
   flags?: 'i';
+  /** The risk this setting shows, as an inventory risk flag; a secret matcher always adds `plaintext_secret`. */
+  risk?: RiskFlag;
 }
 
 export interface ConfigSignature {

@@ -1,5 +1,5 @@
 // Config scanner: reads only the declared files, up to a size cap, and says which setting matched where, never its value.
-import type { Observation } from '../../common/model.js';
+import type { Observation, RiskFlag } from '../../common/model.js';
 import type { FileSystemPort } from '../../ports/index.js';
 import type { ConfigMatcher, ConfigSignature, ToolSignature } from '../catalog/types.js';
 import type { DetectContext } from './context.js';
@@ -28,6 +28,7 @@ export function scanConfigs(fs: FileSystemPort, tools: ToolSignature[], ctx: Det
           if (hits.length === 0) continue;
           seen.add(key);
           const user = location.home?.user ?? ctx.userName?.(entry.stat.uid);
+          const risks = [...new Set(hits.flatMap((h) => h.risks))].sort();
           observations.push({
             tool: tool.id,
             kind: 'config',
@@ -36,6 +37,7 @@ export function scanConfigs(fs: FileSystemPort, tools: ToolSignature[], ctx: Det
             signal: hits.map((h) => h.what).join('; '),
             detail: hits.map((h) => h.detail).join('; '),
             scanRoot: location.base,
+            ...(risks.length ? { riskFlags: risks } : {}),
           });
         }
       }
@@ -47,6 +49,11 @@ export function scanConfigs(fs: FileSystemPort, tools: ToolSignature[], ctx: Det
 interface ConfigHit {
   what: string;
   detail: string;
+  risks: RiskFlag[];
+}
+
+function risksOf(m: ConfigMatcher): RiskFlag[] {
+  return [...(m.secret ? (['plaintext_secret'] as const) : []), ...(m.risk ? [m.risk] : [])];
 }
 
 function matchConfigFile(fs: FileSystemPort, sig: ConfigSignature, path: string, shown: string): ConfigHit[] {
@@ -61,13 +68,13 @@ function matchConfigFile(fs: FileSystemPort, sig: ConfigSignature, path: string,
   for (const m of lineMatchers) {
     const re = new RegExp(m.line!, m.flags ?? '');
     const index = lines.findIndex((l) => re.test(l));
-    if (index >= 0) hits.push({ what: m.what, detail: `${m.what} in ${shown} line ${index + 1}` });
+    if (index >= 0) hits.push({ what: m.what, detail: `${m.what} in ${shown} line ${index + 1}`, risks: risksOf(m) });
   }
   if (keyMatchers.length > 0 && sig.format !== 'text') {
     const doc = sig.format === 'json' ? parseJsonLenient(text) : parseYamlLenient(text);
     for (const m of keyMatchers) {
       const where = findKey(doc, m, []);
-      if (where) hits.push({ what: m.what, detail: `${m.what} in ${shown} (${where})` });
+      if (where) hits.push({ what: m.what, detail: `${m.what} in ${shown} (${where})`, risks: risksOf(m) });
     }
   }
   return hits;

@@ -1,0 +1,125 @@
+// Every event kind Cordon writes, written by the real audit log in ECS mode and checked against the official ECS field definitions.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { EcsFlat, EcsVersion } from '@elastic/ecs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AuditLog, type AuditEvent, type AuditRecord } from '../../agent/adapters/auditLog.js';
+import { ECS_VERSION } from '../../agent/core/audit/ecs.js';
+
+type FieldDef = { type: string; allowed_values?: { name: string; expected_event_types?: string[] }[]; normalize?: string[] };
+const flat = EcsFlat as unknown as Record<string, FieldDef>;
+
+const finding = { tool: 'claude-code', policy: 'anthropic-ban', rule: 'claude-code', finding: 'f1a2', user: 'alice' };
+/** One record per event kind: `satisfies Record<AuditEvent, …>` makes the compiler fail when a kind is added without a line here. */
+const RECORDS = {
+  'agent-start': [{ event: 'agent-start', outcome: 'ok', detail: 'pid 42, poll 200 ms' }],
+  'agent-stop': [{ event: 'agent-stop', outcome: 'ok' }],
+  detected: [
+    { event: 'detected', outcome: 'open', ...finding, kind: 'process', pid: 4242, path: '/usr/local/bin/claude', detail: 'process claude' },
+    { event: 'detected', outcome: 'open', ...finding, kind: 'install', path: '/home/alice/.local/share/claude', detail: 'native installer' },
+    { event: 'detected', outcome: 'exempt', ...finding, tool: 'anthropic-model-config', kind: 'config', path: '/home/alice/.bashrc', detail: 'ANTHROPIC_API_KEY set in ~/.bashrc line 3' },
+  ],
+  resolved: [{ event: 'resolved', outcome: 'gone', finding: 'f1a2' }],
+  kill: [
+    { event: 'kill', outcome: 'ok', ...finding, kind: 'process', pid: 4242, path: '/usr/local/bin/claude', detail: 'SIGTERM' },
+    { event: 'kill', outcome: 'failed', ...finding, kind: 'process', pid: 4243, detail: 'EPERM' },
+  ],
+  quarantine: [{ event: 'quarantine', outcome: 'ok', ...finding, kind: 'install', path: '/home/alice/.local/share/claude', detail: 'moved to q-1' }],
+  restore: [{ event: 'restore', outcome: 'ok', tool: 'claude-code', path: '/home/alice/.local/share/claude', policy: 'anthropic-ban', rule: 'claude-code', detail: 'quarantine item q-1 put back' }],
+  notify: [{ event: 'notify', outcome: 'unavailable', ...finding, kind: 'install', path: '/home/alice/.local/bin/claude', detail: 'no notification service' }],
+  'remediation-requested': [{ event: 'remediation-requested', outcome: 'ok', ...finding, kind: 'install', path: '/home/alice/.local/bin/claude', detail: 'by alice' }],
+  'policy-loaded': [{ event: 'policy-loaded', outcome: 'ok', policy: 'anthropic-ban', detail: 'start: version 3' }],
+  'policy-rejected': [{ event: 'policy-rejected', outcome: 'signature-invalid', path: '/etc/cordon/policies/x.yaml', detail: 'bad signature' }],
+  'policy-retired': [{ event: 'policy-retired', outcome: 'ok', policy: 'old', detail: 'file is gone' }],
+  'unsigned-policy': [{ event: 'unsigned-policy', outcome: 'warning', path: '/tmp/draft.yaml', detail: 'allowUnsigned' }],
+  recovery: [{ event: 'recovery', outcome: 'ok', detail: '{"finished":0,"rolledBack":0}' }],
+  report: [{ event: 'report', outcome: 'queued', detail: 'collector unreachable' }],
+  'refused-start': [{ event: 'refused-start', outcome: 'refused', tool: 'claude-code', user: 'alice', policy: 'anthropic-ban', rule: 'claude-code', detail: 'policyHelper refused' }],
+  suppressed: [{ event: 'suppressed', outcome: 'rate-limit', user: 'mallory', detail: '500 records about mallory not written' }],
+  error: [{ event: 'error', outcome: 'internal', detail: 'Error: boom' }],
+} satisfies Record<AuditEvent, (AuditRecord & { event: AuditEvent })[]>;
+
+function flatten(value: unknown, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  } else out[prefix] = value;
+  return out;
+}
+
+/** Problems of one ECS document: unknown fields, wrong types, values outside the allowed lists, types a category does not expect. */
+function ecsProblems(doc: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const fields = flatten(doc);
+  for (const name of ['@timestamp', 'ecs.version', 'event.kind', 'event.category', 'event.type']) if (!(name in fields)) problems.push(`missing ${name}`);
+  for (const [name, value] of Object.entries(fields)) {
+    if (name.startsWith('cordon.')) continue;
+    const def = flat[name];
+    if (!def) {
+      problems.push(`${name} is not an ECS field`);
+      continue;
+    }
+    const values = Array.isArray(value) ? value : [value];
+    if (Array.isArray(value) && !def.normalize?.includes('array')) problems.push(`${name} is not an array field`);
+    for (const v of values) {
+      if (['keyword', 'constant_keyword', 'wildcard', 'match_only_text', 'text'].includes(def.type) && typeof v !== 'string') problems.push(`${name}: ${JSON.stringify(v)} is not a string`);
+      if (['long', 'integer'].includes(def.type) && !Number.isInteger(v)) problems.push(`${name}: ${JSON.stringify(v)} is not an integer`);
+      if (def.type === 'date' && (typeof v !== 'string' || Number.isNaN(Date.parse(v)))) problems.push(`${name}: ${JSON.stringify(v)} is not a date`);
+      if (def.allowed_values && !def.allowed_values.some((a) => a.name === v)) problems.push(`${name}: ${JSON.stringify(v)} is not an allowed value`);
+    }
+  }
+  const categories = (fields['event.category'] as string[] | undefined) ?? [];
+  const expected = new Set(categories.flatMap((c) => flat['event.category']?.allowed_values?.find((a) => a.name === c)?.expected_event_types ?? []));
+  for (const t of (fields['event.type'] as string[] | undefined) ?? []) if (!expected.has(t)) problems.push(`event.type ${t} is not expected for categories ${categories.join(', ')}`);
+  return problems;
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-ecs-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('audit log in ECS', () => {
+  const log = new AuditLog(dir, 'laptop-7', () => new Date('2026-07-10T01:02:03.000Z'), 'ecs');
+  const records = Object.values(RECORDS).flat();
+  for (const r of records) log.write(r);
+  const lines = fs.readFileSync(log.file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+
+  it('writes one line per record, every event kind included', () => {
+    expect(lines).toHaveLength(records.length);
+    expect(new Set(lines.map((l) => (l.cordon as { event: string }).event))).toEqual(new Set(Object.keys(RECORDS)));
+  });
+
+  it('follows the ECS release of the field definitions it is checked against', () => {
+    expect(ECS_VERSION).toBe(EcsVersion);
+  });
+
+  for (const [i, r] of records.entries()) {
+    it(`${r.event} (${r.outcome}${'kind' in r ? `, ${r.kind}` : ''}) is valid ECS`, () => {
+      expect(ecsProblems(lines[i] as Record<string, unknown>)).toEqual([]);
+    });
+  }
+
+  it('says a refused start is a denial in event.type, and a failed kill a failure in event.outcome', () => {
+    const refused = lines.find((l) => (l.cordon as { event: string }).event === 'refused-start') as { event: { type: string[]; outcome: string } };
+    expect(refused.event.type).toEqual(['denied']);
+    const failedKill = lines.find((l) => (l.cordon as { event: string; outcome: string }).outcome === 'failed') as { event: { outcome: string } };
+    expect(failedKill.event.outcome).toBe('failure');
+  });
+
+  it('the validator rejects what ECS does not define', () => {
+    expect(ecsProblems({ '@timestamp': 'x', ecs: { version: '9.4.0' }, event: { kind: 'nope', category: ['process'], type: ['denied'] }, process: { pid: 'a' }, foo: 1 })).toEqual(
+      expect.arrayContaining([
+        '@timestamp: "x" is not a date',
+        'event.kind: "nope" is not an allowed value',
+        'process.pid: "a" is not an integer',
+        'foo is not an ECS field',
+        'event.type denied is not expected for categories process',
+      ]),
+    );
+  });
+
+  it('the tray history reads ECS lines back', () => {
+    const history = log.history(100);
+    expect(history.find((h) => h.event === 'restore')).toMatchObject({ event: 'restore', outcome: 'ok', tool: 'claude-code', path: '/home/alice/.local/share/claude', policy: 'anthropic-ban', time: '2026-07-10T01:02:03.000Z' });
+    expect(history.map((h) => h.event)).toContain('kill');
+  });
+});
