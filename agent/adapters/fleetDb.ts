@@ -19,7 +19,7 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS agent (
   id INTEGER PRIMARY KEY CHECK (id = 1), host TEXT NOT NULL, version TEXT NOT NULL, pid INTEGER, process_source TEXT NOT NULL,
   compliance TEXT NOT NULL, started_at TEXT NOT NULL, last_pass_at TEXT NOT NULL, heartbeat_at TEXT NOT NULL,
-  heartbeat_epoch INTEGER NOT NULL, stale_after_seconds INTEGER NOT NULL
+  heartbeat_epoch INTEGER NOT NULL, stale_after_seconds INTEGER NOT NULL, stopped_at TEXT
 );
 CREATE TABLE IF NOT EXISTS findings (
   id TEXT PRIMARY KEY, tool TEXT NOT NULL, tool_name TEXT, policy TEXT NOT NULL, rule TEXT NOT NULL, kind TEXT NOT NULL,
@@ -139,6 +139,11 @@ export class FleetDb {
     this.db.prepare('UPDATE agent SET heartbeat_at = ?, heartbeat_epoch = ?, last_pass_at = ?').run(at, epochOf(at), lastPassAt);
   }
 
+  /** The daemon stopped cleanly: readers need not wait for the heartbeat to go stale. */
+  stopped(at: string): void {
+    this.db.prepare('UPDATE agent SET stopped_at = ?').run(at);
+  }
+
   /** Records a start refused by a tool's managed start hook; the table keeps the newest KEEP_REFUSED_STARTS. */
   recordRefusedStart(r: RefusedStart): void {
     this.db.transaction(() => {
@@ -164,7 +169,7 @@ export function readFleet(stateDir: string): FleetRead | null {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     db.pragma('busy_timeout = 2000');
-    const agent = db.prepare('SELECT host, version, compliance, heartbeat_at, last_pass_at, stale_after_seconds FROM agent WHERE id = 1').get() as FleetRead['agent'] | undefined;
+    const agent = db.prepare('SELECT host, version, compliance, heartbeat_at, last_pass_at, stale_after_seconds, stopped_at FROM agent WHERE id = 1').get() as FleetRead['agent'] | undefined;
     const findings = db.prepare('SELECT state, due, deadline, tool FROM findings').all() as FleetRead['findings'];
     const policies = db.prepare('SELECT id, version, state FROM policies').all() as FleetRead['policies'];
     return { agent: agent ?? null, findings, policies };

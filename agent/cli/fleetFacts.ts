@@ -3,7 +3,6 @@ import { locateAgentFiles } from '../adapters/configDefaults.js';
 import { readFleet } from '../adapters/fleetDb.js';
 import { DaemonClient } from '../client/daemonClient.js';
 import { CordonError } from '../common/errors.js';
-import type { Status } from '../common/model.js';
 import { FACT_FIELDS, bareValue, fleetFacts, fleetReadFromStatus, intuneSettings, jamfResult, type FactField, type FleetRead } from '../core/fleet/facts.js';
 import { STALE_AFTER_SECONDS } from '../core/fleet/liveness.js';
 
@@ -62,9 +61,9 @@ async function readState(stateDir: string, socketPath: string): Promise<FleetRea
     // Not readable by this user (the state folder is root's): the daemon's socket is open to every user.
   }
   try {
-    const client = await DaemonClient.connect(socketPath, 1500);
+    const client = await DaemonClient.connect(socketPath, { connectTimeoutMs: 1500 });
     try {
-      return fleetReadFromStatus(await client.request<Status>('status'), STALE_AFTER_SECONDS);
+      return fleetReadFromStatus(await client.request('status'), STALE_AFTER_SECONDS);
     } finally {
       client.close();
     }

@@ -16,6 +16,7 @@ import { reporterActor } from './actors/reporter.js';
 import { AgentState } from './agentState.js';
 import { Collector } from './collector.js';
 import { detectContextFor, explainInputFor, type PolicyState } from './engine.js';
+import { FleetState } from './fleetState.js';
 import { ipcHandlers } from './ipcHandlers.js';
 import { IpcServer } from './ipcServer.js';
 import { StatusPublisher } from './statusPublisher.js';
@@ -38,6 +39,7 @@ export interface DaemonDeps {
   lang: string;
   /** Uploads the status to the configured collector; null when no report URL is configured. */
   reporter: Reporter | null;
+  /** How `processes` lists processes (proc-incremental, ps-list, ...): shown in status and cordon.db. */
 }
 
 const DEFAULT_REPORT_INTERVAL_S = 300;
@@ -54,11 +56,18 @@ export class Daemon {
     const { config } = deps;
     this.audit = new AuditLog(config.stateDir, deps.users.hostName(), () => deps.clock.now(), config.auditFormat);
     const audit = this.audit;
+    const fleetState = new FleetState({
+      stateDir: config.stateDir,
+      clock: deps.clock,
+      processSource: () => this.processSource.state().live,
+      onError: (message) => audit.write({ event: 'error', outcome: 'fleet-state', detail: message }),
+    });
     const publisher = new StatusPublisher(
       config.stateDir,
       () => this.actorStates(),
       (message) => audit.write({ event: 'error', outcome: 'status-file', detail: message }),
       () => this.processSource.state(),
+      fleetState,
     );
     const ctx = detectContextFor(config, deps.users.homes(), (uid) => deps.users.userName(uid));
     const collector = new Collector(deps.fs, deps.processes, ctx, { interpreters: [], tools: [] }, (p) => deps.inProcessScope(p));
@@ -77,6 +86,7 @@ export class Daemon {
     });
     // The sockets open last: a client that can connect finds every watch in place.
     this.actors = [
+      fleetState,
       new InstallWatcher(state, deps.fs, audit),
       new PolicyWatcher(state, config.policyDir, audit),
       (this.processSource = processSourceActor(state, audit, {

@@ -1,8 +1,16 @@
 // Hands each new status to everyone who shows it: status.json, subscribed clients, and the next IPC `status`.
 import { writeStatusFile } from '../adapters/statusFile.js';
 import { CordonError } from '../common/errors.js';
-import type { ActorState, ProcessSourceState, Status } from '../common/model.js';
+import type { ActorState, AgentFacts, ProcessSourceState, Status } from '../common/model.js';
 import type { Peer } from './ipcServer.js';
+
+/** Also told of every pass and every new status: the fleet state (cordon.db), whose liveness facts the shown status carries. */
+export interface StatusSink {
+  passed(status: Status): void;
+  changed(status: Status): void;
+  /** Heartbeat and the like: they move without the status changing, so they are added when a status is shown. */
+  liveness(): Partial<AgentFacts>;
+}
 
 export class StatusPublisher {
   private status: Status | null = null;
@@ -16,11 +24,16 @@ export class StatusPublisher {
     private readonly onError: (message: string) => void,
     /** Which process source is live, shown in status.agent.processSource. */
     private readonly processSource?: () => ProcessSourceState,
+    private readonly sink: StatusSink | null = null,
   ) {}
 
   current(): Status {
     if (!this.status) throw new CordonError('internal', 'the agent is still starting');
-    return this.status;
+    return this.withLiveness(this.status);
+  }
+
+  private withLiveness(status: Status): Status {
+    return this.sink ? { ...status, agent: { ...status.agent, version: status.agent?.version ?? '', ...this.sink.liveness() } } : status;
   }
 
   /** Writes and pushes only when something other than the evaluation time changed. */
@@ -32,14 +45,17 @@ export class StatusPublisher {
     const { evaluatedAt: _at, ...rest } = shown;
     const json = JSON.stringify(rest);
     this.status = shown;
+    this.sink?.passed(shown);
     if (json === this.statusJson) return;
     this.statusJson = json;
+    this.sink?.changed(shown);
+    const out = this.withLiveness(shown);
     try {
-      writeStatusFile(this.stateDir, shown);
+      writeStatusFile(this.stateDir, out);
     } catch (err) {
       this.onError((err as Error).message);
     }
-    for (const peer of this.subscribers) peer.push({ event: 'status', result: shown });
+    for (const peer of this.subscribers) peer.push({ event: 'status', result: out });
   }
 
   /** Publishes the last status again (the actors started or stopped since). */
@@ -52,8 +68,7 @@ export class StatusPublisher {
       this.subscribers.add(peer);
       peer.onClose(() => this.subscribers.delete(peer));
     }
-    const status = this.status;
-    if (status) setImmediate(() => peer.push({ event: 'status', result: status }));
+    if (this.status) setImmediate(() => peer.push({ event: 'status', result: this.current() }));
     return { subscribed: true };
   }
 

@@ -5,12 +5,12 @@ import { isStale } from './liveness.js';
 
 /** What cordon.db holds for the facts: the agent row, open or failed findings, the policies. */
 export interface FleetRead {
-  agent: { host: string; version: string; compliance: string; heartbeat_at: string; last_pass_at: string; stale_after_seconds: number } | null;
+  agent: { host: string; version: string; compliance: string; heartbeat_at: string; last_pass_at: string; stale_after_seconds: number; stopped_at?: string | null } | null;
   findings: { state: string; due: number; deadline: string | null; tool: string }[];
   policies: { id: string | null; version: number | null; state: string }[];
 }
 
-/** compliant / warning / violation as the agent decided; stale: the agent stopped reporting; unknown: no agent ever wrote state here. */
+/** compliant / warning / violation as the agent decided; stale: the agent stopped, or stopped reporting; unknown: no agent ever wrote state here. */
 export type FleetCompliance = 'compliant' | 'warning' | 'violation' | 'stale' | 'unknown';
 
 export interface FleetFacts {
@@ -46,7 +46,7 @@ export function fleetFacts(read: FleetRead | null, now: Date): FleetFacts {
     .filter((ms) => !Number.isNaN(ms) && ms > now.getTime())
     .sort((a, b) => a - b);
   const next = ahead[0];
-  const stale = agent ? isStale(agent.heartbeat_at, agent.stale_after_seconds, now) : true;
+  const stale = agent ? Boolean(agent.stopped_at) || isStale(agent.heartbeat_at, agent.stale_after_seconds, now) : true;
   const compliance: FleetCompliance = !agent ? 'unknown' : stale ? 'stale' : (agent.compliance as FleetCompliance);
   return {
     compliance,

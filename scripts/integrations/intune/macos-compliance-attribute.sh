@@ -1,0 +1,16 @@
+#!/bin/bash
+# Intune custom attribute for macOS (Data type: String): the bare value, compliant | warning | violation | stale | unknown.
+# Intune custom compliance does not run on macOS; use this attribute in reports and dynamic groups.
+# Finds the cordon command: $CORDON_BIN, then PATH, then the agent bundled in the app (run by its own executable as Node).
+cordon() {
+  if [ -n "${CORDON_BIN:-}" ]; then "$CORDON_BIN" "$@"; return; fi
+  if command -v cordon >/dev/null 2>&1; then command cordon "$@"; return; fi
+  app=/Applications/Cordon.app/Contents
+  if [ -x "$app/MacOS/Cordon" ]; then
+    ELECTRON_RUN_AS_NODE=1 "$app/MacOS/Cordon" "$app/Resources/app.asar.unpacked/dist/agent/cli/main.js" "$@"
+    return
+  fi
+  return 127
+}
+
+cordon fleet-facts --format value --field compliance 2>/dev/null || echo unknown

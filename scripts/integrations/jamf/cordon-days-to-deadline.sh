@@ -1,0 +1,16 @@
+#!/bin/bash
+# Jamf Pro extension attribute "Cordon - Days To Deadline" (Data type: Integer, Input type: Script).
+# Whole days until the next deadline of an open finding; blank when none lies ahead.
+# Finds the cordon command: $CORDON_BIN, then PATH, then the agent bundled in the app (run by its own executable as Node).
+cordon() {
+  if [ -n "${CORDON_BIN:-}" ]; then "$CORDON_BIN" "$@"; return; fi
+  if command -v cordon >/dev/null 2>&1; then command cordon "$@"; return; fi
+  app=/Applications/Cordon.app/Contents
+  if [ -x "$app/MacOS/Cordon" ]; then
+    ELECTRON_RUN_AS_NODE=1 "$app/MacOS/Cordon" "$app/Resources/app.asar.unpacked/dist/agent/cli/main.js" "$@"
+    return
+  fi
+  return 127
+}
+
+cordon fleet-facts --format jamf --field days-to-deadline 2>/dev/null || echo "<result></result>"
