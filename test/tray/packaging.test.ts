@@ -168,6 +168,8 @@ describe('an unpacked Linux build (electron-builder --dir with a stand-in Electr
     };
     walk(path.join(resources, 'app.asar.unpacked', 'node_modules'));
     expect([...new Set(bundled)].sort()).toEqual([...new Set(runtime)].sort());
+    // The fleet state's SQLite binding ships as built for the Node it was installed with (see electron-builder.yml).
+    expect(fs.existsSync(path.join(resources, 'app.asar.unpacked', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'))).toBe(true);
   });
 
   it('runs the bundled agent from the package (catalog loaded, schemas found)', () => {
