@@ -41,13 +41,9 @@ export function hostPlatform(): Platform {
 export function locateAgentFiles(explicit?: string, env: NodeJS.ProcessEnv = process.env): { stateDir: string; socketPath: string } {
   const platform = hostPlatform();
   const file = explicit ?? env.CORDON_CONFIG ?? defaultConfigFile(platform, env);
-  let doc: Record<string, unknown> = {};
-  let base = path.dirname(defaultConfigFile(platform, env));
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new SyntaxError('the config must be a JSON object');
-    doc = parsed as Record<string, unknown>;
-    base = path.dirname(path.resolve(file));
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const named = explicit !== undefined || env.CORDON_CONFIG !== undefined;
@@ -55,6 +51,11 @@ export function locateAgentFiles(explicit?: string, env: NodeJS.ProcessEnv = pro
     if (code === 'ENOENT') throw new CordonError('config-missing', 'config file not found', { where: file, fix: 'pass an existing file with --config, or omit it to use built-in defaults' }, err);
     throw new CordonError('config-invalid', code ? `config file cannot be read (${code})` : `not valid JSON (${(err as Error).message})`, { where: file, fix: 'fix the config file' }, err);
   }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new CordonError('config-invalid', 'the config must be a JSON object', { where: file, fix: 'fix the config file' });
+  }
+  const doc = parsed as Record<string, unknown>;
+  const base = path.dirname(path.resolve(file));
   for (const key of ['stateDir', 'socketPath'] as const) {
     if (doc[key] !== undefined && (typeof doc[key] !== 'string' || doc[key] === '')) {
       throw new CordonError('config-invalid', `${key}: must be a non-empty string`, { where: file, fix: 'see the config keys in the README' });

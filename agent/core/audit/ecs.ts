@@ -90,9 +90,9 @@ export function toEcs(record: AuditRecord, time: Date, host: string, agentVersio
 export function historyEntryOf(line: Record<string, unknown>): HistoryEntry | null {
   const cordon = line.cordon as Record<string, unknown> | undefined;
   if (!cordon) return typeof line.event === 'string' && typeof line.time === 'string' ? (line as unknown as HistoryEntry) : null;
-  const process = line.process as { pid?: number; executable?: string } | undefined;
+  const proc = line.process as { pid?: number; executable?: string } | undefined;
   const file = line.file as { path?: string } | undefined;
-  const path = process?.executable ?? file?.path;
+  const path = proc?.executable ?? file?.path;
   const user = (line.user as { name?: string } | undefined)?.name;
   return {
     time: String(line['@timestamp']),
@@ -100,7 +100,7 @@ export function historyEntryOf(line: Record<string, unknown>): HistoryEntry | nu
     outcome: String(cordon.outcome),
     ...(typeof cordon.tool === 'string' ? { tool: cordon.tool } : {}),
     ...(path !== undefined ? { path } : {}),
-    ...(process?.pid !== undefined ? { pid: process.pid } : {}),
+    ...(proc?.pid !== undefined ? { pid: proc.pid } : {}),
     ...(user !== undefined ? { user } : {}),
     ...(typeof cordon.policy === 'string' ? { policy: cordon.policy } : {}),
     ...(typeof cordon.rule === 'string' ? { rule: cordon.rule } : {}),
