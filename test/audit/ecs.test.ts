@@ -34,6 +34,7 @@ const RECORDS = {
   recovery: [{ event: 'recovery', outcome: 'ok', detail: '{"finished":0,"rolledBack":0}' }],
   report: [{ event: 'report', outcome: 'queued', detail: 'collector unreachable' }],
   'refused-start': [{ event: 'refused-start', outcome: 'refused', tool: 'claude-code', user: 'alice', policy: 'anthropic-ban', rule: 'claude-code', detail: 'policyHelper refused' }],
+  'process-source': [{ event: 'process-source', outcome: 'proc-connector', detail: 'exec events live; polling every 10 s as a safety net' }],
   suppressed: [{ event: 'suppressed', outcome: 'rate-limit', user: 'mallory', detail: '500 records about mallory not written' }],
   error: [{ event: 'error', outcome: 'internal', detail: 'Error: boom' }],
 } satisfies Record<AuditEvent, (AuditRecord & { event: AuditEvent })[]>;

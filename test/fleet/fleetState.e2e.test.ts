@@ -154,8 +154,8 @@ describe('cordon.db of a running daemon', () => {
     expect(install).toMatchObject({ tool: 'claude-code', state: 'open', due: 0 });
     expect(status.inventory.map(key)).toContain(`claude-code|install|${path.join(fx.home, '.local/share/claude')}`);
     expect(sqlite(atc.cordon_policies!.query)).toEqual([expect.objectContaining({ id: 'fleet-test', version: 1, state: 'in-force', signed_by: 'test-it' })]);
-    expect(sqlite(atc.cordon_agent!.query)[0]).toMatchObject({ compliance: status.compliance, version: status.agent?.version, pid: status.agent?.pid, process_source: 'proc-incremental', stale: 0, stopped_at: null });
-    expect(status.agent).toMatchObject({ staleAfterSeconds: 300, processSource: 'proc-incremental' });
+    expect(sqlite(atc.cordon_agent!.query)[0]).toMatchObject({ compliance: status.compliance, version: status.agent?.version, pid: status.agent?.pid, process_source: status.agent?.processSource?.live, stale: 0, stopped_at: null });
+    expect(status.agent).toMatchObject({ staleAfterSeconds: 300, processSource: { live: expect.stringMatching(/^(proc-connector|polling)$/) } });
     expect(Date.parse(status.agent?.heartbeatAt ?? '')).toBeGreaterThan(Date.now() - 120_000);
     firstSince = install?.since;
     expect(typeof firstSince).toBe('string');

@@ -18,6 +18,7 @@ interface Categorization {
 const CATEGORIZATION: Readonly<Record<Exclude<AuditEvent, 'detected'>, Categorization>> = {
   'agent-start': { kind: 'event', category: ['process'], type: ['start'] },
   'agent-stop': { kind: 'event', category: ['process'], type: ['end'] },
+  'process-source': { kind: 'event', category: ['process'], type: ['change'] },
   resolved: { kind: 'event', category: ['host'], type: ['change'] },
   kill: { kind: 'event', category: ['process'], type: ['end'] },
   quarantine: { kind: 'event', category: ['package', 'file'], type: ['deletion'] },
