@@ -33,7 +33,7 @@ try {
   const status: Status = { evaluatedAt: new Date().toISOString(), host: 'bench', compliance: 'warning', policies: [{ id: 'anthropic-ban', version: 3, file: 'x.yaml', signedBy: 'k' }], policyErrors: [], inventory, findings, agent: { version: '0' } };
   const db = FleetDb.open(dir);
   const now = () => new Date().toISOString();
-  const liveness = { processSource: 'proc-incremental', startedAt: now(), heartbeatAt: now(), lastPassAt: now(), staleAfterSeconds: 300 };
+  const liveness = { processSource: 'proc-connector', startedAt: now(), heartbeatAt: now(), lastPassAt: now(), staleAfterSeconds: 300 };
   db.write(fleetSnapshot(status, liveness), now());
   const write = cpuMicros(() => db.write(fleetSnapshot(status, { ...liveness, heartbeatAt: now() }), now()));
   const beat = cpuMicros(() => db.heartbeat(now(), now()));

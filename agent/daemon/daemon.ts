@@ -39,7 +39,6 @@ export interface DaemonDeps {
   lang: string;
   /** Uploads the status to the configured collector; null when no report URL is configured. */
   reporter: Reporter | null;
-  /** How `processes` lists processes (proc-incremental, ps-list, ...): shown in status and cordon.db. */
 }
 
 const DEFAULT_REPORT_INTERVAL_S = 300;
