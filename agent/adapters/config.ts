@@ -26,6 +26,19 @@ export interface ProcessScope {
   session: number;
 }
 
+/** How Cordon answers a tool's managed start hook (Claude Code's policyHelper). */
+export interface StartHookConfig {
+  /**
+   * When the hook can read no decision (file and daemon both unavailable): `auto` refuses the start from the first
+   * moment a `prevent` phase covers everyone, `closed` always refuses, `open` always lets the tool start.
+   */
+  failMode: 'auto' | 'closed' | 'open';
+  /** Claude Code's managed settings folder; null: the OS location (/etc/claude-code on Linux). */
+  managedSettingsDir: string | null;
+  /** Cordon's folder for the launcher and decision file; null: the OS default (/usr/local/lib/cordon-gate on Linux). */
+  dir: string | null;
+}
+
 export interface AgentConfig {
   /** The file this config came from, or null when built-in defaults apply. */
   file: string | null;
@@ -48,6 +61,7 @@ export interface AgentConfig {
   report: ReportConfig | null;
   /** Format of audit.jsonl: `cordon` (default) or `ecs` (Elastic Common Schema). */
   auditFormat: 'cordon' | 'ecs';
+  startHook: StartHookConfig;
 }
 
 /**
@@ -87,6 +101,15 @@ const CONFIG_SCHEMA = {
     },
     socketPath: { type: 'string', minLength: 1 },
     auditFormat: { enum: ['cordon', 'ecs'] },
+    startHook: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        failMode: { enum: ['auto', 'closed', 'open'] },
+        managedSettingsDir: { type: 'string', minLength: 1 },
+        dir: { type: 'string', minLength: 1 },
+      },
+    },
     report: {
       type: 'object',
       additionalProperties: false,
@@ -152,10 +175,10 @@ export function resolveConfig(doc: unknown, file: string | null, platform: Platf
         : (e?.message ?? 'invalid');
     throw new CordonError('config-invalid', `${field}: ${what}`, {
       where: file ?? '(config)',
-      fix: 'see the config keys in the README (policyDir, stateDir, quarantineDir, trustedKeys, allowUnsigned, homes, systemRoot, platform, pollIntervalMs, processEvents, processScope, socketPath, report, auditFormat)',
+      fix: 'see the config keys in the README (policyDir, stateDir, quarantineDir, trustedKeys, allowUnsigned, homes, systemRoot, platform, pollIntervalMs, processEvents, processScope, socketPath, report, auditFormat, startHook)',
     });
   }
-  const c = doc as Partial<Omit<AgentConfig, 'file'>> & { $schema?: string };
+  const c = doc as Partial<Omit<AgentConfig, 'file' | 'startHook'>> & { $schema?: string; startHook?: Partial<StartHookConfig> };
   const base = file ? path.dirname(path.resolve(file)) : path.dirname(defaultConfigFile(platform, env));
   const abs = (p: string): string => path.resolve(base, p);
   const stateDir = c.stateDir ? abs(c.stateDir) : defaultStateDir(platform, env);
@@ -178,6 +201,11 @@ export function resolveConfig(doc: unknown, file: string | null, platform: Platf
     adminSocketPath: adminSocketFor(socketPath),
     report: c.report ?? null,
     auditFormat: c.auditFormat ?? 'cordon',
+    startHook: {
+      failMode: c.startHook?.failMode ?? 'auto',
+      managedSettingsDir: c.startHook?.managedSettingsDir ? abs(c.startHook.managedSettingsDir) : null,
+      dir: c.startHook?.dir ? abs(c.startHook.dir) : null,
+    },
   };
 }
 

@@ -140,3 +140,12 @@ function groupsFromEtc(etcDir: string, user: string): string[] {
     return [];
   }
 }
+
+/** The name of the user this process runs as (the uid as text when the system has no name for it). */
+export function currentUserName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return String(process.getuid?.() ?? 'unknown');
+  }
+}

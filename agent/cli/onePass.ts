@@ -18,6 +18,8 @@ import { runPass } from '../daemon/pass.js';
 import { Collector } from '../daemon/collector.js';
 import { loadPolicyState } from '../daemon/compose.js';
 import { detectContextFor } from '../daemon/engine.js';
+import { auditStartHookChanges, syncStartHooks } from '../daemon/startHooks.js';
+import type { StartHookStatus } from '../common/model.js';
 
 export function parseAt(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
@@ -49,11 +51,15 @@ export async function runOnePass(config: AgentConfig, opts: { at?: Date; drafts?
   await collector.rescanAll();
   const host = users.hostName();
   let enforcer = null;
+  let startHooks: StartHookStatus[] | undefined;
   if (opts.enforce) {
     ensureStateDir(config.stateDir);
     const quarantine = new Quarantine({ dir: config.quarantineDir, stateDir: config.stateDir });
     await quarantine.recover();
     const audit = new AuditLog(config.stateDir, host, undefined, config.auditFormat);
+    const hooks = syncStartHooks(config, policyState.policies, users, host, policyState.now);
+    auditStartHookChanges(audit, hooks);
+    startHooks = hooks.statuses;
     enforcer = { killer: nodeProcessKiller, quarantine, notifier: desktopNotifier, audit, lang: languageFromEnv(process.env), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
   }
   const result = await runPass(
@@ -63,6 +69,7 @@ export async function runOnePass(config: AgentConfig, opts: { at?: Date; drafts?
       now: policyState.now,
       memory: new EnforcementMemory(),
       warnings: config.allowUnsigned ? ['allowUnsigned is on: unsigned policies are accepted (development only)'] : [],
+      ...(startHooks ? { startHooks } : {}),
     },
     { enforcer, host, groupsOf: (u) => users.groupsOf(u), guard: agentOwnTargets(config) },
   );

@@ -19,6 +19,8 @@ export type AuditEvent =
   | 'report'
   | 'refused-start'
   | 'suppressed'
+  | 'start-hook-installed'
+  | 'start-hook-removed'
   | 'error';
 
 export interface AuditRecord {

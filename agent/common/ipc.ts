@@ -1,5 +1,6 @@
 // The closed, typed IPC vocabulary shared by the daemon, the CLI and the tray: methods, events, errors, limits, sockets.
 import { CordonError, type ErrorCode } from './errors.js';
+import type { GateDecision } from './gate.js';
 import type { Finding, Platform, QuarantineItem, Status } from './model.js';
 
 /** One entry of the action history shown in the tray (from the audit log). */
@@ -48,6 +49,17 @@ export interface HelloIdentity {
 
 type NoParams = Record<string, never>;
 
+/** `start-refused`: a start hook refused a start (the user comes from the `hello` proof), for the audit log. */
+export interface StartRefusedParams {
+  tool: string;
+  reason: 'policy' | 'no-common-model' | 'unknown-decision';
+  policy?: string;
+  rule?: string;
+  /** Where the decision came from: the decision file or the agent. */
+  source?: string;
+  detail?: string;
+}
+
 /** Every method: its parameters, its result, and which socket serves it (the admin socket serves every method). */
 export interface IpcMethods {
   status: { params: NoParams; result: Status; socket: 'user' };
@@ -63,6 +75,10 @@ export interface IpcMethods {
   /** Newest first; `limit` 1..1000, 200 when absent. */
   history: { params: { limit?: number }; result: HistoryEntry[]; socket: 'user' };
   hello: { params: { nonce?: string }; result: HelloChallenge | HelloIdentity; socket: 'user' };
+  /** A tool's start hook asks for the proved user's decision now (needs `hello` first). */
+  gate: { params: { tool: string }; result: GateDecision; socket: 'user' };
+  /** A tool's start hook says it refused a start (needs `hello` first); written to the audit log. */
+  'start-refused': { params: StartRefusedParams; result: { recorded: true }; socket: 'user' };
   reload: { params: NoParams; result: Status; socket: 'admin' };
   restore: { params: { id: string }; result: QuarantineItem; socket: 'admin' };
   'quarantine-list': { params: NoParams; result: { items: QuarantineItem[] }; socket: 'admin' };
@@ -85,6 +101,8 @@ export const METHOD_SOCKET: { readonly [M in Method]: IpcMethods[M]['socket'] } 
   explain: 'user',
   history: 'user',
   hello: 'user',
+  gate: 'user',
+  'start-refused': 'user',
   reload: 'admin',
   restore: 'admin',
   'quarantine-list': 'admin',
@@ -140,6 +158,30 @@ export const PARAMS: { readonly [M in Method]: (raw: Record<string, unknown>) =>
     if (raw.nonce === undefined) return {};
     if (typeof raw.nonce !== 'string') throw badParam('params.nonce must be the nonce of a previous hello');
     return { nonce: raw.nonce };
+  },
+  gate: (raw) => {
+    if (typeof raw.tool !== 'string' || !/^[a-z0-9][a-z0-9-]{0,63}$/.test(raw.tool)) throw badParam('params.tool must be a tool id');
+    return { tool: raw.tool };
+  },
+  'start-refused': (raw) => {
+    const text = (k: string, max: number): string | undefined => {
+      const v = raw[k];
+      if (v === undefined) return undefined;
+      if (typeof v !== 'string' || v.length > max) throw badParam(`params.${k} must be text of at most ${max} characters`);
+      return v;
+    };
+    const reason = raw.reason;
+    if (reason !== 'policy' && reason !== 'no-common-model' && reason !== 'unknown-decision') throw badParam('params.reason must be policy, no-common-model or unknown-decision');
+    const tool = text('tool', 64);
+    if (!tool) throw badParam('params.tool must be a tool id');
+    const out: StartRefusedParams = { tool, reason };
+    for (const k of ['policy', 'rule', 'source'] as const) {
+      const v = text(k, 64);
+      if (v !== undefined) out[k] = v;
+    }
+    const detail = text('detail', 2000);
+    if (detail !== undefined) out.detail = detail;
+    return out;
   },
   reload: noParams,
   restore: (raw) => {
@@ -218,6 +260,8 @@ export const REPLY_TIMEOUT_MS: { readonly [M in Method]: number } = {
   explain: 10_000,
   history: 10_000,
   hello: 10_000,
+  gate: 10_000,
+  'start-refused': 10_000,
   reload: 120_000,
   restore: 600_000,
   'quarantine-list': 10_000,

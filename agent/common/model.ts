@@ -2,8 +2,8 @@
 
 export type Platform = 'linux' | 'darwin' | 'win32';
 
-/** Actions a policy phase can require, from weakest to strictest. */
-export type Action = 'report' | 'notify' | 'kill' | 'quarantine';
+/** Actions a policy phase can require, from weakest to strictest (see core/policy/precedence.ts). */
+export type Action = 'report' | 'notify' | 'narrow' | 'prevent' | 'kill' | 'quarantine';
 
 export type Compliance = 'compliant' | 'warning' | 'violation';
 export type ObservationKind = 'process' | 'install' | 'config';
@@ -220,6 +220,8 @@ export interface Status {
   findings: Finding[];
   /** Rules that start later: the employee sees them before they apply. */
   upcoming?: UpcomingRule[];
+  /** Tools whose own managed start hook Cordon answers (Claude Code's policyHelper): what is installed, and what is in the way. */
+  startHooks?: StartHookStatus[];
   /** Agent version and mode facts for the tray and audit; the daemon adds its liveness. */
   agent?: AgentFacts;
 }
@@ -281,4 +283,18 @@ export interface ProcessSourceState {
   listEveryMs: number;
   /** The event source of this OS (null: none), whether it is live, and if not, why. */
   events: { source: string | null; live: boolean; reason?: string };
+}
+
+export interface StartHookStatus {
+  tool: string;
+  toolName: string;
+  /** True when Cordon's fragment and launcher are in place. */
+  installed: boolean;
+  /** The files Cordon keeps outside its own folders for this hook. */
+  files: string[];
+  /** For everyone now: allow, narrow (with the models) or prevent. */
+  now: 'allow' | 'narrow' | 'prevent';
+  models?: string[];
+  /** Plain sentences: another managed source takes precedence, a file Cordon did not write is in the way, ... */
+  problems: string[];
 }

@@ -7,7 +7,7 @@ import { matchProcesses, scanConfigs, scanInstalls } from '../core/detect/index.
 import { evaluate, upcomingRules } from '../core/policy/evaluate.js';
 import type { LoadedPolicy } from '../core/policy/types.js';
 import { complianceOf, withDecisions } from '../core/status/compliance.js';
-import type { Finding, InstallFormInfo, InventoryItem, Observation, PolicyError, ProcessInfo, Status, TargetedFinding } from '../common/model.js';
+import type { Finding, InstallFormInfo, InventoryItem, Observation, PolicyError, ProcessInfo, StartHookStatus, Status, TargetedFinding } from '../common/model.js';
 import { AGENT_VERSION } from '../common/version.js';
 import type { FileSystemPort, HomeDir } from '../ports/index.js';
 
@@ -101,6 +101,7 @@ export function buildStatus(input: {
   findings: readonly TargetedFinding[];
   warnings?: string[];
   pid?: number;
+  startHooks?: StartHookStatus[];
 }): Status {
   const names = toolNamesOf(input.policyState.catalog);
   const forms = installFormsOf(input.policyState.catalog, input.observations);
@@ -114,6 +115,7 @@ export function buildStatus(input: {
     inventory: input.observations.map((o) => toInventory(o, tools)),
     findings: input.findings.map((f) => withDecisions(publicFinding(f, names, forms))),
     upcoming: upcomingRules(input.observations, input.policyState.policies, input.now).map((u) => ({ ...u, toolNames: u.tools.map((t) => names.get(t) ?? t) })),
+    ...(input.startHooks ? { startHooks: input.startHooks } : {}),
     agent: {
       version: AGENT_VERSION,
       ...(input.pid !== undefined ? { pid: input.pid } : {}),

@@ -1,5 +1,5 @@
 // The one pass every caller runs: evaluate what was collected, plan, carry out, build the status, so a preview never lies.
-import type { TargetedFinding, Observation, Status } from '../common/model.js';
+import type { StartHookStatus, TargetedFinding, Observation, Status } from '../common/model.js';
 import type { EnforcementMemory } from '../core/enforce/memory.js';
 import { planEnforcement, type PlanGuard, type PlannedStep } from '../core/enforce/plan.js';
 import { auditFields, carryOut, type EnforcerDeps, type StepOutcome } from './enforcer.js';
@@ -31,6 +31,8 @@ export interface PassInput {
   insist?: string;
   warnings?: string[];
   pid?: number;
+  /** The tools' start hooks as last kept in step with the policies (see startHooks.ts). */
+  startHooks?: StartHookStatus[];
 }
 
 export interface PassResult {
@@ -60,7 +62,7 @@ export async function runPass(input: PassInput, deps: PassDeps): Promise<PassRes
   if (input.insist !== undefined) findings = findings.map((f) => (f.id === input.insist && f.state === 'open' ? insisted(f) : f));
   const plan = planEnforcement(findings, deps.guard);
   const status = (shown: readonly TargetedFinding[]): Status =>
-    buildStatus({ now, host: deps.host, policyState, observations, findings: shown, ...(input.warnings ? { warnings: input.warnings } : {}), ...(input.pid !== undefined ? { pid: input.pid } : {}) });
+    buildStatus({ now, host: deps.host, policyState, observations, findings: shown, ...(input.warnings ? { warnings: input.warnings } : {}), ...(input.pid !== undefined ? { pid: input.pid } : {}), ...(input.startHooks ? { startHooks: input.startHooks } : {}) });
   if (!deps.enforcer) return { status: status(findings), plan, outcomes: [], findings };
 
   const { audit } = deps.enforcer;

@@ -24,6 +24,8 @@ export interface Headline {
 const ACTION_WORD: Record<Action, StringKey> = {
   report: 'consequenceReport',
   notify: 'consequenceNotify',
+  narrow: 'actionNarrow',
+  prevent: 'actionPrevent',
   kill: 'consequenceKill',
   quarantine: 'consequenceQuarantine',
 };

@@ -33,6 +33,8 @@ const CATEGORIZATION: Readonly<Record<Exclude<AuditEvent, 'detected'>, Categoriz
   report: { kind: 'event', category: ['network'], type: ['info'] },
   'refused-start': { kind: 'alert', category: ['intrusion_detection'], type: ['denied'] },
   suppressed: { kind: 'event', category: ['host'], type: ['info'] },
+  'start-hook-installed': { kind: 'event', category: ['configuration'], type: ['creation'] },
+  'start-hook-removed': { kind: 'event', category: ['configuration'], type: ['deletion'] },
   error: { kind: 'event', category: ['host'], type: ['info'] },
 };
 

@@ -245,6 +245,7 @@ function checkSemantics(policy: Policy, src: Source, options: ParseOptions): voi
     const seen = ruleIds.get(rule.id);
     if (seen !== undefined) fail(src, 'policy-invalid', ['rules', r, 'id'], `duplicate rule id "${rule.id}" (also rules[${seen}])`, 'give each rule its own id');
     ruleIds.set(rule.id, r);
+    checkNarrowing(rule, r, src);
     rule.phases.forEach((phase, p) => {
       if (p === 0) return;
       const prev = rule.phases[p - 1] as { from: string };
@@ -266,6 +267,21 @@ function checkSemantics(policy: Policy, src: Source, options: ParseOptions): voi
     }
   });
   checkTools(policy, src, options);
+}
+
+/** `narrow` means nothing without models, and models without `narrow` would look like a restriction that never applies. */
+function checkNarrowing(rule: Policy['rules'][number], r: number, src: Source): void {
+  const narrows = rule.phases.findIndex((phase) => phase.actions.includes('narrow'));
+  if (narrows >= 0 && !rule.allowedModels?.length) {
+    fail(src, 'policy-invalid', ['rules', r, 'phases', narrows, 'actions'], 'narrow needs the models it allows: add a non-empty allowedModels to the rule (e.g. [haiku])', 'list the allowed model families, version prefixes or model ids in allowedModels');
+  }
+  if (narrows < 0 && rule.allowedModels !== undefined) {
+    fail(src, 'policy-invalid', ['rules', r, 'allowedModels'], 'allowedModels is used only by the narrow action, and no phase of this rule narrows', 'add narrow to a phase, or remove allowedModels');
+  }
+  const gates = rule.phases.some((phase) => phase.actions.includes('narrow') || phase.actions.includes('prevent'));
+  if (!gates && rule.requiredMinimumVersion !== undefined) {
+    fail(src, 'policy-invalid', ['rules', r, 'requiredMinimumVersion'], 'requiredMinimumVersion is used only with prevent or narrow, and no phase of this rule has either', 'add prevent or narrow to a phase, or remove requiredMinimumVersion');
+  }
 }
 
 function checkTools(policy: Policy, src: Source, options: ParseOptions): void {

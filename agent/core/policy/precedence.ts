@@ -5,8 +5,10 @@ import type { Action } from '../../common/model.js';
 export const ACTION_PRECEDENCE: Readonly<Record<Action, { rank: number; reason: string }>> = {
   report: { rank: 1, reason: 'only records the finding; nothing on the machine changes' },
   notify: { rank: 2, reason: 'tells the user; still nothing on the machine changes' },
-  kill: { rank: 3, reason: 'ends a running process, but the install stays and can start again' },
-  quarantine: { rank: 4, reason: 'moves the install away (reversibly), so it cannot start again' },
+  narrow: { rank: 3, reason: 'the tool still runs, but its own managed start hook limits it to the allowed models' },
+  prevent: { rank: 4, reason: 'the tool\'s own managed start hook refuses to start it; nothing is removed and running sessions go on' },
+  kill: { rank: 5, reason: 'ends a running process, but the install stays and can start again' },
+  quarantine: { rank: 6, reason: 'moves the install away (reversibly), so it cannot start again' },
 };
 
 /** How covering rules combine; evaluate() implements exactly these, in this order. */

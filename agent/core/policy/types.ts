@@ -18,6 +18,10 @@ export interface Rule {
   /** Overrides the policy's message for findings of this rule. */
   message?: LocalizedText;
   description?: string;
+  /** For `narrow`: families, version prefixes or full model ids the tool may use; required when a phase narrows. */
+  allowedModels?: string[];
+  /** For `prevent`/`narrow`: tool versions older than this exit at start-up (they may not honour the start hook). */
+  requiredMinimumVersion?: string;
 }
 
 export interface Exemption {
