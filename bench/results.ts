@@ -1,5 +1,6 @@
 // The shape of bench/results.json, the targets of the performance issue, and the printed tables.
 import { Ajv } from 'ajv';
+import type { GateResult } from './gate.js';
 import type { HomeScanRow, ProcessScanRow } from './growth.js';
 import type { HotFunction } from './profile.js';
 
@@ -107,6 +108,8 @@ export interface BenchResults {
   scanCost: { processes: ProcessScanRow[]; homeFiles: HomeScanRow[] };
   /** Cordon's hottest functions per CPU window (node --cpu-prof); empty when not profiled. */
   profiles: { scenario: CpuScenarioName; windowS: number; hot: HotFunction[] }[];
+  /** Start-hook exec → exit (bench/gate.ts); absent when the gate phase did not run. */
+  gate?: GateResult;
   targets: TargetCheck[];
 }
 

@@ -108,7 +108,11 @@ export function installStartHook(layout: StartHookLayout, content: StartHookCont
   const record = readRecord(recordFile);
   const files: [string, string, number][] = [[layout.decisionsPath, content.decisions, 0o644]];
   if (content.launcher !== null) files.push([layout.launcherPath, content.launcher, 0o755]);
-  else if (!fs.existsSync(layout.launcherPath)) out.problems.push(`the launcher ${layout.launcherPath} is missing; install it with the agent`);
+  else if (!fs.existsSync(layout.launcherPath)) {
+    // A fragment naming a missing helper would stop Claude Code for everyone, exempt or not.
+    out.problems.push(`the start hook is not installed: the launcher ${layout.launcherPath} is missing (on Windows it must be an .exe installed with the agent)`);
+    return out;
+  }
   files.push([layout.fragmentPath, content.fragment, 0o644]);
   try {
     for (const [file, data, mode] of files) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The start hook Claude Code runs as the employee (`gate.js claude-code …`): a small entry of its own so it answers in milliseconds.
-import { DaemonClient } from '../client/daemonClient.js';
+// The start hook Claude Code runs as the employee (`gate.js claude-code …`): a small entry of its own so it answers in milliseconds
+// (the daemon client loads only when the decision file cannot be used or a refusal is reported).
 import type { StartRefusedParams } from '../common/ipc.js';
 import { readOrganisationLayers } from '../adapters/managedSettingsFiles.js';
 import { readStartHookDecisions } from '../adapters/startHookDecisions.js';
@@ -73,6 +73,7 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 /** Asks the daemon for this user's decision (the user is proved with the hello handshake). */
 async function askDaemon(args: GateArgs): Promise<GateDecision> {
   if (!args.socket) throw new Error('no socket configured');
+  const { DaemonClient } = await import('../client/daemonClient.js');
   const client = await DaemonClient.connect(args.socket, { connectTimeoutMs: args.socketTimeoutMs, replyTimeoutMs: args.socketTimeoutMs });
   try {
     await withTimeout(client.hello(), args.socketTimeoutMs);
@@ -86,6 +87,7 @@ async function askDaemon(args: GateArgs): Promise<GateDecision> {
 async function reportRefusal(args: GateArgs, params: StartRefusedParams): Promise<void> {
   if (!args.socket) return;
   try {
+    const { DaemonClient } = await import('../client/daemonClient.js');
     const client = await DaemonClient.connect(args.socket, { connectTimeoutMs: args.socketTimeoutMs, replyTimeoutMs: args.socketTimeoutMs });
     try {
       await withTimeout(client.hello(), args.socketTimeoutMs);

@@ -76,7 +76,7 @@ describe.sequential('Cordon as Claude Code\'s policyHelper (genuine package, off
     });
 
   beforeAll(async () => {
-    bin = claudeCodeBinary();
+    const cached = claudeCodeBinary();
     snapshot = snapshotTree(MANAGED);
     fs.rmSync(MANAGED, { recursive: true, force: true });
     fx = makeAgentFixture({ startHook: { failMode: 'auto' } });
@@ -94,16 +94,18 @@ describe.sequential('Cordon as Claude Code\'s policyHelper (genuine package, off
     userHome = path.join(fx.dir, 'user-home');
     fs.mkdirSync(userHome);
     fs.chownSync(userHome, user.uid, user.gid);
-    // The cache lies in root's home, which other users cannot enter: the same binary, linked where they can.
-    const userBinDir = path.join(fx.dir, 'bin');
-    fs.mkdirSync(userBinDir, { mode: 0o755 });
-    userBin = path.join(userBinDir, 'claude');
+    // The same binary linked where the throwaway user can reach it (the cache lies in root's home), under a name
+    // that no other test's `cordon enforce` would take for Claude Code and kill while this file runs.
+    const binDir = path.join(fx.dir, 'bin');
+    fs.mkdirSync(binDir, { mode: 0o755 });
+    bin = path.join(binDir, 'cc-under-test');
     try {
-      fs.linkSync(bin, userBin);
+      fs.linkSync(cached, bin);
     } catch {
-      fs.copyFileSync(bin, userBin);
-      fs.chmodSync(userBin, 0o755);
+      fs.copyFileSync(cached, bin);
+      fs.chmodSync(bin, 0o755);
     }
+    userBin = bin;
   }, 900_000);
 
   afterAll(async () => {

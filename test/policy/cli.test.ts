@@ -51,7 +51,7 @@ describe('cordon policy', () => {
     const r = cordon(['policy', 'validate', bad]);
     expect(r.code).toBe(65);
     expect(r.stdout).toBe('');
-    expect(r.stderr.trim()).toBe(`cordon: ${bad}:19: rules[0].phases[1].actions[2]: unknown action "nuke"; expected report, notify, kill, quarantine`);
+    expect(r.stderr.trim()).toBe(`cordon: ${bad}:19: rules[0].phases[1].actions[2]: unknown action "nuke"; expected report, notify, narrow, prevent, kill, quarantine`);
     expect(cordon(['--json', 'policy', 'validate', bad]).stdout).toBe('');
   });
 

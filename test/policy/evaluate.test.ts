@@ -166,8 +166,9 @@ describe('several policies at once', () => {
 
   it('documents the precedence of actions and how rules combine', () => {
     const ranks = Object.values(ACTION_PRECEDENCE).map((p) => p.rank);
-    expect(new Set(ranks).size).toBe(4);
-    expect(ACTION_PRECEDENCE.quarantine.rank).toBeGreaterThan(ACTION_PRECEDENCE.kill.rank);
+    expect(new Set(ranks).size).toBe(6);
+    const order = ['report', 'notify', 'narrow', 'prevent', 'kill', 'quarantine'] as const;
+    expect([...order].sort((a, b) => ACTION_PRECEDENCE[a].rank - ACTION_PRECEDENCE[b].rank)).toEqual(order);
     expect(COMBINATION_RULES.every((r) => r.reason.length > 0)).toBe(true);
   });
 });

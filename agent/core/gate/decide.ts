@@ -111,10 +111,19 @@ function fromNowOn(segments: readonly GateSegment[], now: number): GateSegment[]
   });
 }
 
-/** True when some user's start is refused or narrowed now or later: only then does the start hook need installing. */
+/**
+ * The hook goes in this long before a refusal or narrowing starts, so the change happens on time even if the agent
+ * is stopped then, while a host exempt for years does not carry Claude Code's start hook all that time.
+ */
+export const INSTALL_AHEAD_MS = 7 * 24 * 3_600_000;
+
+/** True when some user's start is refused or narrowed now or within INSTALL_AHEAD_MS: only then is the hook installed. */
 export function gateNeeded(decisions: GateDecisions, now: Date): boolean {
+  const horizon = now.getTime() + INSTALL_AHEAD_MS;
   const lists = [decisions.everyone, ...Object.values(decisions.users)];
-  return lists.some((segments) => fromNowOn(segments, now.getTime()).some((s) => s.decision.kind !== 'allow'));
+  return lists.some((segments) =>
+    fromNowOn(segments, now.getTime()).some((s) => s.decision.kind !== 'allow' && (s.from === null || Date.parse(s.from) <= horizon)),
+  );
 }
 
 /** The first instant at which everyone's start is refused, for the fail-closed choice when no decision can be read. */
