@@ -10,6 +10,9 @@ import type { Collector } from './collector.js';
 import type { PolicyState } from './engine.js';
 import { runPass, type PassResult } from './pass.js';
 import { auditPolicyChanges } from './policyChanges.js';
+import { auditStartHookChanges, type StartHookSync } from './startHooks.js';
+import { decisionFor } from '../core/gate/decisions.js';
+import type { GateDecision } from '../common/gate.js';
 import type { StatusPublisher } from './statusPublisher.js';
 
 export interface AgentStateDeps {
@@ -22,6 +25,8 @@ export interface AgentStateDeps {
   collector: Collector;
   publisher: StatusPublisher;
   loadPolicies(now: Date): PolicyState & { now: Date };
+  /** Keeps the tools' start hooks in step with the policies (install, update, remove); see startHooks.ts. */
+  syncStartHooks(policies: PolicyState['policies'], now: Date): StartHookSync;
   lang: string;
   warnings: string[];
   guard: PlanGuard;
@@ -33,6 +38,7 @@ export class AgentState {
   private trustedTime = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private last: PassResult | null = null;
+  private hooks: StartHookSync | null = null;
   private readonly catalogListeners: Array<() => void> = [];
 
   constructor(private readonly deps: AgentStateDeps) {}
@@ -76,6 +82,23 @@ export class AgentState {
     auditPolicyChanges(this.deps.audit, this.policyState, next, reason);
     this.policyState = next;
     if (this.deps.collector.useCatalog(next.catalog)) for (const fn of this.catalogListeners) fn();
+    this.syncStartHooks();
+  }
+
+  /** Writes or removes the start hook files for the policies in force; a problem is audited, never fatal to a pass. */
+  syncStartHooks(): void {
+    try {
+      this.hooks = this.deps.syncStartHooks(this.policyState.policies, this.now());
+      auditStartHookChanges(this.deps.audit, this.hooks);
+    } catch (err) {
+      this.deps.audit.write({ event: 'error', outcome: 'start-hook', detail: (err as Error).message });
+    }
+  }
+
+  /** What a tool's start hook answers for this user now (allow while no hook is kept for the tool). */
+  startDecision(tool: string, user: string): GateDecision {
+    const decisions = this.hooks?.decisions.get(tool);
+    return decisions ? decisionFor(decisions, user, this.now()) : { kind: 'allow' };
   }
 
   /** One pass over what is collected now; publishes the status. */
@@ -90,6 +113,7 @@ export class AgentState {
         ...(opts.insist !== undefined ? { insist: opts.insist } : {}),
         warnings: deps.warnings,
         pid: process.pid,
+        ...(this.hooks ? { startHooks: this.hooks.statuses } : {}),
       },
       {
         enforcer: { killer: deps.killer, quarantine: deps.quarantine, notifier: deps.notifier, audit: deps.audit, lang: deps.lang, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },

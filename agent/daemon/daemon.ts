@@ -8,6 +8,8 @@ import type { ActorState, ProcessInfo } from '../common/model.js';
 import type { Clock, FileSystemPort, Notifier, ProcessEventSource, ProcessKiller, ProcessSource, UserDirectory } from '../ports/index.js';
 import type { Actor } from './actors/actor.js';
 import { clockTick } from './actors/clockTick.js';
+import { startHookKeeper } from './actors/startHookKeeper.js';
+import { syncStartHooks } from './startHooks.js';
 import { InstallWatcher } from './actors/installWatcher.js';
 import { ipcActor } from './actors/ipc.js';
 import { PolicyWatcher } from './actors/policyWatcher.js';
@@ -74,7 +76,8 @@ export class Daemon {
       ...(config.allowUnsigned ? ['allowUnsigned is on: unsigned policies are accepted (development only)'] : []),
       ...(config.processScope ? [`processScope is set: only processes of session ${config.processScope.session} are acted on (testing only)`] : []),
     ];
-    this.state = new AgentState({ ...deps, audit, collector, publisher, warnings, guard: agentOwnTargets(config) });
+    const syncHooks = (policies: PolicyState['policies'], now: Date) => syncStartHooks(config, policies, deps.users, deps.users.hostName(), now);
+    this.state = new AgentState({ ...deps, audit, collector, publisher, warnings, guard: agentOwnTargets(config), syncStartHooks: syncHooks });
     const state = this.state;
     const ipc = new IpcServer({
       socketPath: config.socketPath,
@@ -95,6 +98,7 @@ export class Daemon {
         republish: () => publisher.republish(),
       })),
       clockTick(state),
+      startHookKeeper(state),
       ...(deps.reporter && config.report ? [reporterActor(deps.reporter, (config.report.intervalSeconds ?? DEFAULT_REPORT_INTERVAL_S) * 1000, () => publisher.current(), audit)] : []),
       ipcActor(ipc),
     ];

@@ -76,5 +76,22 @@ export function ipcHandlers(deps: IpcHandlerDeps): DaemonHandlers {
     },
     restore: (params) => state.serial(() => restore(deps, params)),
     'quarantine-list': () => ({ items: deps.quarantine.list() }),
+    gate: (params, peer) => {
+      if (peer.user === undefined) throw new CordonError('forbidden', 'say hello first: the decision depends on who is starting the tool');
+      return state.startDecision(params.tool, peer.user);
+    },
+    'start-refused': (p, peer) => {
+      if (peer.user === undefined) throw new CordonError('forbidden', 'say hello first: a refused start is recorded with its user');
+      audit.write({
+        event: 'start-refused',
+        outcome: p.reason,
+        user: peer.user,
+        tool: p.tool,
+        ...(p.policy ? { policy: p.policy } : {}),
+        ...(p.rule ? { rule: p.rule } : {}),
+        detail: [p.source ? `decided by the ${p.source}` : '', p.detail ?? ''].filter(Boolean).join('; ') || 'refused at start',
+      });
+      return { recorded: true };
+    },
   };
 }

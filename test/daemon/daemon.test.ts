@@ -55,7 +55,7 @@ describe('cordon run', () => {
   it('names its actors in the status, each running', async () => {
     const status = await client.request('status');
     expect(status.agent?.actors).toEqual(
-      ['fleet-state', 'install-watcher', 'policy-watcher', 'process-source', 'clock-tick', 'ipc-server'].map((name) => ({ name, running: true })),
+      ['fleet-state', 'install-watcher', 'policy-watcher', 'process-source', 'clock-tick', 'start-hook-keeper', 'ipc-server'].map((name) => ({ name, running: true })),
     );
   });
 

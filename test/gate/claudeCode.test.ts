@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Status } from '../../agent/common/model.js';
-import { makeAgentFixture, type AgentFixture } from '../support/agentFixture.js';
+import { makeAgentFixture, waitFor, type AgentFixture } from '../support/agentFixture.js';
 import { claudeCodeBinary, claudeEnv, restoreTree, runClaude, snapshotTree, startMessagesApi, type TreeSnapshot } from '../support/claudeCode.js';
 import { cliEntry } from '../support/paths.js';
 
@@ -145,6 +145,17 @@ describe.sequential('Cordon as Claude Code\'s policyHelper (genuine package, off
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect((await mcpServeStaysUp(userBin, claudeEnv(userHome, api.url), user)).up).toBe(true);
+  });
+
+  it('with the agent running, each refused start is written to its audit log with user, tool, policy and rule', async () => {
+    await fx.start();
+    const run = await claude(['-p', 'hello']);
+    expect(run.code).not.toBe(0);
+    const line = await waitFor('a start-refused audit line', () =>
+      fs.readFileSync(path.join(fx.stateDir, 'audit.jsonl'), 'utf8').split('\n').find((l) => l.includes('"start-refused"')),
+    10_000);
+    expect(JSON.parse(line)).toMatchObject({ event: 'start-refused', outcome: 'policy', user: 'root', tool: 'claude-code', policy: 'claude-gate', rule: 'claude-code' });
+    process.stdout.write(`audit line of a refused start: ${line}\n`);
   });
 
   it('the refusal speaks the employee\'s language', async () => {
