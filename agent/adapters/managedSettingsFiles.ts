@@ -43,7 +43,7 @@ export function readOrganisationLayers(managedDir: string, ownFragment: string):
   };
   add(path.join(managedDir, 'managed-settings.json'));
   const dropIns = path.join(managedDir, 'managed-settings.d');
-  let names: string[] = [];
+  let names: string[];
   try {
     names = fs.readdirSync(dropIns);
   } catch {

@@ -80,7 +80,7 @@ export async function startMessagesApi(): Promise<{ url: string; models: string[
         res.writeHead(404, { 'content-type': 'application/json' }).end('{"type":"error","error":{"type":"not_found_error","message":"not here"}}');
         return;
       }
-      let request: { model?: string; stream?: boolean } = {};
+      let request: { model?: string; stream?: boolean };
       try {
         request = JSON.parse(body);
       } catch {
