@@ -26,14 +26,14 @@ const at = (iso: string) => Date.parse(iso);
 
 describe('precedence', () => {
   it('ranks actions from report to quarantine, each with its reason written down', () => {
-    expect(['report', 'notify', 'kill', 'quarantine'].map((a) => actionRank(a as Action))).toEqual([1, 2, 3, 4]);
+    expect(['report', 'notify', 'narrow', 'prevent', 'kill', 'quarantine'].map((a) => actionRank(a as Action))).toEqual([1, 2, 3, 4, 5, 6]);
     for (const { reason } of Object.values(ACTION_PRECEDENCE)) expect(reason.length).toBeGreaterThan(20);
   });
 
   it('takes the strictest rank of a list, 0 for none', () => {
     expect(strictestRank([])).toBe(0);
     expect(strictestRank(['notify', 'report'])).toBe(2);
-    expect(strictestRank(['kill', 'notify'])).toBe(3);
+    expect(strictestRank(['kill', 'notify'])).toBe(5);
   });
 
   it('sorts actions by strictness, each once', () => {
