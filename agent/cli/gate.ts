@@ -9,7 +9,7 @@ import { decisionFor, type GateDecision } from '../core/gate/decisions.js';
 import { mergeManagedLayers, startAnswer } from '../core/gate/managedSettings.js';
 import { noCommonModelText, refusalText, unknownDecisionText } from '../core/gate/refusal.js';
 import { FRAGMENT_NAME, START_HOOK_TOOLS } from '../core/gate/startHook.js';
-import { languageFromEnv } from '../core/status/localize.js';
+import { languageFromEnv } from '../common/localize.js';
 
 /** Exit codes Claude Code reports as "policyHelper failed: exited with code N". */
 export const GATE_EXIT = { refused: 77, unknownClosed: 75, usage: 64 } as const;

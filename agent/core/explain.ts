@@ -17,6 +17,8 @@ export interface ExplainInput {
   processEvents: boolean;
   report: { url: string; intervalSeconds?: number; headers?: Record<string, string> } | null;
   catalog: Catalog;
+  /** Tools whose managed start hook Cordon answers, with the files it keeps there while a policy needs them. */
+  startHooks: { toolName: string; managedDir: string; fragmentPath: string; launcherPath: string; decisionsPath: string }[];
 }
 
 function locationsOf(catalog: Catalog, platform: Platform, kind: 'installs' | 'configs'): string[] {
@@ -68,13 +70,23 @@ const WORDS = {
     writeQuarantineWhy: 'so every removal can be undone exactly',
     writeSocket: 'Local sockets for the tray app and the cordon command',
     writeSocketWhy: 'to answer status questions and your "Fix now" requests',
+    hookReads: (tool: string) => `${tool}'s managed settings files (read by the start hook, as you, each time ${tool} starts)`,
+    hookReadsWhy: (tool: string) => `so your organisation's own ${tool} settings stay in force while Cordon's hook answers`,
+    hookRuns: (tool: string, launcher: string) =>
+      `Nothing itself, but ${tool} runs Cordon's start hook ${launcher} (as you) each time it starts, while a policy prevents or narrows it`,
+    hookRunsWhy: 'to refuse the start or limit the models as the policy says, with its message; the hook only reads the files listed here and tells the agent about a refused start',
+    hookFragment: (tool: string) =>
+      `Outside its own folders: a managed-settings fragment naming Cordon's start hook (its policyHelper), only while a policy prevents or narrows ${tool}`,
+    hookFragmentWhy: (tool: string) => `so ${tool} asks Cordon before it starts; removed when no policy needs it, and never a file Cordon did not write`,
+    hookFiles: (tool: string) => `The start hook's launcher and its decision file (who may start ${tool}, narrowed to which models, until when)`,
+    hookFilesWhy: 'so the hook answers in milliseconds, even while the agent is stopped; removed with the fragment',
     sendWhat: 'The status JSON shown by `cordon status --json`: host name, compliance, policies, inventory and findings (paths, process ids, user names; never file contents or secrets)',
     sendTo: (url: string, every: number, headers: string) => `${url} every ${every} s${headers ? ` with headers ${headers}` : ''}`,
     sendWhy: 'so IT can see compliance across the fleet',
     never: [
       'reads documents, source code, browser data, chat or conversation contents',
       'copies API keys, tokens or any other matched value',
-      'deletes files: removal is a move into quarantine that an administrator can undo',
+      'deletes files it did not write: removal is a move into quarantine that an administrator can undo',
       'sends anything anywhere unless a report URL is configured (none is sent otherwise)',
       'watches your keystrokes, screen, network traffic or clipboard',
     ],
@@ -105,13 +117,21 @@ const WORDS = {
     writeQuarantineWhy: '让每次移除都能被完整撤销',
     writeSocket: '供托盘应用和 cordon 命令使用的本地套接字',
     writeSocketWhy: '用于回答状态查询和您的“立即修复”请求',
+    hookReads: (tool: string) => `${tool} 的托管设置文件（每次 ${tool} 启动时由启动钩子以您的身份读取）`,
+    hookReadsWhy: (tool: string) => `让贵组织自己的 ${tool} 设置在 Cordon 的钩子作答时继续生效`,
+    hookRuns: (tool: string, launcher: string) => `自身不运行任何程序，但在策略阻止或限制 ${tool} 期间，${tool} 每次启动时都会（以您的身份）运行 Cordon 的启动钩子 ${launcher}`,
+    hookRunsWhy: '用于按策略拒绝启动或限制可用模型，并显示策略的说明；钩子只读取此处列出的文件，并把被拒绝的启动告知代理',
+    hookFragment: (tool: string) => `在其自身文件夹之外：一个指向 Cordon 启动钩子（其 policyHelper）的托管设置片段，仅在策略阻止或限制 ${tool} 期间存在`,
+    hookFragmentWhy: (tool: string) => `让 ${tool} 在启动前询问 Cordon；没有策略需要时即被移除，且从不触碰不是 Cordon 写入的文件`,
+    hookFiles: (tool: string) => `启动钩子的启动器及其决定文件（谁可以启动 ${tool}、限制为哪些模型、到何时为止）`,
+    hookFilesWhy: '让钩子在几毫秒内作答，即使代理已停止；与片段一同移除',
     sendWhat: '`cordon status --json` 显示的状态 JSON：主机名、合规状态、策略、清单和发现项（路径、进程号、用户名；从不包含文件内容或密钥）',
     sendTo: (url: string, every: number, headers: string) => `${url}，每 ${every} 秒一次${headers ? `，附带请求头 ${headers}` : ''}`,
     sendWhy: '让 IT 部门了解整个设备群的合规情况',
     never: [
       '读取文档、源代码、浏览器数据、聊天或对话内容',
       '复制 API 密钥、令牌或任何匹配到的值',
-      '删除文件：移除是移入隔离区，管理员可以撤销',
+      '删除不是它写入的文件：移除是移入隔离区，管理员可以撤销',
       '在未配置报告地址时向任何地方发送任何内容',
       '监视您的键盘输入、屏幕、网络流量或剪贴板',
     ],
@@ -133,15 +153,21 @@ export function explainAgent(input: ExplainInput, lang: ExplainLanguage = 'en'):
       { what: w.installWhat(homes, input.systemRoot), where: installs, why: w.installWhy },
       { what: w.configWhat, where: configs, why: w.configWhy },
       { what: w.policyWhat, where: [input.policyDir], why: w.policyWhy },
+      ...input.startHooks.map((h) => ({ what: w.hookReads(h.toolName), where: [h.managedDir], why: w.hookReadsWhy(h.toolName) })),
     ],
     runs: [
       { what: w.runsLinux, why: w.runsLinuxWhy },
       ...(platform === 'linux' ? [] : [{ what: w.runsOther, why: w.runsOtherWhy }]),
+      ...input.startHooks.map((h) => ({ what: w.hookRuns(h.toolName, h.launcherPath), why: w.hookRunsWhy })),
     ],
     writes: [
       { what: w.writeState, where: input.stateDir, why: w.writeStateWhy },
       { what: w.writeQuarantine, where: input.quarantineDir, why: w.writeQuarantineWhy },
       { what: w.writeSocket, where: input.socketPath, why: w.writeSocketWhy },
+      ...input.startHooks.flatMap((h) => [
+        { what: w.hookFragment(h.toolName), where: h.fragmentPath, why: w.hookFragmentWhy(h.toolName) },
+        { what: w.hookFiles(h.toolName), where: `${h.launcherPath}, ${h.decisionsPath}`, why: w.hookFilesWhy },
+      ]),
     ],
     sends: input.report
       ? [{ what: w.sendWhat, to: w.sendTo(input.report.url, input.report.intervalSeconds ?? 300, input.report.headers ? Object.keys(input.report.headers).join(', ') : ''), why: w.sendWhy }]
@@ -179,5 +205,5 @@ const DECIDES_ZH: Explanation['decides'] = [
   { when: '所有涵盖规则都已豁免', then: '发现项在最早结束的豁免到期前处于豁免状态，并显示届时将适用的操作', reason: '让用户看到豁免到期后会发生什么' },
   { when: '选择发现项所属的策略和规则', then: '当前要求最严格操作的规则；相同时取阶段开始较早者，再按策略标识和规则标识排序', reason: '发现项指向要求最多的规则，并且每次运行结果相同' },
   { when: '计算截止时间', then: '决定性规则中下一个增加新操作的阶段的最早开始时间（若在策略到期之前）', reason: '截止时间就是用户处境下一次变得更严格的时间' },
-  { when: '操作的严格程度', then: '隔离 > 结束进程 > 通知 > 记录', reason: '记录只登记发现；通知告诉用户；结束进程会停止运行但安装仍在；隔离会（可恢复地）移走安装，使其无法再次启动' },
+  { when: '操作的严格程度', then: '隔离 > 结束进程 > 阻止启动 > 限制模型 > 通知 > 记录', reason: '记录只登记发现；通知告诉用户；结束进程会停止运行但安装仍在；隔离会（可恢复地）移走安装，使其无法再次启动' },
 ];

@@ -6,10 +6,12 @@ import type { ExplainInput } from '../core/explain.js';
 import { matchProcesses, scanConfigs, scanInstalls } from '../core/detect/index.js';
 import { evaluate, upcomingRules } from '../core/policy/evaluate.js';
 import type { LoadedPolicy } from '../core/policy/types.js';
+import { START_HOOK_TOOLS } from '../core/gate/startHook.js';
 import { complianceOf, withDecisions } from '../core/status/compliance.js';
 import type { Finding, InstallFormInfo, InventoryItem, Observation, PolicyError, ProcessInfo, StartHookStatus, Status, TargetedFinding } from '../common/model.js';
 import { AGENT_VERSION } from '../common/version.js';
 import type { FileSystemPort, HomeDir } from '../ports/index.js';
+import { startHookLayoutFor } from './startHooks.js';
 
 export interface PolicyState {
   policies: LoadedPolicy[];
@@ -138,5 +140,9 @@ export function explainInputFor(config: AgentConfig, catalog: Catalog): ExplainI
     processEvents: config.processEvents,
     report: config.report,
     catalog,
+    startHooks: Object.entries(START_HOOK_TOOLS).map(([tool, { name }]) => {
+      const layout = startHookLayoutFor(config, tool);
+      return { toolName: name, managedDir: layout.managedDir, fragmentPath: layout.fragmentPath, launcherPath: layout.launcherPath, decisionsPath: layout.decisionsPath };
+    }),
   };
 }

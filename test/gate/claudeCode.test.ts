@@ -119,6 +119,10 @@ describe.sequential('Cordon as Claude Code\'s policyHelper (genuine package, off
     const status = enforce();
     expect(status.startHooks?.[0]).toMatchObject({ tool: 'claude-code', installed: true, now: 'allow', problems: [] });
     expect(JSON.parse(fs.readFileSync(FRAGMENT, 'utf8')).policyHelper.path).toBe(path.join(fx.dir, 'gate', 'claude-code-gate'));
+    const explain = spawnSync(process.execPath, [cliEntry, 'explain', '--json', '--config', fx.configFile], { encoding: 'utf8' });
+    const writes = (JSON.parse(explain.stdout) as { writes: { where: string }[] }).writes.map((w) => w.where);
+    expect(writes).toContain(FRAGMENT);
+    expect(writes).toContain(`${path.join(fx.dir, 'gate', 'claude-code-gate')}, ${path.join(fx.dir, 'gate', 'claude-code.decisions.json')}`);
     const run = await claude(['-p', 'hello']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);

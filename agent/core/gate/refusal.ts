@@ -1,6 +1,6 @@
 // The words a refused start shows the employee (Claude Code prints them after "policyHelper failed: …"), in their language.
 import type { Alternative } from '../../common/model.js';
-import { localize } from '../status/localize.js';
+import { localize } from '../../common/localize.js';
 import type { GateDecision } from './decisions.js';
 
 type Words = {
