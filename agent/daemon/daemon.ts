@@ -84,7 +84,15 @@ export class Daemon {
       adminSocketPath: config.adminSocketPath,
       userName: (uid) => deps.users.userName(uid),
       onError: (message) => audit.write({ event: 'error', outcome: 'ipc', detail: message }),
-      handlers: ipcHandlers({ state, publisher, audit, quarantine: deps.quarantine, explainInput: () => explainInputFor(config, state.policyState.catalog) }),
+      handlers: ipcHandlers({
+        state,
+        publisher,
+        audit,
+        quarantine: deps.quarantine,
+        explainInput: () => explainInputFor(config, state.policyState.catalog),
+        refusedStarts: fleetState,
+        now: () => deps.clock.now(),
+      }),
     });
     // The sockets open last: a client that can connect finds every watch in place.
     this.actors = [

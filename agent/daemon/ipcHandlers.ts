@@ -1,5 +1,6 @@
 // What each IPC method does: the handler table the IPC server dispatches to (the server itself is only the transport).
 import type { AuditLog } from '../adapters/auditLog.js';
+import type { RefusedStart } from '../adapters/fleetDb.js';
 import type { Quarantine } from '../adapters/quarantine/index.js';
 import { CordonError } from '../common/errors.js';
 import { DEFAULT_HISTORY, type IpcParams } from '../common/ipc.js';
@@ -18,6 +19,9 @@ export interface IpcHandlerDeps {
   audit: AuditLog;
   quarantine: Quarantine;
   explainInput(): ExplainInput;
+  /** cordon.db's table of refused starts (the fleet state). */
+  refusedStarts: { recordRefusedStart(r: RefusedStart): void };
+  now(): Date;
 }
 
 /** Everything read afresh, then a pass: what `scan` (user) and `enforce` (admin) ask for. */
@@ -82,14 +86,17 @@ export function ipcHandlers(deps: IpcHandlerDeps): DaemonHandlers {
     },
     'start-refused': (p, peer) => {
       if (peer.user === undefined) throw new CordonError('forbidden', 'say hello first: a refused start is recorded with its user');
-      audit.write({
-        event: 'start-refused',
-        outcome: p.reason,
-        user: peer.user,
+      const detail = [p.source ? `decided by the ${p.source}` : '', p.detail ?? ''].filter(Boolean).join('; ') || 'refused at start';
+      const rule = { ...(p.policy ? { policy: p.policy } : {}), ...(p.rule ? { rule: p.rule } : {}) };
+      audit.write({ event: 'refused-start', outcome: p.reason, user: peer.user, tool: p.tool, ...rule, detail });
+      deps.refusedStarts.recordRefusedStart({
+        time: deps.now().toISOString(),
         tool: p.tool,
-        ...(p.policy ? { policy: p.policy } : {}),
-        ...(p.rule ? { rule: p.rule } : {}),
-        detail: [p.source ? `decided by the ${p.source}` : '', p.detail ?? ''].filter(Boolean).join('; ') || 'refused at start',
+        user: peer.user,
+        ...(peer.uid !== undefined ? { uid: peer.uid } : {}),
+        ...rule,
+        reason: p.reason,
+        detail,
       });
       return { recorded: true };
     },

@@ -31,7 +31,7 @@ export interface StartHookSync {
 
 export function auditStartHookChanges(audit: AuditLog, sync: StartHookSync): void {
   for (const c of sync.changes) {
-    audit.write({ event: c.change === 'installed' ? 'start-hook-installed' : 'start-hook-removed', outcome: 'success', tool: c.tool, detail: c.files.join(', ') });
+    audit.write({ event: c.change === 'installed' ? 'start-hook-installed' : 'start-hook-removed', outcome: 'ok', tool: c.tool, detail: c.files.join(', ') });
   }
   for (const s of sync.statuses) for (const problem of s.problems) audit.write({ event: 'error', outcome: 'start-hook', tool: s.tool, detail: problem });
 }

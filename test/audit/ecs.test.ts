@@ -35,6 +35,8 @@ const RECORDS = {
   report: [{ event: 'report', outcome: 'queued', detail: 'collector unreachable' }],
   'refused-start': [{ event: 'refused-start', outcome: 'refused', tool: 'claude-code', user: 'alice', policy: 'anthropic-ban', rule: 'claude-code', detail: 'policyHelper refused' }],
   'process-source': [{ event: 'process-source', outcome: 'proc-connector', detail: 'exec events live; polling every 10 s as a safety net' }],
+  'start-hook-installed': [{ event: 'start-hook-installed', outcome: 'ok', tool: 'claude-code', detail: '/etc/claude-code/managed-settings.d/cordon-policy-helper.json' }],
+  'start-hook-removed': [{ event: 'start-hook-removed', outcome: 'ok', tool: 'claude-code', detail: '/etc/claude-code/managed-settings.d/cordon-policy-helper.json' }],
   suppressed: [{ event: 'suppressed', outcome: 'rate-limit', user: 'mallory', detail: '500 records about mallory not written' }],
   error: [{ event: 'error', outcome: 'internal', detail: 'Error: boom' }],
 } satisfies Record<AuditEvent, (AuditRecord & { event: AuditEvent })[]>;

@@ -1,5 +1,5 @@
 // Cordon as the genuine Claude Code's managed policyHelper, offline: prevent, narrow, the organisation's own settings, retirement.
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -151,15 +151,19 @@ describe.sequential('Cordon as Claude Code\'s policyHelper (genuine package, off
     expect((await mcpServeStaysUp(userBin, claudeEnv(userHome, api.url), user)).up).toBe(true);
   });
 
-  it('with the agent running, each refused start is written to its audit log with user, tool, policy and rule', async () => {
+  it('with the agent running, each refused start is written to its audit log and to cordon.db with user, tool, policy and rule', async () => {
     await fx.start();
     const run = await claude(['-p', 'hello']);
     expect(run.code).not.toBe(0);
-    const line = await waitFor('a start-refused audit line', () =>
-      fs.readFileSync(path.join(fx.stateDir, 'audit.jsonl'), 'utf8').split('\n').find((l) => l.includes('"start-refused"')),
+    const line = await waitFor('a refused-start audit line', () =>
+      fs.readFileSync(path.join(fx.stateDir, 'audit.jsonl'), 'utf8').split('\n').find((l) => l.includes('"refused-start"')),
     10_000);
-    expect(JSON.parse(line)).toMatchObject({ event: 'start-refused', outcome: 'policy', user: 'root', tool: 'claude-code', policy: 'claude-gate', rule: 'claude-code' });
+    expect(JSON.parse(line)).toMatchObject({ event: 'refused-start', outcome: 'policy', user: 'root', tool: 'claude-code', policy: 'claude-gate', rule: 'claude-code' });
     process.stdout.write(`audit line of a refused start: ${line}\n`);
+    const rows = JSON.parse(
+      execFileSync('sqlite3', ['-readonly', '-json', path.join(fx.stateDir, 'cordon.db'), 'SELECT tool, username, uid, policy, rule, reason FROM refused_starts'], { encoding: 'utf8' }),
+    ) as unknown[];
+    expect(rows).toEqual([{ tool: 'claude-code', username: 'root', uid: 0, policy: 'claude-gate', rule: 'claude-code', reason: 'policy' }]);
   });
 
   it('the refusal speaks the employee\'s language', async () => {
