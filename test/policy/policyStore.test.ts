@@ -119,13 +119,38 @@ describe('loadPolicySet', () => {
 
   it('merges the tools a policy defines into the catalog, and only while that policy is in force', () => {
     const env = policyEnv();
+    const acme = [
+      'catalog:',
+      '  - id: acme-coder',
+      '    name: Acme Coder',
+      '    vendor: Acme',
+      '    category: cli',
+      '    description: An in-house coding agent the built-in catalog does not know.',
+      '    processes:',
+      '      - names: [acme-coder]',
+      '    examples:',
+      '      processes:',
+      '        match:',
+      '          - { platform: linux, comm: acme-coder, argv: [/opt/acme/bin/acme-coder], exe: /opt/acme/bin/acme-coder }',
+      '        noMatch:',
+      '          - { platform: linux, comm: acme, argv: [/usr/bin/acme], exe: /usr/bin/acme }',
+      '',
+    ].join('\n');
+    env.write('acme.yaml', `${goodPolicyWith(['tools: [claude-desktop]', 'tools: [claude-desktop, acme-coder]'], ['exemptions:', `${acme}exemptions:`])}`);
+    const set = env.load(july20);
+    expect(set.errors).toEqual([]);
+    expect(builtInCatalog.tools.map((t) => t.id)).not.toContain('acme-coder');
+    expect(set.catalog.tools.map((t) => t.id)).toEqual(expect.arrayContaining(['claude-code', 'codex-cli', 'acme-coder']));
+    env.remove('acme.yaml');
+    expect(env.load(july20).catalog.tools.map((t) => t.id)).not.toContain('acme-coder');
+  });
+
+  it('keeps the example report-only policy valid now that aider is built in: its own aider entry only adds signals', () => {
+    const env = policyEnv();
     env.write('other.yaml', fs.readFileSync(path.join(policiesDir, 'other-ai-tools-report.yaml')));
     const set = env.load(july20);
     expect(set.errors).toEqual([]);
-    expect(builtInCatalog.tools.map((t) => t.id)).not.toContain('aider');
-    expect(set.catalog.tools.map((t) => t.id)).toEqual(expect.arrayContaining(['claude-code', 'codex-cli', 'aider']));
-    env.remove('other.yaml');
-    expect(env.load(july20).catalog.tools.map((t) => t.id)).not.toContain('aider');
+    expect(set.catalog.tools.filter((t) => t.id === 'aider')).toHaveLength(1);
   });
 
   it('works read-only when the state dir cannot be written, without failing', () => {

@@ -165,6 +165,8 @@ const EN = {
   categoryModelConfig: 'model settings',
   categoryLocalLlm: 'local model runner',
   categorySdk: 'SDK',
+  categoryMcp: 'MCP server definitions',
+  categoryAgentConfig: 'agent permission settings',
 };
 
 export type StringKey = keyof typeof EN;
@@ -333,6 +335,8 @@ const ZH: Record<StringKey, string> = {
   categoryModelConfig: '模型设置',
   categoryLocalLlm: '本地模型运行器',
   categorySdk: 'SDK',
+  categoryMcp: 'MCP 服务器定义',
+  categoryAgentConfig: '智能体权限设置',
 };
 
 const TABLES: Record<UiLocale, Record<StringKey, string>> = { en: EN, 'zh-CN': ZH };

@@ -340,6 +340,8 @@ const CATEGORY_WORD: Record<string, StringKey> = {
   'model-config': 'categoryModelConfig',
   'local-llm': 'categoryLocalLlm',
   sdk: 'categorySdk',
+  mcp: 'categoryMcp',
+  'agent-config': 'categoryAgentConfig',
 };
 
 function cell(key: string, value: unknown, locale: UiLocale): Node {
