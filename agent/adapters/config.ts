@@ -2,9 +2,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
-import { didYouMean } from '../common/didYouMean.js';
 import { CordonError } from '../common/errors.js';
 import { adminSocketFor, defaultSocketPath } from '../common/ipc.js';
+import { formatSchemaProblem, schemaProblem } from '../core/schemaErrors.js';
 import type { Platform } from '../common/model.js';
 import { untrustedReason } from './fileTrust.js';
 import { defaultConfigFile, defaultStateDir, hostPlatform } from './configDefaults.js';
@@ -123,7 +123,7 @@ const CONFIG_SCHEMA = {
   },
 } as const;
 
-const validate = new Ajv({ allErrors: true }).compile(CONFIG_SCHEMA);
+const validate = new Ajv({ allErrors: true, verbose: true }).compile(CONFIG_SCHEMA);
 
 /** Finds the config: `--config FILE`, else `$CORDON_CONFIG`, else the OS default; none at all means defaults. */
 export function loadAgentConfig(explicit?: string, env: NodeJS.ProcessEnv = process.env): AgentConfig {
@@ -167,13 +167,7 @@ function parseConfigText(raw: string, file: string): unknown {
 /** Validates a parsed config document and fills in defaults; relative paths are taken from the config's folder. */
 export function resolveConfig(doc: unknown, file: string | null, platform: Platform = hostPlatform(), env: NodeJS.ProcessEnv = process.env): AgentConfig {
   if (!validate(doc)) {
-    const e = validate.errors?.[0];
-    const field = e ? `${e.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(top level)'}` : '(top level)';
-    const what =
-      e?.keyword === 'additionalProperties'
-        ? `unknown key "${String((e.params as { additionalProperty: string }).additionalProperty)}"${e.instancePath === '' ? didYouMean(String((e.params as { additionalProperty: string }).additionalProperty), Object.keys(CONFIG_SCHEMA.properties)) : ''}`
-        : (e?.message ?? 'invalid');
-    throw new CordonError('config-invalid', `${field}: ${what}`, {
+    throw new CordonError('config-invalid', formatSchemaProblem(schemaProblem(validate.errors, 'does not follow the config format')), {
       where: file ?? '(config)',
       fix: 'see the config keys in the README (policyDir, stateDir, quarantineDir, trustedKeys, allowUnsigned, homes, systemRoot, platform, pollIntervalMs, processEvents, processScope, socketPath, report, auditFormat, startHook)',
     });

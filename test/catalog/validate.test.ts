@@ -46,11 +46,11 @@ describe('validateToolSignatures', () => {
   });
 
   it.each([
-    [{ category: 'toaster' }, 'category must be equal to one of the allowed values'],
-    [{ installs: [{ platforms: ['linux'], path: 'relative/x', what: 'x', role: 'program' }] }, 'installs.0.path must match pattern'],
+    [{ category: 'toaster' }, 'category: unknown category "toaster"; expected '],
+    [{ installs: [{ platforms: ['linux'], path: 'relative/x', what: 'x', role: 'program' }] }, 'installs[0].path: "relative/x" must match pattern'],
     [{ installs: [{ platforms: ['linux'], path: '~/a/**/b', what: 'x', role: 'program' }] }, 'is not a location'],
     [{ configs: [{ platforms: ['linux'], path: '~/.x', format: 'text', matchers: [{ line: '(', what: 'x' }] }] }, 'is not a valid regular expression'],
-    [{ colour: 'red' }, 'must NOT have additional properties "colour"'],
+    [{ colour: 'red' }, 'colour: unknown field "colour"; expected one of '],
   ])('rejects %j', (extra, message) => {
     const err = errorOf(() => validateToolSignatures([minimal(extra)], 'policy.yaml catalog'));
     expect(err.code).toBe('catalog-invalid');

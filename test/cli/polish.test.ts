@@ -32,7 +32,7 @@ describe('cordon on the command line', () => {
       fs.writeFileSync(path.join(dir, 'field.yaml'), `descripton: x\n${base}  - { id: r, tools: [claude-code], phases: [{ from: 2026-01-01T00:00:00Z, actions: [report] }] }\n`);
       expect(cordon(['policy', 'validate', path.join(dir, 'field.yaml')]).stderr).toContain('unknown field "descripton" (did you mean "description"?)');
       fs.writeFileSync(path.join(dir, 'agent.json'), JSON.stringify({ polcyDir: dir }));
-      expect(cordon(['--config', path.join(dir, 'agent.json'), 'catalog']).stderr).toContain('unknown key "polcyDir" (did you mean "policyDir"?)');
+      expect(cordon(['--config', path.join(dir, 'agent.json'), 'catalog']).stderr).toContain('unknown field "polcyDir" (did you mean "policyDir"?)');
       fs.writeFileSync(path.join(dir, 'bad.yaml'), `${base}  - id: "r\n`);
       expect(cordon(['policy', 'validate', path.join(dir, 'bad.yaml')]).stderr).toMatch(/bad\.yaml:\d+:\d+/);
     } finally {

@@ -1,12 +1,13 @@
 // Catalog entries enter as unknown and leave as typed, checked tool signatures or as a CordonError saying what and where.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import schema from '../../../policies/catalog.schema.json' with { type: 'json' };
 import { CordonError } from '../../common/errors.js';
 import { parseLocation } from '../detect/locations.js';
 import { protectedLocationReason, protectedProcessReason } from '../protectedTargets.js';
+import { formatSchemaProblem, schemaProblem } from '../schemaErrors.js';
 import type { Catalog, ToolSignature } from './types.js';
 
-const ajv = new Ajv({ allErrors: false, strict: false });
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
 ajv.addSchema(schema, 'catalog');
 const validateTool = ajv.getSchema('catalog#/definitions/tool') as ValidateFunction;
 const validateInterpreters = ajv.getSchema('catalog#/definitions/interpreters') as ValidateFunction;
@@ -31,7 +32,7 @@ export function parseCatalog(docs: unknown[], where: string | string[]): Catalog
   const tools: ToolSignature[] = [];
   docs.forEach((doc, i) => {
     if (doc && typeof doc === 'object' && 'interpreters' in doc) {
-      if (!validateInterpreters(doc)) throw invalid(whereOf(i), describe(validateInterpreters.errors));
+      if (!validateInterpreters(doc)) throw invalid(whereOf(i), describe(validateInterpreters));
       interpreters.push(...(doc as { interpreters: string[] }).interpreters);
     } else {
       tools.push(validateToolSignature(doc, whereOf(i)));
@@ -42,7 +43,7 @@ export function parseCatalog(docs: unknown[], where: string | string[]): Catalog
 }
 
 export function validateToolSignature(doc: unknown, where: string): ToolSignature {
-  if (!validateTool(doc)) throw invalid(where, describe(validateTool.errors));
+  if (!validateTool(doc)) throw invalid(where, describe(validateTool));
   const tool = doc as ToolSignature;
   checkSemantics(tool, where);
   return tool;
@@ -97,13 +98,8 @@ function rejectDuplicateIds(tools: ToolSignature[], whereOf: (i: number) => stri
   });
 }
 
-function describe(errors: ErrorObject[] | null | undefined): string {
-  const e = errors?.[0];
-  if (!e) return 'does not follow the catalog schema';
-  const field = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : 'entry';
-  const extra = e.keyword === 'additionalProperties' ? ` "${String(e.params['additionalProperty'])}"` : '';
-  const allowed = e.keyword === 'enum' ? ` (${(e.params['allowedValues'] as unknown[]).join(', ')})` : '';
-  return `${field} ${e.message ?? 'is invalid'}${extra}${allowed}`;
+function describe(validator: ValidateFunction): string {
+  return formatSchemaProblem(schemaProblem(validator.errors, 'does not follow the catalog schema'));
 }
 
 function invalid(where: string, message: string): CordonError {

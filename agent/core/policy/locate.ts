@@ -1,27 +1,6 @@
 // Maps a field path inside a parsed policy (rules/0/phases/1) to the line where the admin wrote it.
 import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
-
-export type FieldPath = readonly (string | number)[];
-
-/** `rules[0].phases[1].actions` as admins read it; the empty path is the top level. */
-export function formatFieldPath(path: FieldPath): string {
-  let out = '';
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else out += out === '' ? seg : `.${seg}`;
-  }
-  return out === '' ? '(top level)' : out;
-}
-
-/** Splits an ajv instancePath (`/rules/0/phases/1`) into segments, numbers for array indexes. */
-export function fromInstancePath(instancePath: string): (string | number)[] {
-  if (instancePath === '') return [];
-  return instancePath
-    .slice(1)
-    .split('/')
-    .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((seg) => (/^(0|[1-9]\d*)$/.test(seg) ? Number(seg) : seg));
-}
+import type { FieldPath } from '../schemaErrors.js';
 
 /**
  * The 1-based line of the deepest node on the path that exists in the document: the key's line for a

@@ -3,7 +3,8 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import { CordonError, type ErrorCode } from '../../common/errors.js';
 import { validateToolSignatures } from '../catalog/validate.js';
 import { didYouMean } from '../../common/didYouMean.js';
-import { formatFieldPath, lineOf, type FieldPath } from './locate.js';
+import { formatFieldPath, type FieldPath } from '../schemaErrors.js';
+import { lineOf } from './locate.js';
 import { schemaProblem } from './schema.js';
 import type { Policy } from './types.js';
 
