@@ -69,8 +69,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await bridge?.close();
+  // The browser first: a page a failed test left open would otherwise keep the bridge's connections alive.
   await browser?.close();
+  await bridge?.close();
   fx?.cleanup();
 });
 
@@ -163,7 +164,7 @@ describe('the employee’s tray window against the real daemon', () => {
     const { page, problems } = await open('zh-CN');
     expect(await page.locator('.headline h2').first().textContent()).toMatch(/^请在 \d{1,2}月\d{1,2}日周. 18:00 中国标准时间 前移除 Claude Code（还剩 3 天）$/);
     const names = catalog.tools.flatMap((t) => [t.name, t.vendor]);
-    const allowed = [...names, 'Cordon', 'Qoder', 'test-ban', 'test-it', 'Test IT', 'root', 'SHA-256', 'MiB', 'API', 'JSON', 'SDK', 'UTC', 'IT', 'AI', 'Linux', 'Windows', 'macOS', 'notify-send', 'ps-list', 'ps', 'tasklist', 'status.json', 'audit.jsonl', 'security.jsonl', 'cordon.db', 'osquery', 'Jamf', 'Intune', 'MCP', 'ID', 'cordon', 'migration pilot', 'not yours', fx.home, (await page.evaluate(() => document.querySelector('#footer')?.textContent ?? '')).split('主机 ')[1] ?? ''];
+    const allowed = [...names, 'Cordon', 'Qoder', 'test-ban', 'test-it', 'Test IT', 'root', 'SHA-256', 'MiB', 'API', 'JSON', 'SDK', 'UTC', 'IT', 'AI', 'Linux', 'Windows', 'macOS', 'notify-send', 'ps-list', 'ps', 'tasklist', 'status.json', 'audit.jsonl', 'security.jsonl', 'cordon.db', 'osquery', 'Jamf', 'Intune', 'MCP', 'ID', 'policyHelper', 'cordon', 'migration pilot', 'not yours', fx.home, (await page.evaluate(() => document.querySelector('#footer')?.textContent ?? '')).split('主机 ')[1] ?? ''];
     const leftovers: Record<string, string[]> = {};
     for (const target of ['findings', 'history', 'policy', 'transparency'] as const) {
       await visit(page, `experience-${target}-zh`, target);
