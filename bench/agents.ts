@@ -171,7 +171,19 @@ function spawnAgent(args: string[]): ChildProcess {
 export async function startBaseline(m: FakeMachine, periodMs: number): Promise<RunningAgent> {
   const stateDir = fs.mkdtempSync(path.join(m.root, 'baseline-'));
   const auditFile = path.join(stateDir, 'audit.jsonl');
-  const args = [baselineScript, '--period', String(periodMs), '--audit', auditFile, '--home', m.home, '--system-root', m.systemRoot, '--session', String(benchSession())];
+  const args = [
+    baselineScript,
+    '--period',
+    String(periodMs),
+    '--audit',
+    auditFile,
+    '--home',
+    m.home,
+    '--system-root',
+    m.systemRoot,
+    '--session',
+    String(benchSession()),
+  ];
   const agent = new RunningAgent('baseline', spawnAgent(args), auditFile);
   await stopUnlessReady(agent, () => agent.audit.find((e) => e.event === 'agent-start') !== undefined);
   return agent;
@@ -200,7 +212,12 @@ export async function startCordon(m: FakeMachine, periodMs: number, extraNodeFla
   };
   fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
   const command = [...daemonNodeFlags(), ...extraNodeFlags, cordonCli, 'run', '--config', configFile];
-  const agent = new RunningAgent(events ? 'cordon' : 'cordonPolling', spawnAgent(command), path.join(stateDir, 'audit.jsonl'), path.join(stateDir, 'status.json'));
+  const agent = new RunningAgent(
+    events ? 'cordon' : 'cordonPolling',
+    spawnAgent(command),
+    path.join(stateDir, 'audit.jsonl'),
+    path.join(stateDir, 'status.json'),
+  );
   const statusFile = path.join(stateDir, 'status.json');
   await stopUnlessReady(agent, () => {
     if (!fs.existsSync(statusFile)) return false;

@@ -26,11 +26,35 @@ function cpuMicros(fn: () => void): number {
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-fleetdb-bench-'));
 try {
   const findings: Finding[] = Array.from({ length: FINDINGS }, (_, i) => ({
-    id: `f${i}`, tool: 'claude-code', policy: 'anthropic-ban', rule: 'claude-code', kind: 'install', path: `/home/u${i}/.local/share/claude`,
-    user: `u${i}`, actions: ['report', 'notify'], deadline: '2026-07-10T00:00:00+08:00', state: 'open', detail: 'native install',
+    id: `f${i}`,
+    tool: 'claude-code',
+    policy: 'anthropic-ban',
+    rule: 'claude-code',
+    kind: 'install',
+    path: `/home/u${i}/.local/share/claude`,
+    user: `u${i}`,
+    actions: ['report', 'notify'],
+    deadline: '2026-07-10T00:00:00+08:00',
+    state: 'open',
+    detail: 'native install',
   }));
-  const inventory: InventoryItem[] = Array.from({ length: INVENTORY }, (_, i) => ({ tool: 'cursor', category: 'desktop', kind: 'install', path: `/home/u${i}/.cursor`, user: `u${i}` }));
-  const status: Status = { evaluatedAt: new Date().toISOString(), host: 'bench', compliance: 'warning', policies: [{ id: 'anthropic-ban', version: 3, file: 'x.yaml', signedBy: 'k' }], policyErrors: [], inventory, findings, agent: { version: '0' } };
+  const inventory: InventoryItem[] = Array.from({ length: INVENTORY }, (_, i) => ({
+    tool: 'cursor',
+    category: 'desktop',
+    kind: 'install',
+    path: `/home/u${i}/.cursor`,
+    user: `u${i}`,
+  }));
+  const status: Status = {
+    evaluatedAt: new Date().toISOString(),
+    host: 'bench',
+    compliance: 'warning',
+    policies: [{ id: 'anthropic-ban', version: 3, file: 'x.yaml', signedBy: 'k' }],
+    policyErrors: [],
+    inventory,
+    findings,
+    agent: { version: '0' },
+  };
   const db = FleetDb.open(dir);
   const now = () => new Date().toISOString();
   const liveness = { processSource: 'proc-connector', startedAt: now(), heartbeatAt: now(), lastPassAt: now(), staleAfterSeconds: 300 };

@@ -53,9 +53,15 @@ async function scenario(dir: string, actions: string, trials: number, expectCode
   const layout = startHookLayout('linux', 'claude-code', { managedDir: path.join(dir, 'managed'), gateDir: path.join(dir, actions.replace(/\W/g, '')) });
   fs.mkdirSync(layout.gateDir, { recursive: true });
   fs.mkdirSync(layout.managedDir, { recursive: true });
-  fs.writeFileSync(path.join(layout.managedDir, 'managed-settings.json'), JSON.stringify({ availableModels: ['sonnet', 'haiku'], permissions: { deny: ['WebFetch'] } }));
+  fs.writeFileSync(
+    path.join(layout.managedDir, 'managed-settings.json'),
+    JSON.stringify({ availableModels: ['sonnet', 'haiku'], permissions: { deny: ['WebFetch'] } }),
+  );
   const policy = parsePolicy(Buffer.from(policyText(actions)), 'bench.yaml');
-  fs.writeFileSync(layout.decisionsPath, JSON.stringify(gateDecisions('claude-code', [{ policy, ref: { id: 'bench', version: 1, file: 'bench.yaml', signedBy: null } }], [], os.hostname())));
+  fs.writeFileSync(
+    layout.decisionsPath,
+    JSON.stringify(gateDecisions('claude-code', [{ policy, ref: { id: 'bench', version: 1, file: 'bench.yaml', signedBy: null } }], [], os.hostname())),
+  );
   const script = launcherScript(layout, {
     node: process.execPath,
     entry: path.join(process.env.CORDON_BENCH_DIST ?? path.join(repoRoot, 'dist'), 'agent', 'cli', 'gate.js'),

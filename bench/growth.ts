@@ -127,7 +127,13 @@ function addUnrelatedFiles(home: string, from: number, to: number): void {
   for (let i = from; i < to; i++) {
     const bucket = Math.floor(i / 100);
     const area =
-      i % 10 === 0 ? '.' : bucket % 10 < 7 ? `projects/repo${bucket % 50}/src/d${bucket}` : bucket % 10 < 9 ? `.cache/app/d${bucket}` : `.config/otherapp/d${bucket}`;
+      i % 10 === 0
+        ? '.'
+        : bucket % 10 < 7
+          ? `projects/repo${bucket % 50}/src/d${bucket}`
+          : bucket % 10 < 9
+            ? `.cache/app/d${bucket}`
+            : `.config/otherapp/d${bucket}`;
     const dir = path.join(home, area);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, `f${i}.txt`), 'x');

@@ -12,7 +12,10 @@ export interface CpuTicks {
 export function parseStatTicks(stat: string): CpuTicks {
   const end = stat.lastIndexOf(')');
   if (end < 0) throw new Error(`not a /proc stat line: ${stat.slice(0, 80)}`);
-  const f = stat.slice(end + 2).trim().split(/\s+/);
+  const f = stat
+    .slice(end + 2)
+    .trim()
+    .split(/\s+/);
   const field = (n: number): number => {
     const v = Number(f[n - 3]);
     if (!Number.isFinite(v)) throw new Error(`stat field ${n} missing`);

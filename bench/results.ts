@@ -221,7 +221,10 @@ export function evaluateTargets(cordon: AgentResult, scan: BenchResults['scanCos
     {
       id: 'churn-kills',
       description: `missed kills under a churn of short processes = ${TARGETS.churnKillMisses}`,
-      value: cordon.churnKillMisses === undefined ? 'n/a' : `${cordon.churnKillMisses} of ${cordon.churnKillTrials ?? '?'}${cordon.churnPerSecondReached ? ` at ${cordon.churnPerSecondReached.toFixed(0)}/s` : ''}`,
+      value:
+        cordon.churnKillMisses === undefined
+          ? 'n/a'
+          : `${cordon.churnKillMisses} of ${cordon.churnKillTrials ?? '?'}${cordon.churnPerSecondReached ? ` at ${cordon.churnPerSecondReached.toFixed(0)}/s` : ''}`,
       pass: cordon.churnKillMisses === undefined ? null : cordon.churnKillMisses <= TARGETS.churnKillMisses,
     },
     {
@@ -297,8 +300,20 @@ export function formatTables(r: BenchResults): string {
     ['measure', 'Cordon (exec events)', 'Cordon (polling alone)', 'baseline (ps-list)', 'baseline ÷ Cordon'],
     [
       ['process source (from status)', c.processSource ?? 'n/a', p?.processSource ?? 'n/a', `ps-list every ${b.periodMs} ms`, ''],
-      [`process found p50 / p95 (ms)`, pair(c.processDetectP50Ms, c.processDetectP95Ms), pair(p?.processDetectP50Ms ?? null, p?.processDetectP95Ms ?? null), pair(b.processDetectP50Ms, b.processDetectP95Ms), ''],
-      [`process killed p50 / p95 (ms), ${s.killTrials} spawns`, pair(c.killP50Ms, c.killP95Ms), pair(p?.killP50Ms ?? null, p?.killP95Ms ?? null), pair(b.killP50Ms, b.killP95Ms), ''],
+      [
+        `process found p50 / p95 (ms)`,
+        pair(c.processDetectP50Ms, c.processDetectP95Ms),
+        pair(p?.processDetectP50Ms ?? null, p?.processDetectP95Ms ?? null),
+        pair(b.processDetectP50Ms, b.processDetectP95Ms),
+        '',
+      ],
+      [
+        `process killed p50 / p95 (ms), ${s.killTrials} spawns`,
+        pair(c.killP50Ms, c.killP95Ms),
+        pair(p?.killP50Ms ?? null, p?.killP95Ms ?? null),
+        pair(b.killP50Ms, b.killP95Ms),
+        '',
+      ],
       [
         `missed kills under a churn of ${s.churnKillPerSecond ?? '?'} processes/s (reached ${fmt(c.churnPerSecondReached ?? null)}/s)`,
         churnCell(c),
@@ -306,8 +321,20 @@ export function formatTables(r: BenchResults): string {
         churnCell(b),
         '',
       ],
-      [`install found p50 / p95 (ms), ${s.installTrials} installs`, pair(c.installP50Ms, c.installP95Ms), pair(p?.installP50Ms ?? null, p?.installP95Ms ?? null), pair(b.installP50Ms, b.installP95Ms), ''],
-      [`install quarantined p50 / p95 (ms)`, pair(c.quarantineP50Ms, c.quarantineP95Ms), pair(p?.quarantineP50Ms ?? null, p?.quarantineP95Ms ?? null), 'never', ''],
+      [
+        `install found p50 / p95 (ms), ${s.installTrials} installs`,
+        pair(c.installP50Ms, c.installP95Ms),
+        pair(p?.installP50Ms ?? null, p?.installP95Ms ?? null),
+        pair(b.installP50Ms, b.installP95Ms),
+        '',
+      ],
+      [
+        `install quarantined p50 / p95 (ms)`,
+        pair(c.quarantineP50Ms, c.quarantineP95Ms),
+        pair(p?.quarantineP50Ms ?? null, p?.quarantineP95Ms ?? null),
+        'never',
+        '',
+      ],
       [
         `CPU start-up: s in the first ${fmt(c.startupWindowS ?? b.startupWindowS, 0)} s`,
         fmt(c.startupCpuS, 2),
@@ -329,8 +356,22 @@ export function formatTables(r: BenchResults): string {
     ],
   );
   const procs = table(
-    ['processes', 'ps-list (ms)', 'Cordon full /proc scan (ms)', 'Cordon incremental, nothing new (ms)', 'Cordon incremental, +10 new (ms)', 'readdir /proc alone (ms)'],
-    r.scanCost.processes.map((p) => [String(p.processes), fmt(p.psListMs, 2), fmt(p.fullMs, 2), fmt(p.incrementalIdleMs, 2), fmt(p.incrementalNewMs, 2), fmt(p.readdirMs, 2)]),
+    [
+      'processes',
+      'ps-list (ms)',
+      'Cordon full /proc scan (ms)',
+      'Cordon incremental, nothing new (ms)',
+      'Cordon incremental, +10 new (ms)',
+      'readdir /proc alone (ms)',
+    ],
+    r.scanCost.processes.map((p) => [
+      String(p.processes),
+      fmt(p.psListMs, 2),
+      fmt(p.fullMs, 2),
+      fmt(p.incrementalIdleMs, 2),
+      fmt(p.incrementalNewMs, 2),
+      fmt(p.readdirMs, 2),
+    ]),
   );
   const homes = table(
     ['unrelated files in home', 'install scan (ms)', 'config scan (ms)'],

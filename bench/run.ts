@@ -170,7 +170,11 @@ async function main(opts: Options): Promise<void> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-bench-'));
   const m = createFakeMachine(root);
   const names: AgentName[] = ['baseline', 'cordonPolling', 'cordon'];
-  const results: Record<AgentName, AgentResult> = { cordon: emptyResult(opts.periodMs), cordonPolling: emptyResult(opts.periodMs), baseline: emptyResult(opts.periodMs) };
+  const results: Record<AgentName, AgentResult> = {
+    cordon: emptyResult(opts.periodMs),
+    cordonPolling: emptyResult(opts.periodMs),
+    baseline: emptyResult(opts.periodMs),
+  };
   const peakKb: Record<AgentName, number> = { cordon: 0, cordonPolling: 0, baseline: 0 };
   const notePeak = (a: RunningAgent): void => {
     if (a.running) peakKb[a.name] = Math.max(peakKb[a.name], a.memory().hwmKb);
@@ -231,31 +235,32 @@ async function main(opts: Options): Promise<void> {
       }
     }
     const windows = new Map<CpuScenarioName, Map<RunningAgent, CpuWindow>>();
-    if (running.length > 0) try {
-      const windowMs = opts.cpuWindowS * 1000;
-      // Start-up (loading, first scans, first full re-read) is reported on its own; idle is what follows it.
-      log(`warm-up, ${opts.warmUpS} s`);
-      await sleepMs(opts.warmUpS * 1000);
-      for (const a of running) {
-        results[a.name].startupCpuS = round(totalTicks(a.cpu()) / USER_HZ, 2);
-        results[a.name].startupWindowS = round((hrMs() - launchedAt) / 1000, 1);
+    if (running.length > 0)
+      try {
+        const windowMs = opts.cpuWindowS * 1000;
+        // Start-up (loading, first scans, first full re-read) is reported on its own; idle is what follows it.
+        log(`warm-up, ${opts.warmUpS} s`);
+        await sleepMs(opts.warmUpS * 1000);
+        for (const a of running) {
+          results[a.name].startupCpuS = round(totalTicks(a.cpu()) / USER_HZ, 2);
+          results[a.name].startupWindowS = round((hrMs() - launchedAt) / 1000, 1);
+        }
+        log(`CPU idle, ${opts.cpuWindowS} s`);
+        windows.set('idle', await measureCpu(running, windowMs));
+        log(`CPU with ${opts.crowdProcesses} extra idle processes, ${opts.cpuWindowS} s`);
+        const crowd = await IdleCrowd.start(opts.crowdProcesses);
+        await sleepMs(opts.settleMs);
+        windows.set('crowd', await measureCpu(running, windowMs));
+        await crowd.stop();
+        log(`CPU with a churn of ${opts.churnPerSecond} processes/s, ${opts.cpuWindowS} s`);
+        const churn = new Churn(opts.churnPerSecond);
+        await sleepMs(opts.settleMs);
+        windows.set('churn', await measureCpu(running, windowMs));
+        churn.stop();
+        running.forEach(notePeak);
+      } finally {
+        for (const a of running) await a.stop();
       }
-      log(`CPU idle, ${opts.cpuWindowS} s`);
-      windows.set('idle', await measureCpu(running, windowMs));
-      log(`CPU with ${opts.crowdProcesses} extra idle processes, ${opts.cpuWindowS} s`);
-      const crowd = await IdleCrowd.start(opts.crowdProcesses);
-      await sleepMs(opts.settleMs);
-      windows.set('crowd', await measureCpu(running, windowMs));
-      await crowd.stop();
-      log(`CPU with a churn of ${opts.churnPerSecond} processes/s, ${opts.cpuWindowS} s`);
-      const churn = new Churn(opts.churnPerSecond);
-      await sleepMs(opts.settleMs);
-      windows.set('churn', await measureCpu(running, windowMs));
-      churn.stop();
-      running.forEach(notePeak);
-    } finally {
-      for (const a of running) await a.stop();
-    }
     for (const [scenario, byAgent] of windows) {
       const ticksOf: Partial<Record<AgentName, number>> = {};
       for (const [agent, w] of byAgent) {

@@ -52,7 +52,9 @@ for (const files of [0, 10_000, 100_000]) {
   const times = await timeAsync(async () => {
     found = scanInstalls(nodeFileSystem, catalog.tools, ctx).length + scanConfigs(nodeFileSystem, catalog.tools, ctx).length;
   });
-  console.log(`  ${String(files).padStart(7)} unrelated files: median ${median(times).toFixed(2)} ms, max ${Math.max(...times).toFixed(2)} ms (${found} observations)`);
+  console.log(
+    `  ${String(files).padStart(7)} unrelated files: median ${median(times).toFixed(2)} ms, max ${Math.max(...times).toFixed(2)} ms (${found} observations)`,
+  );
   fs.rmSync(dir, { recursive: true, force: true });
 }
 

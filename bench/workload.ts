@@ -78,7 +78,10 @@ export class IdleCrowd {
 
   private members(): number {
     try {
-      return fs.readFileSync(`/proc/${this.shell.pid}/task/${this.shell.pid}/children`, 'utf8').split(' ').filter((t) => /^\d+$/.test(t)).length;
+      return fs
+        .readFileSync(`/proc/${this.shell.pid}/task/${this.shell.pid}/children`, 'utf8')
+        .split(' ')
+        .filter((t) => /^\d+$/.test(t)).length;
     } catch {
       return 0;
     }

@@ -27,7 +27,17 @@ const RESERVE_BYTES = 1024 * 1024;
 
 /** What the security log keeps: actions, policy changes, the agent's own life, and summaries of what was cut. */
 const SECURITY_EVENTS: ReadonlySet<AuditEvent> = new Set<AuditEvent>([
-  'agent-start', 'agent-stop', 'kill', 'quarantine', 'restore', 'policy-loaded', 'policy-rejected', 'policy-retired', 'unsigned-policy', 'recovery', 'suppressed',
+  'agent-start',
+  'agent-stop',
+  'kill',
+  'quarantine',
+  'restore',
+  'policy-loaded',
+  'policy-rejected',
+  'policy-retired',
+  'unsigned-policy',
+  'recovery',
+  'suppressed',
 ]);
 
 interface Bucket {
@@ -103,7 +113,12 @@ export class AuditLog {
         const counts = [...b.dropped].map(([e, n]) => `${e}: ${n}`).join(', ');
         const total = [...b.dropped.values()].reduce((a, n) => a + n, 0);
         b.dropped = new Map();
-        this.append({ event: 'suppressed', outcome: 'rate-limit', user, detail: `${total} records about ${user} not written between ${new Date(b.since).toISOString()} and ${new Date(t).toISOString()} (${counts})` });
+        this.append({
+          event: 'suppressed',
+          outcome: 'rate-limit',
+          user,
+          detail: `${total} records about ${user} not written between ${new Date(b.since).toISOString()} and ${new Date(t).toISOString()} (${counts})`,
+        });
       }
       if (b.dropped.size === 0 && tokens >= BURST) this.buckets.delete(user);
     }
@@ -138,7 +153,20 @@ export class AuditLog {
   }
 
   /** The newest entries first, for the tray's history of actions taken on this machine. */
-  history(limit = 200, events: readonly AuditEvent[] = ['detected', 'notify', 'kill', 'quarantine', 'restore', 'remediation-requested', 'policy-loaded', 'policy-rejected', 'policy-retired']): HistoryEntry[] {
+  history(
+    limit = 200,
+    events: readonly AuditEvent[] = [
+      'detected',
+      'notify',
+      'kill',
+      'quarantine',
+      'restore',
+      'remediation-requested',
+      'policy-loaded',
+      'policy-rejected',
+      'policy-retired',
+    ],
+  ): HistoryEntry[] {
     let text: string;
     try {
       text = fs.readFileSync(this.file, 'utf8');

@@ -19,7 +19,7 @@ export function decodeName(bytes: Buffer): string {
   const whole = validUtf8(bytes);
   if (whole !== null) return whole;
   let out = '';
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     let taken = 0;
     for (let len = 1; len <= 4 && i + len <= bytes.length && taken === 0; len++) {
       const s = validUtf8(bytes.subarray(i, i + len));

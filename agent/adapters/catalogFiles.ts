@@ -30,7 +30,10 @@ export function loadBuiltInCatalog(): Catalog {
 export function loadCatalogDir(dir: string): Catalog {
   let names: string[];
   try {
-    names = fs.readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
+    names = fs
+      .readdirSync(dir)
+      .filter((n) => /\.ya?ml$/.test(n))
+      .sort();
   } catch (err) {
     throw new CordonError('catalog-invalid', 'the catalog directory cannot be read', { where: dir, fix: 'Reinstall Cordon' }, err);
   }

@@ -48,8 +48,19 @@ export function locateAgentFiles(explicit?: string, env: NodeJS.ProcessEnv = pro
     const code = (err as NodeJS.ErrnoException).code;
     const named = explicit !== undefined || env.CORDON_CONFIG !== undefined;
     if (code === 'ENOENT' && !named) return { stateDir: defaultStateDir(platform, env), socketPath: defaultSocketPath(platform) };
-    if (code === 'ENOENT') throw new CordonError('config-missing', 'config file not found', { where: file, fix: 'pass an existing file with --config, or omit it to use built-in defaults' }, err);
-    throw new CordonError('config-invalid', code ? `config file cannot be read (${code})` : `not valid JSON (${(err as Error).message})`, { where: file, fix: 'fix the config file' }, err);
+    if (code === 'ENOENT')
+      throw new CordonError(
+        'config-missing',
+        'config file not found',
+        { where: file, fix: 'pass an existing file with --config, or omit it to use built-in defaults' },
+        err,
+      );
+    throw new CordonError(
+      'config-invalid',
+      code ? `config file cannot be read (${code})` : `not valid JSON (${(err as Error).message})`,
+      { where: file, fix: 'fix the config file' },
+      err,
+    );
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new CordonError('config-invalid', 'the config must be a JSON object', { where: file, fix: 'fix the config file' });

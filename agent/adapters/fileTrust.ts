@@ -25,7 +25,8 @@ function problemWith(entry: string, owners: ReadonlySet<number>, isTarget: boole
   const othersWrite = (st.mode & 0o022) !== 0;
   if (othersWrite && st.isSymbolicLink()) return null;
   const sticky = st.isDirectory() && (st.mode & 0o1000) !== 0;
-  if (othersWrite && !(sticky && !isTarget)) return `${entry} is writable by ${(st.mode & 0o002) !== 0 ? 'every user' : 'its group'} (mode ${(st.mode & 0o7777).toString(8)})`;
+  if (othersWrite && !(sticky && !isTarget))
+    return `${entry} is writable by ${(st.mode & 0o002) !== 0 ? 'every user' : 'its group'} (mode ${(st.mode & 0o7777).toString(8)})`;
   return null;
 }
 

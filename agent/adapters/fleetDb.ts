@@ -72,7 +72,10 @@ export class FleetDb {
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
       this.db.close();
-      throw new CordonError('internal', `${file} has schema version ${version}, newer than this agent's ${SCHEMA_VERSION}`, { where: file, fix: 'upgrade the agent, or move the file away' });
+      throw new CordonError('internal', `${file} has schema version ${version}, newer than this agent's ${SCHEMA_VERSION}`, {
+        where: file,
+        fix: 'upgrade the agent, or move the file away',
+      });
     }
     this.db.exec(SCHEMA);
     this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
@@ -169,7 +172,8 @@ export function readFleet(stateDir: string): FleetRead | null {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     db.pragma('busy_timeout = 2000');
-    const agent = db.prepare('SELECT host, version, compliance, heartbeat_at, last_pass_at, stale_after_seconds, stopped_at FROM agent WHERE id = 1').get() as FleetRead['agent'] | undefined;
+    const agent = db.prepare('SELECT host, version, compliance, heartbeat_at, last_pass_at, stale_after_seconds, stopped_at FROM agent WHERE id = 1').get() as
+      FleetRead['agent'] | undefined;
     const findings = db.prepare('SELECT state, due, deadline, tool FROM findings').all() as FleetRead['findings'];
     const policies = db.prepare('SELECT id, version, state FROM policies').all() as FleetRead['policies'];
     return { agent: agent ?? null, findings, policies };

@@ -17,10 +17,15 @@ function writeNew(file: string, data: string, mode: number): void {
     fs.chmodSync(file, mode);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new CordonError('input-invalid', code === 'EEXIST' ? 'already exists; a key is never overwritten' : `cannot be written (${code ?? 'error'})`, {
-      where: file,
-      fix: code === 'EEXIST' ? 'choose another --out folder or --name' : 'choose a folder you can write to',
-    }, err);
+    throw new CordonError(
+      'input-invalid',
+      code === 'EEXIST' ? 'already exists; a key is never overwritten' : `cannot be written (${code ?? 'error'})`,
+      {
+        where: file,
+        fix: code === 'EEXIST' ? 'choose another --out folder or --name' : 'choose a folder you can write to',
+      },
+      err,
+    );
   }
 }
 
@@ -40,7 +45,12 @@ export function readInputFile(file: string, what: string): Buffer {
     return fs.readFileSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new CordonError(code === 'ENOENT' ? 'not-found' : 'input-invalid', `${what} cannot be read (${code ?? 'error'})`, { where: file, fix: `pass an existing ${what}` }, err);
+    throw new CordonError(
+      code === 'ENOENT' ? 'not-found' : 'input-invalid',
+      `${what} cannot be read (${code ?? 'error'})`,
+      { where: file, fix: `pass an existing ${what}` },
+      err,
+    );
   }
 }
 

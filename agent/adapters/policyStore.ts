@@ -64,7 +64,14 @@ function listPolicyFiles(policyDir: string): { files: string[]; error?: PolicyEr
     return { files };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { files: [] };
-    return { files: [], error: { file: policyDir, code: 'policy-invalid', message: `${policyDir}: cannot list the policy folder (${(err as NodeJS.ErrnoException).code ?? 'error'})` } };
+    return {
+      files: [],
+      error: {
+        file: policyDir,
+        code: 'policy-invalid',
+        message: `${policyDir}: cannot list the policy folder (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      },
+    };
   }
 }
 

@@ -110,7 +110,9 @@ export function installStartHook(layout: StartHookLayout, content: StartHookCont
   if (content.launcher !== null) files.push([layout.launcherPath, content.launcher, 0o755]);
   else if (!fs.existsSync(layout.launcherPath)) {
     // A fragment naming a missing helper would stop Claude Code for everyone, exempt or not.
-    out.problems.push(`the start hook is not installed: the launcher ${layout.launcherPath} is missing (on Windows it must be an .exe installed with the agent)`);
+    out.problems.push(
+      `the start hook is not installed: the launcher ${layout.launcherPath} is missing (on Windows it must be an .exe installed with the agent)`,
+    );
     return out;
   }
   files.push([layout.fragmentPath, content.fragment, 0o644]);
@@ -179,7 +181,7 @@ export function precedingPolicySources(layout: StartHookLayout, systemRoot = '/'
     case 'win32': {
       if (process.platform !== 'win32') return [];
       const r = spawnSync('reg', ['query', 'HKLM\\SOFTWARE\\Policies\\ClaudeCode', '/v', 'Settings'], { encoding: 'utf8', timeout: 5000, windowsHide: true });
-      return r.status === 0 ? ['the registry value HKLM\\SOFTWARE\\Policies\\ClaudeCode\\Settings sets Claude Code\'s managed settings'] : [];
+      return r.status === 0 ? ["the registry value HKLM\\SOFTWARE\\Policies\\ClaudeCode\\Settings sets Claude Code's managed settings"] : [];
     }
   }
 }

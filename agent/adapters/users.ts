@@ -129,12 +129,15 @@ function isRealDir(p: string): boolean {
 function groupsFromEtc(etcDir: string, user: string): string[] {
   try {
     const entry = parsePasswd(fs.readFileSync(path.join(etcDir, 'passwd'), 'utf8')).find((e) => e.user === user);
-    const groups = fs.readFileSync(path.join(etcDir, 'group'), 'utf8').split('\n').flatMap((line) => {
-      const [name, , gid, members] = line.split(':');
-      if (!name || gid === undefined) return [];
-      const isMember = (members ?? '').split(',').includes(user) || (entry !== undefined && Number(gid) === entry.gid);
-      return isMember ? [name] : [];
-    });
+    const groups = fs
+      .readFileSync(path.join(etcDir, 'group'), 'utf8')
+      .split('\n')
+      .flatMap((line) => {
+        const [name, , gid, members] = line.split(':');
+        if (!name || gid === undefined) return [];
+        const isMember = (members ?? '').split(',').includes(user) || (entry !== undefined && Number(gid) === entry.gid);
+        return isMember ? [name] : [];
+      });
     return [...new Set(groups)];
   } catch {
     return [];

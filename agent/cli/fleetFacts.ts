@@ -42,13 +42,19 @@ export function fleetFactsArgv(argv: readonly string[]): FleetFactsArgs | null {
       if (name !== 'fleet-facts') return null;
       command = name;
     } else if (!command) return null;
-    else throw new CordonError('usage', `unknown argument ${name}`, { fix: 'usage: cordon fleet-facts [--format json|jamf|intune|value] [--field compliance|days-to-deadline|last-check|policies]' });
+    else
+      throw new CordonError('usage', `unknown argument ${name}`, {
+        fix: 'usage: cordon fleet-facts [--format json|jamf|intune|value] [--field compliance|days-to-deadline|last-check|policies]',
+      });
   }
   if (!command) return null;
   const fmt = format ?? 'json';
-  if (!(FACT_FORMATS as readonly string[]).includes(fmt)) throw new CordonError('usage', `unknown format "${fmt}"`, { fix: `use one of ${FACT_FORMATS.join(', ')}` });
-  if (field !== undefined && !(FACT_FIELDS as readonly string[]).includes(field)) throw new CordonError('usage', `unknown field "${field}"`, { fix: `use one of ${FACT_FIELDS.join(', ')}` });
-  if ((fmt === 'jamf' || fmt === 'value') && field === undefined) throw new CordonError('usage', `--format ${fmt} prints one value: name it with --field`, { fix: `use one of ${FACT_FIELDS.join(', ')}` });
+  if (!(FACT_FORMATS as readonly string[]).includes(fmt))
+    throw new CordonError('usage', `unknown format "${fmt}"`, { fix: `use one of ${FACT_FORMATS.join(', ')}` });
+  if (field !== undefined && !(FACT_FIELDS as readonly string[]).includes(field))
+    throw new CordonError('usage', `unknown field "${field}"`, { fix: `use one of ${FACT_FIELDS.join(', ')}` });
+  if ((fmt === 'jamf' || fmt === 'value') && field === undefined)
+    throw new CordonError('usage', `--format ${fmt} prints one value: name it with --field`, { fix: `use one of ${FACT_FIELDS.join(', ')}` });
   return { ...(config !== undefined ? { config } : {}), format: fmt as FactFormat, ...(field !== undefined ? { field: field as FactField } : {}) };
 }
 

@@ -137,7 +137,11 @@ async function main(args: GateArgs): Promise<never> {
     await reportRefusal(args, { tool: args.tool, reason: 'policy', policy: answer.decision.policy, rule: answer.decision.rule, source });
     finish(GATE_EXIT.refused, '', refusalText(toolName, answer.decision, lang));
   }
-  await reportRefusal(args, { tool: args.tool, reason: 'no-common-model', detail: `organisation: ${answer.organisation.join(', ')}; cordon: ${answer.cordon.join(', ')}` });
+  await reportRefusal(args, {
+    tool: args.tool,
+    reason: 'no-common-model',
+    detail: `organisation: ${answer.organisation.join(', ')}; cordon: ${answer.cordon.join(', ')}`,
+  });
   finish(GATE_EXIT.refused, '', noCommonModelText(toolName, answer.organisation, answer.cordon, lang));
 }
 

@@ -43,7 +43,10 @@ export async function runOnePass(config: AgentConfig, opts: { at?: Date; drafts?
   });
   const draftErrors = policyState.errors.filter((e) => opts.drafts?.includes(e.file));
   if (draftErrors[0]) {
-    throw new CordonError(draftErrors[0].code as never, draftErrors[0].message, { where: draftErrors[0].file, fix: 'check it with `cordon policy validate FILE`' });
+    throw new CordonError(draftErrors[0].code as never, draftErrors[0].message, {
+      where: draftErrors[0].file,
+      fix: 'check it with `cordon policy validate FILE`',
+    });
   }
   const users = createUserDirectory(config.homes ? { homes: config.homes } : {});
   const ctx = detectContextFor(config, users.homes(), (uid) => users.userName(uid));
@@ -60,7 +63,14 @@ export async function runOnePass(config: AgentConfig, opts: { at?: Date; drafts?
     const hooks = syncStartHooks(config, policyState.policies, users, host, policyState.now);
     auditStartHookChanges(audit, hooks);
     startHooks = hooks.statuses;
-    enforcer = { killer: nodeProcessKiller, quarantine, notifier: desktopNotifier, audit, lang: languageFromEnv(process.env), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
+    enforcer = {
+      killer: nodeProcessKiller,
+      quarantine,
+      notifier: desktopNotifier,
+      audit,
+      lang: languageFromEnv(process.env),
+      sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+    };
   }
   const result = await runPass(
     {

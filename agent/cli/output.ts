@@ -39,5 +39,4 @@ export async function runCommand(body: () => Promise<number>): Promise<void> {
   }
 }
 
-
 export { EXIT };

@@ -14,7 +14,7 @@ import { registerStatus } from './commands/status.js';
 
 function buildProgram(): Command {
   const program = new Command('cordon')
-    .description('Cordon: detects banned AI tools on this machine and applies your organisation\'s signed policy, openly.')
+    .description("Cordon: detects banned AI tools on this machine and applies your organisation's signed policy, openly.")
     .version(AGENT_VERSION)
     .option('--config <file>', 'agent config file (default: $CORDON_CONFIG, else the OS default)')
     .option('--json', 'machine-readable output on stdout')

@@ -72,7 +72,12 @@ export class DaemonClient {
       socket.once('error', (err: NodeJS.ErrnoException) => {
         clearTimeout(timer);
         reject(
-          new CordonError('daemon-unavailable', `no agent is running (${err.code ?? err.message})`, { where: socketPath, fix: 'start it with `cordon run` or the system service' }, err),
+          new CordonError(
+            'daemon-unavailable',
+            `no agent is running (${err.code ?? err.message})`,
+            { where: socketPath, fix: 'start it with `cordon run` or the system service' },
+            err,
+          ),
         );
       });
     });
@@ -115,7 +120,8 @@ export class DaemonClient {
     }
     try {
       const identity = (await this.request('hello', { nonce: challenge.nonce })) as Partial<HelloIdentity>;
-      if (typeof identity.user !== 'string' || typeof identity.uid !== 'number') throw new CordonError('internal', 'the agent answered hello without a user', { where: this.socketPath });
+      if (typeof identity.user !== 'string' || typeof identity.uid !== 'number')
+        throw new CordonError('internal', 'the agent answered hello without a user', { where: this.socketPath });
       return { user: identity.user, uid: identity.uid };
     } finally {
       fs.rmSync(proof, { force: true });
@@ -167,7 +173,9 @@ export class DaemonClient {
       if (typeof m.result === 'object' && m.result !== null) for (const fn of this.statusListeners) fn(m.result as Status);
       return;
     }
-    const error = m.error ? new CordonError(ipcErrorCode(m.error.code), String(m.error.message ?? 'the agent refused the request'), { where: this.socketPath }) : null;
+    const error = m.error
+      ? new CordonError(ipcErrorCode(m.error.code), String(m.error.message ?? 'the agent refused the request'), { where: this.socketPath })
+      : null;
     // An error without an id is about the connection itself (the agent closes it next): every request waiting on it fails.
     if (m.id === null && error) return this.failAll(error);
     const waiting = typeof m.id === 'number' ? this.pending.get(m.id) : undefined;

@@ -171,7 +171,8 @@ export const PARAMS: { readonly [M in Method]: (raw: Record<string, unknown>) =>
       return v;
     };
     const reason = raw.reason;
-    if (reason !== 'policy' && reason !== 'no-common-model' && reason !== 'unknown-decision') throw badParam('params.reason must be policy, no-common-model or unknown-decision');
+    if (reason !== 'policy' && reason !== 'no-common-model' && reason !== 'unknown-decision')
+      throw badParam('params.reason must be policy, no-common-model or unknown-decision');
     const tool = text('tool', 64);
     if (!tool) throw badParam('params.tool must be a tool id');
     const out: StartRefusedParams = { tool, reason };
@@ -210,9 +211,7 @@ export interface IpcErrorBody {
   message: string;
 }
 
-export type IpcReply =
-  | { id: number | string | null; result: unknown }
-  | { id: number | string | null; error: IpcErrorBody };
+export type IpcReply = { id: number | string | null; result: unknown } | { id: number | string | null; error: IpcErrorBody };
 
 /** Pushed to subscribers; carries no id. */
 export interface StatusEvent {

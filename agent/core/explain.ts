@@ -46,7 +46,7 @@ function eventSource(platform: Platform): string {
 const WORDS = {
   en: {
     summary: (sends: string | null) =>
-      'Cordon checks this computer for AI tools that your organisation\'s signed policy restricts. It looks only at the ' +
+      "Cordon checks this computer for AI tools that your organisation's signed policy restricts. It looks only at the " +
       'places listed here, never reads file contents other than the listed settings files, never copies secrets, and ' +
       (sends ? `sends its status report only to ${sends}.` : 'sends nothing off this computer.'),
     procWhat: 'Running processes: name, executable path, command line, owner and start time',
@@ -55,16 +55,19 @@ const WORDS = {
     eventsWhat: `Announcements of newly started programs (process id, then the details above); with them, the listing runs every ${SAFETY_NET_S} s as a safety net`,
     eventsWhy: 'to stop a banned tool within milliseconds of its start instead of at the next listing',
     installWhat: (homes: string, root: string) => `Whether these install locations exist (names and file metadata only, under ${homes} and ${root})`,
-    installWhy: 'to find installed copies of the tools in the catalog; folders are never crawled beyond these paths and symlinks are never followed out of them',
+    installWhy:
+      'to find installed copies of the tools in the catalog; folders are never crawled beyond these paths and symlinks are never followed out of them',
     configWhat: 'These settings files, up to 1 MiB each, matched line by line or key by key',
-    configWhy: 'to find tools configured to use a restricted AI service; only the fact and the line number are kept, never the value (API keys are never copied)',
+    configWhy:
+      'to find tools configured to use a restricted AI service; only the fact and the line number are kept, never the value (API keys are never copied)',
     policyWhat: 'Signed policy files',
     policyWhy: 'to know what your organisation requires',
     runsLinux: 'Nothing by itself on Linux except notify-send for desktop notifications',
     runsLinuxWhy: 'to tell you about a finding',
     runsOther: 'ps / tasklist (through ps-list)',
     runsOtherWhy: 'to list processes where /proc does not exist',
-    writeState: 'status.json, audit.jsonl (a log of every detection and action, security events also in security.jsonl) and cordon.db (the fleet state for osquery, Jamf and Intune: findings, inventory, policies, heartbeat; no secrets)',
+    writeState:
+      'status.json, audit.jsonl (a log of every detection and action, security events also in security.jsonl) and cordon.db (the fleet state for osquery, Jamf and Intune: findings, inventory, policies, heartbeat; no secrets)',
     writeStateWhy: 'so you, the tray app and IT can see what happened',
     writeQuarantine: 'Quarantined installs with a manifest of every file (size, SHA-256, owner, mode)',
     writeQuarantineWhy: 'so every removal can be undone exactly',
@@ -74,13 +77,15 @@ const WORDS = {
     hookReadsWhy: (tool: string) => `so your organisation's own ${tool} settings stay in force while Cordon's hook answers`,
     hookRuns: (tool: string, launcher: string) =>
       `Nothing itself, but ${tool} runs Cordon's start hook ${launcher} (as you) each time it starts, while a policy prevents or narrows it`,
-    hookRunsWhy: 'to refuse the start or limit the models as the policy says, with its message; the hook only reads the files listed here and tells the agent about a refused start',
+    hookRunsWhy:
+      'to refuse the start or limit the models as the policy says, with its message; the hook only reads the files listed here and tells the agent about a refused start',
     hookFragment: (tool: string) =>
       `Outside its own folders: a managed-settings fragment naming Cordon's start hook (its policyHelper), only while a policy prevents or narrows ${tool}`,
     hookFragmentWhy: (tool: string) => `so ${tool} asks Cordon before it starts; removed when no policy needs it, and never a file Cordon did not write`,
     hookFiles: (tool: string) => `The start hook's launcher and its decision file (who may start ${tool}, narrowed to which models, until when)`,
     hookFilesWhy: 'so the hook answers in milliseconds, even while the agent is stopped; removed with the fragment',
-    sendWhat: 'The status JSON shown by `cordon status --json`: host name, compliance, policies, inventory and findings (paths, process ids, user names; never file contents or secrets)',
+    sendWhat:
+      'The status JSON shown by `cordon status --json`: host name, compliance, policies, inventory and findings (paths, process ids, user names; never file contents or secrets)',
     sendTo: (url: string, every: number, headers: string) => `${url} every ${every} s${headers ? ` with headers ${headers}` : ''}`,
     sendWhy: 'so IT can see compliance across the fleet',
     never: [
@@ -111,7 +116,8 @@ const WORDS = {
     runsLinuxWhy: '用于通知您发现的问题',
     runsOther: 'ps / tasklist（通过 ps-list）',
     runsOtherWhy: '在没有 /proc 的系统上列出进程',
-    writeState: 'status.json、audit.jsonl（每次检测和操作的日志，安全事件另写入 security.jsonl）和 cordon.db（供 osquery、Jamf 和 Intune 读取的设备状态：发现项、清单、策略、心跳；不含任何密钥）',
+    writeState:
+      'status.json、audit.jsonl（每次检测和操作的日志，安全事件另写入 security.jsonl）和 cordon.db（供 osquery、Jamf 和 Intune 读取的设备状态：发现项、清单、策略、心跳；不含任何密钥）',
     writeStateWhy: '让您、托盘应用和 IT 部门都能看到发生了什么',
     writeQuarantine: '被隔离的安装，以及其中每个文件的清单（大小、SHA-256、所有者、权限）',
     writeQuarantineWhy: '让每次移除都能被完整撤销',
@@ -119,7 +125,8 @@ const WORDS = {
     writeSocketWhy: '用于回答状态查询和您的“立即修复”请求',
     hookReads: (tool: string) => `${tool} 的托管设置文件（每次 ${tool} 启动时由启动钩子以您的身份读取）`,
     hookReadsWhy: (tool: string) => `让贵组织自己的 ${tool} 设置在 Cordon 的钩子作答时继续生效`,
-    hookRuns: (tool: string, launcher: string) => `自身不运行任何程序，但在策略阻止或限制 ${tool} 期间，${tool} 每次启动时都会（以您的身份）运行 Cordon 的启动钩子 ${launcher}`,
+    hookRuns: (tool: string, launcher: string) =>
+      `自身不运行任何程序，但在策略阻止或限制 ${tool} 期间，${tool} 每次启动时都会（以您的身份）运行 Cordon 的启动钩子 ${launcher}`,
     hookRunsWhy: '用于按策略拒绝启动或限制可用模型，并显示策略的说明；钩子只读取此处列出的文件，并把被拒绝的启动告知代理',
     hookFragment: (tool: string) => `在其自身文件夹之外：一个指向 Cordon 启动钩子（其 policyHelper）的托管设置片段，仅在策略阻止或限制 ${tool} 期间存在`,
     hookFragmentWhy: (tool: string) => `让 ${tool} 在启动前询问 Cordon；没有策略需要时即被移除，且从不触碰不是 Cordon 写入的文件`,
@@ -170,7 +177,13 @@ export function explainAgent(input: ExplainInput, lang: ExplainLanguage = 'en'):
       ]),
     ],
     sends: input.report
-      ? [{ what: w.sendWhat, to: w.sendTo(input.report.url, input.report.intervalSeconds ?? 300, input.report.headers ? Object.keys(input.report.headers).join(', ') : ''), why: w.sendWhy }]
+      ? [
+          {
+            what: w.sendWhat,
+            to: w.sendTo(input.report.url, input.report.intervalSeconds ?? 300, input.report.headers ? Object.keys(input.report.headers).join(', ') : ''),
+            why: w.sendWhy,
+          },
+        ]
       : [],
     never: [...w.never],
     decides: lang === 'en' ? decidesInEnglish() : DECIDES_ZH,
@@ -191,8 +204,13 @@ function decidesInEnglish(): Explanation['decides'] {
     ...COMBINATION_RULES,
     {
       when: 'actions are ranked',
-      then: Object.entries(ACTION_PRECEDENCE).sort(([, a], [, b]) => b.rank - a.rank).map(([action]) => action).join(' > '),
-      reason: Object.entries(ACTION_PRECEDENCE).map(([action, p]) => `${action} ${p.reason}`).join('; '),
+      then: Object.entries(ACTION_PRECEDENCE)
+        .sort(([, a], [, b]) => b.rank - a.rank)
+        .map(([action]) => action)
+        .join(' > '),
+      reason: Object.entries(ACTION_PRECEDENCE)
+        .map(([action, p]) => `${action} ${p.reason}`)
+        .join('; '),
     },
   ];
 }
@@ -200,10 +218,23 @@ function decidesInEnglish(): Explanation['decides'] {
 /** COMBINATION_RULES and the action ranking in Chinese, entry for entry (a test keeps the two the same length). */
 const DECIDES_ZH: Explanation['decides'] = [
   { when: '策略已过期，或规则尚未到达第一阶段', then: '不涵盖任何内容', reason: '禁令只在签名者选定的时间段内适用' },
-  { when: '多条规则（来自一个或多个策略）涵盖同一项', then: '发现项带有所有未豁免的涵盖规则当前要求的全部操作', reason: '每个已签名的策略都必须满足；任何策略都不能削弱另一个策略' },
+  {
+    when: '多条规则（来自一个或多个策略）涵盖同一项',
+    then: '发现项带有所有未豁免的涵盖规则当前要求的全部操作',
+    reason: '每个已签名的策略都必须满足；任何策略都不能削弱另一个策略',
+  },
   { when: '部分涵盖规则对该用户、主机或用户组豁免，其余不豁免', then: '发现项保持待处理，带有未豁免规则的操作', reason: '豁免只由一个策略为其自身的规则授予' },
   { when: '所有涵盖规则都已豁免', then: '发现项在最早结束的豁免到期前处于豁免状态，并显示届时将适用的操作', reason: '让用户看到豁免到期后会发生什么' },
-  { when: '选择发现项所属的策略和规则', then: '当前要求最严格操作的规则；相同时取阶段开始较早者，再按策略标识和规则标识排序', reason: '发现项指向要求最多的规则，并且每次运行结果相同' },
+  {
+    when: '选择发现项所属的策略和规则',
+    then: '当前要求最严格操作的规则；相同时取阶段开始较早者，再按策略标识和规则标识排序',
+    reason: '发现项指向要求最多的规则，并且每次运行结果相同',
+  },
   { when: '计算截止时间', then: '决定性规则中下一个增加新操作的阶段的最早开始时间（若在策略到期之前）', reason: '截止时间就是用户处境下一次变得更严格的时间' },
-  { when: '操作的严格程度', then: '隔离 > 结束进程 > 阻止启动 > 限制模型 > 通知 > 记录', reason: '记录只登记发现；通知告诉用户；限制模型时工具仍可运行，但其自身的托管启动钩子只允许所选模型；阻止启动由工具自身的托管启动钩子拒绝启动，不移除任何内容，正在运行的会话继续；结束进程会停止运行但安装仍在；隔离会（可恢复地）移走安装，使其无法再次启动' },
+  {
+    when: '操作的严格程度',
+    then: '隔离 > 结束进程 > 阻止启动 > 限制模型 > 通知 > 记录',
+    reason:
+      '记录只登记发现；通知告诉用户；限制模型时工具仍可运行，但其自身的托管启动钩子只允许所选模型；阻止启动由工具自身的托管启动钩子拒绝启动，不移除任何内容，正在运行的会话继续；结束进程会停止运行但安装仍在；隔离会（可恢复地）移走安装，使其无法再次启动',
+  },
 ];

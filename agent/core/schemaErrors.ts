@@ -43,7 +43,8 @@ export function formatSchemaProblem(problem: SchemaProblem): string {
 
 /** The deepest error wins (it names the exact field); combinator summaries only when nothing deeper exists. */
 function pickError(errors: readonly ErrorObject[]): ErrorObject | undefined {
-  const depth = (e: ErrorObject): number => fromInstancePath(e.instancePath).length + (e.keyword === 'additionalProperties' || e.keyword === 'required' ? 1 : 0);
+  const depth = (e: ErrorObject): number =>
+    fromInstancePath(e.instancePath).length + (e.keyword === 'additionalProperties' || e.keyword === 'required' ? 1 : 0);
   const concrete = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.propertyName === undefined);
   const textUnion = errors.find((e) => e.keyword === 'oneOf' && e.schemaPath.includes('localizedText'));
   if (textUnion && concrete.every((e) => e.instancePath === textUnion.instancePath && e.keyword === 'type')) return textUnion;
@@ -85,7 +86,10 @@ function describe(e: ErrorObject, fallback: string): SchemaProblem {
     case 'maxItems':
       return { path, message: `lists ${(e.data as unknown[]).length} items; at most ${String(params.limit)} are allowed` };
     case 'uniqueItems':
-      return { path: [...path, Number(params.i)], message: `lists ${JSON.stringify((e.data as unknown[])[Number(params.i)])} twice (items ${String(params.j)} and ${String(params.i)})` };
+      return {
+        path: [...path, Number(params.i)],
+        message: `lists ${JSON.stringify((e.data as unknown[])[Number(params.i)])} twice (items ${String(params.j)} and ${String(params.i)})`,
+      };
     case 'minLength':
     case 'minProperties':
       return { path, message: 'must not be empty' };

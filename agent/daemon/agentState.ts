@@ -116,7 +116,14 @@ export class AgentState {
         ...(this.hooks ? { startHooks: this.hooks.statuses } : {}),
       },
       {
-        enforcer: { killer: deps.killer, quarantine: deps.quarantine, notifier: deps.notifier, audit: deps.audit, lang: deps.lang, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+        enforcer: {
+          killer: deps.killer,
+          quarantine: deps.quarantine,
+          notifier: deps.notifier,
+          audit: deps.audit,
+          lang: deps.lang,
+          sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        },
         host: deps.users.hostName(),
         groupsOf: (u) => deps.users.groupsOf(u),
         guard: deps.guard,

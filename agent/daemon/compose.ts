@@ -54,14 +54,15 @@ export function createDaemonDeps(config: AgentConfig): DaemonDeps {
     killer: nodeProcessKiller,
     notifier: desktopNotifier,
     quarantine: new Quarantine({ dir: config.quarantineDir, stateDir: config.stateDir }),
-    loadPolicies: (now) => loadPolicySet({
-      policyDir: config.policyDir,
-      stateDir: config.stateDir,
-      trustedKeys: config.trustedKeys,
-      allowUnsigned: config.allowUnsigned,
-      catalog,
-      now,
-    }),
+    loadPolicies: (now) =>
+      loadPolicySet({
+        policyDir: config.policyDir,
+        stateDir: config.stateDir,
+        trustedKeys: config.trustedKeys,
+        allowUnsigned: config.allowUnsigned,
+        catalog,
+        now,
+      }),
     lang: languageFromEnv(process.env),
     reporter: config.report ? new Reporter(config.report, config.stateDir) : null,
   };

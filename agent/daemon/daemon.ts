@@ -107,7 +107,9 @@ export class Daemon {
       })),
       clockTick(state),
       startHookKeeper(state),
-      ...(deps.reporter && config.report ? [reporterActor(deps.reporter, (config.report.intervalSeconds ?? DEFAULT_REPORT_INTERVAL_S) * 1000, () => publisher.current(), audit)] : []),
+      ...(deps.reporter && config.report
+        ? [reporterActor(deps.reporter, (config.report.intervalSeconds ?? DEFAULT_REPORT_INTERVAL_S) * 1000, () => publisher.current(), audit)]
+        : []),
       ipcActor(ipc),
     ];
     this.publisher = publisher;

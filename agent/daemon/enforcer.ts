@@ -66,13 +66,14 @@ export async function killProcess(deps: EnforcerDeps, { pid, startTime }: Extrac
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ESRCH') return { ok: true, outcome: 'the process had already exited' };
-    return { ok: false, outcome: code === 'EPERM' ? 'not permitted: the agent must run as root to stop other users\' processes' : (err as Error).message };
+    return { ok: false, outcome: code === 'EPERM' ? "not permitted: the agent must run as root to stop other users' processes" : (err as Error).message };
   }
 }
 
 export function notificationText(lang: string, name: string, f: Finding): { title: string; message: string } {
   const zh = lang.toLowerCase().startsWith('zh');
-  const what = f.kind === 'process' ? (zh ? '正在运行' : 'is running') : f.kind === 'install' ? (zh ? '已安装' : 'is installed') : zh ? '已配置' : 'is configured';
+  const what =
+    f.kind === 'process' ? (zh ? '正在运行' : 'is running') : f.kind === 'install' ? (zh ? '已安装' : 'is installed') : zh ? '已配置' : 'is configured';
   const due = f.deadline ? (zh ? `截止时间 ${f.deadline}` : `Deadline ${f.deadline}`) : '';
   const title = zh ? `Cordon：${name} ${what}` : `Cordon: ${name} ${what}`;
   const message = [localize(f.message, lang), due].filter(Boolean).join(' — ');
@@ -88,7 +89,12 @@ export async function carryOut(deps: EnforcerDeps, steps: readonly PlannedStep[]
       case 'notify': {
         const { title, message } = notificationText(deps.lang, toolNames.get(f.tool) ?? f.tool, f);
         const err = await deps.notifier.notify({ title, message, lang: deps.lang, ...(f.user ? { user: f.user } : {}) });
-        deps.audit.write({ event: 'notify', outcome: err ? 'unavailable' : 'ok', ...auditFields(f), detail: err ? `${title}: ${message} (no notification service: ${err})` : `${title}: ${message}` });
+        deps.audit.write({
+          event: 'notify',
+          outcome: err ? 'unavailable' : 'ok',
+          ...auditFields(f),
+          detail: err ? `${title}: ${message} (no notification service: ${err})` : `${title}: ${message}`,
+        });
         outcomes.push({ step, state: 'open', outcome: err ? 'notification logged' : 'notified' });
         break;
       }
@@ -139,7 +145,10 @@ export function applyOutcomes<F extends Finding>(findings: readonly F[], outcome
     const list = byId.get(f.id);
     if (!list) return f;
     const state = list.some((o) => o.state === 'failed') ? 'failed' : list.some((o) => o.state === 'open') ? 'open' : 'remediated';
-    const outcome = list.length === 1 ? (list[0] as StepOutcome).outcome : list.map((o) => `${o.step.action === 'quarantine' ? `${o.step.target.path}: ` : ''}${o.outcome}`).join('; ');
+    const outcome =
+      list.length === 1
+        ? (list[0] as StepOutcome).outcome
+        : list.map((o) => `${o.step.action === 'quarantine' ? `${o.step.target.path}: ` : ''}${o.outcome}`).join('; ');
     return { ...f, state, outcome };
   });
 }

@@ -8,7 +8,17 @@ import { evaluate, upcomingRules } from '../core/policy/evaluate.js';
 import type { LoadedPolicy } from '../core/policy/types.js';
 import { START_HOOK_TOOLS } from '../core/gate/startHook.js';
 import { complianceOf, withDecisions } from '../core/status/compliance.js';
-import type { Finding, InstallFormInfo, InventoryItem, Observation, PolicyError, ProcessInfo, StartHookStatus, Status, TargetedFinding } from '../common/model.js';
+import type {
+  Finding,
+  InstallFormInfo,
+  InventoryItem,
+  Observation,
+  PolicyError,
+  ProcessInfo,
+  StartHookStatus,
+  Status,
+  TargetedFinding,
+} from '../common/model.js';
 import { AGENT_VERSION } from '../common/version.js';
 import type { FileSystemPort, HomeDir } from '../ports/index.js';
 import { startHookLayoutFor } from './startHooks.js';
@@ -142,7 +152,13 @@ export function explainInputFor(config: AgentConfig, catalog: Catalog): ExplainI
     catalog,
     startHooks: Object.entries(START_HOOK_TOOLS).map(([tool, { name }]) => {
       const layout = startHookLayoutFor(config, tool);
-      return { toolName: name, managedDir: layout.managedDir, fragmentPath: layout.fragmentPath, launcherPath: layout.launcherPath, decisionsPath: layout.decisionsPath };
+      return {
+        toolName: name,
+        managedDir: layout.managedDir,
+        fragmentPath: layout.fragmentPath,
+        launcherPath: layout.launcherPath,
+        decisionsPath: layout.decisionsPath,
+      };
     }),
   };
 }

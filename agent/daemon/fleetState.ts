@@ -77,7 +77,12 @@ export class FleetState implements Actor, StatusSink {
     this.lastStatus = status;
     this.lastPassAt = status.evaluatedAt;
     this.heartbeatAt = this.deps.clock.now().toISOString();
-    this.guard(() => this.open()?.write(fleetSnapshot(status, { ...this.liveness(), heartbeatAt: this.heartbeatAt, processSource: this.deps.processSource() }), this.heartbeatAt));
+    this.guard(() =>
+      this.open()?.write(
+        fleetSnapshot(status, { ...this.liveness(), heartbeatAt: this.heartbeatAt, processSource: this.deps.processSource() }),
+        this.heartbeatAt,
+      ),
+    );
   }
 
   recordRefusedStart(r: RefusedStart): void {

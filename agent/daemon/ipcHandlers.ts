@@ -58,7 +58,15 @@ async function remediate({ state, audit }: IpcHandlerDeps, { finding: id }: IpcP
 
 async function restore({ quarantine, audit }: IpcHandlerDeps, params: IpcParams<'restore'>): Promise<QuarantineItem> {
   const item = await quarantine.restore(params.id);
-  audit.write({ event: 'restore', outcome: 'ok', tool: item.tool, path: item.originalPath, policy: item.policy, rule: item.rule, detail: `quarantine item ${params.id} put back` });
+  audit.write({
+    event: 'restore',
+    outcome: 'ok',
+    tool: item.tool,
+    path: item.originalPath,
+    policy: item.policy,
+    rule: item.rule,
+    detail: `quarantine item ${params.id} put back`,
+  });
   return item;
 }
 

@@ -199,7 +199,10 @@ export class IpcServer {
       // The size is checked before reading: a proof file of gigabytes (sparse, cheap to make) must cost nothing.
       if (!st.isFile() || st.size > MAX_PROOF_BYTES) throw new CordonError('forbidden', 'the proof file does not hold the nonce');
       const buf = Buffer.alloc(MAX_PROOF_BYTES);
-      const content = buf.subarray(0, fs.readSync(fd, buf, 0, MAX_PROOF_BYTES, 0)).toString('utf8').trim();
+      const content = buf
+        .subarray(0, fs.readSync(fd, buf, 0, MAX_PROOF_BYTES, 0))
+        .toString('utf8')
+        .trim();
       if (content !== nonce) throw new CordonError('forbidden', 'the proof file does not hold the nonce');
       peer.uid = st.uid;
       peer.user = this.opts.userName(st.uid) ?? String(st.uid);

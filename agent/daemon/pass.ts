@@ -62,7 +62,16 @@ export async function runPass(input: PassInput, deps: PassDeps): Promise<PassRes
   if (input.insist !== undefined) findings = findings.map((f) => (f.id === input.insist && f.state === 'open' ? insisted(f) : f));
   const plan = planEnforcement(findings, deps.guard);
   const status = (shown: readonly TargetedFinding[]): Status =>
-    buildStatus({ now, host: deps.host, policyState, observations, findings: shown, ...(input.warnings ? { warnings: input.warnings } : {}), ...(input.pid !== undefined ? { pid: input.pid } : {}), ...(input.startHooks ? { startHooks: input.startHooks } : {}) });
+    buildStatus({
+      now,
+      host: deps.host,
+      policyState,
+      observations,
+      findings: shown,
+      ...(input.warnings ? { warnings: input.warnings } : {}),
+      ...(input.pid !== undefined ? { pid: input.pid } : {}),
+      ...(input.startHooks ? { startHooks: input.startHooks } : {}),
+    });
   if (!deps.enforcer) return { status: status(findings), plan, outcomes: [], findings };
 
   const { audit } = deps.enforcer;

@@ -10,7 +10,12 @@ export function auditPolicyChanges(audit: AuditLog, before: PolicyState, after: 
     const old = previous.get(p.ref.id);
     previous.delete(p.ref.id);
     if (!old || old.version !== p.ref.version || old.file !== p.ref.file) {
-      audit.write({ event: 'policy-loaded', outcome: p.ref.lastKnownGood ? 'last-known-good' : 'ok', policy: p.ref.id, detail: `${reason}: version ${p.ref.version} from ${p.ref.file}, signed by ${p.ref.signedBy ?? 'nobody (unsigned)'}` });
+      audit.write({
+        event: 'policy-loaded',
+        outcome: p.ref.lastKnownGood ? 'last-known-good' : 'ok',
+        policy: p.ref.id,
+        detail: `${reason}: version ${p.ref.version} from ${p.ref.file}, signed by ${p.ref.signedBy ?? 'nobody (unsigned)'}`,
+      });
     }
   }
   for (const old of previous.values()) audit.write({ event: 'policy-retired', outcome: 'ok', policy: old.id, detail: `${reason}: ${old.file} is gone` });

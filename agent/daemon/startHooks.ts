@@ -61,7 +61,10 @@ function failClosedFrom(config: AgentConfig, decisions: GateDecisions, now: Date
 /** One step of a pass: compute each hooked tool's decisions, then install, update or remove its files. */
 export function syncStartHooks(config: AgentConfig, policies: readonly LoadedPolicy[], users: UserDirectory, host: string, now: Date): StartHookSync {
   const sync: StartHookSync = { statuses: [], changes: [], decisions: new Map() };
-  const names = gateUserNames(users.homes().map((h) => h.user), policies);
+  const names = gateUserNames(
+    users.homes().map((h) => h.user),
+    policies,
+  );
   const gateUsers = names.map((name) => ({ name, groups: users.groupsOf(name) }));
   for (const [tool, { name: toolName }] of Object.entries(START_HOOK_TOOLS)) {
     const layout = startHookLayoutFor(config, tool);
@@ -82,15 +85,27 @@ export function syncStartHooks(config: AgentConfig, policies: readonly LoadedPol
     const orgHelper = mergeManagedLayers(readOrganisationLayers(layout.managedDir, FRAGMENT_NAME).layers.map((l) => l.settings)).policyHelper;
     if (!gateNeeded(decisions, now) || orgHelper !== undefined) {
       if (orgHelper !== undefined && gateNeeded(decisions, now)) {
-        status.problems.push(`your organisation's managed settings in ${layout.managedDir} already name a policyHelper, so Cordon does not install its own; ${toolName} is not prevented or narrowed by Cordon (kill and quarantine still apply)`);
+        status.problems.push(
+          `your organisation's managed settings in ${layout.managedDir} already name a policyHelper, so Cordon does not install its own; ${toolName} is not prevented or narrowed by Cordon (kill and quarantine still apply)`,
+        );
       }
       const removed = removeStartHook(layout, record);
       status.problems.push(...removed.problems);
       if (removed.changed.length > 0) sync.changes.push({ tool, change: 'removed', files: removed.changed });
       continue;
     }
-    const launcher = launcherScript(layout, { node: process.execPath, entry: GATE_ENTRY, tool, socketPath: config.socketPath, failClosedFrom: failClosedFrom(config, decisions, now) });
-    const installed = installStartHook(layout, { fragment: fragmentText(layout, hookMinimumVersion(tool, policies)), launcher, decisions: `${JSON.stringify(decisions, null, 2)}\n` }, record);
+    const launcher = launcherScript(layout, {
+      node: process.execPath,
+      entry: GATE_ENTRY,
+      tool,
+      socketPath: config.socketPath,
+      failClosedFrom: failClosedFrom(config, decisions, now),
+    });
+    const installed = installStartHook(
+      layout,
+      { fragment: fragmentText(layout, hookMinimumVersion(tool, policies)), launcher, decisions: `${JSON.stringify(decisions, null, 2)}\n` },
+      record,
+    );
     status.problems.push(...installed.problems);
     status.installed = installed.problems.length === 0;
     status.files = [layout.fragmentPath, ...(launcher !== null ? [layout.launcherPath] : []), layout.decisionsPath];

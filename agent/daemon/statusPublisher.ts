@@ -40,7 +40,12 @@ export class StatusPublisher {
   publish(status: Status): void {
     const shown: Status = {
       ...status,
-      agent: { ...status.agent, version: status.agent?.version ?? '', actors: this.actors(), ...(this.processSource ? { processSource: this.processSource() } : {}) },
+      agent: {
+        ...status.agent,
+        version: status.agent?.version ?? '',
+        actors: this.actors(),
+        ...(this.processSource ? { processSource: this.processSource() } : {}),
+      },
     };
     const { evaluatedAt: _at, ...rest } = shown;
     const json = JSON.stringify(rest);

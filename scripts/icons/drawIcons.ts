@@ -25,8 +25,14 @@ function nearSegment(ax: number, ay: number, bx: number, by: number, width: numb
   };
 }
 
-const disc = (cx: number, cy: number, r: number): Shape => (x, y) => Math.hypot(x - cx, y - cy) <= r;
-const anyOf = (...shapes: Shape[]): Shape => (x, y) => shapes.some((s) => s(x, y));
+const disc =
+  (cx: number, cy: number, r: number): Shape =>
+  (x, y) =>
+    Math.hypot(x - cx, y - cy) <= r;
+const anyOf =
+  (...shapes: Shape[]): Shape =>
+  (x, y) =>
+    shapes.some((s) => s(x, y));
 
 const GLYPH: Record<IconState, Shape> = {
   compliant: anyOf(nearSegment(0.27, 0.52, 0.43, 0.68, 0.13), nearSegment(0.43, 0.68, 0.73, 0.35, 0.13)),
@@ -91,7 +97,9 @@ export function drawAppIcon(size: number): Buffer {
     const r = Math.hypot(x - 0.5, y - 0.5);
     const angle = Math.abs(Math.atan2(y - 0.5, x - 0.5));
     const ring = r >= 0.2 && r <= 0.3 && angle >= Math.PI / 4.5;
-    const ringEnds = disc(0.5 + 0.25 * Math.cos(Math.PI / 4.5), 0.5 + 0.25 * Math.sin(Math.PI / 4.5), 0.05)(x, y) || disc(0.5 + 0.25 * Math.cos(Math.PI / 4.5), 0.5 - 0.25 * Math.sin(Math.PI / 4.5), 0.05)(x, y);
+    const ringEnds =
+      disc(0.5 + 0.25 * Math.cos(Math.PI / 4.5), 0.5 + 0.25 * Math.sin(Math.PI / 4.5), 0.05)(x, y) ||
+      disc(0.5 + 0.25 * Math.cos(Math.PI / 4.5), 0.5 - 0.25 * Math.sin(Math.PI / 4.5), 0.05)(x, y);
     if (ring || ringEnds || r <= 0.085) return [255, 255, 255];
     return [11, 92, 173];
   });

@@ -48,7 +48,10 @@ describe('proc connector messages (layouts of linux/connector.h and linux/cn_pro
     other.writeUInt32LE(2, 16);
     const two = Buffer.concat([frame(2, 100, 100), frame(0x80000000, 101, 101)]);
     expect(parseProcEvents(ack)).toEqual([{ kind: 'ack', err: 1 }]);
-    expect(parseProcEvents(two)).toEqual([{ kind: 'exec', pid: 100 }, { kind: 'exit', pid: 101 }]);
+    expect(parseProcEvents(two)).toEqual([
+      { kind: 'exec', pid: 100 },
+      { kind: 'exit', pid: 101 },
+    ]);
     expect(parseProcEvents(frame(1, 5, 5))).toEqual([]);
     expect(parseProcEvents(frame(2, 201, 200))).toEqual([]);
     expect(parseProcEvents(other)).toEqual([]);
@@ -79,8 +82,19 @@ describe.skipIf(why !== null)('the proc connector on this machine (Linux, root, 
   });
 
   it('is refused inside a private pid namespace, with the reason', () => {
-    const out = execFileSync('unshare', ['--pid', '--fork', '--mount-proc', process.execPath, '--input-type=module', '-e',
-      `import { procConnectorUnavailable } from '${path.join(repoRoot, 'dist/agent/adapters/processes/linux/procConnector.js')}'; console.log(procConnectorUnavailable());`], { encoding: 'utf8' });
+    const out = execFileSync(
+      'unshare',
+      [
+        '--pid',
+        '--fork',
+        '--mount-proc',
+        process.execPath,
+        '--input-type=module',
+        '-e',
+        `import { procConnectorUnavailable } from '${path.join(repoRoot, 'dist/agent/adapters/processes/linux/procConnector.js')}'; console.log(procConnectorUnavailable());`,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(out).toMatch(/private pid namespace/);
   });
 });

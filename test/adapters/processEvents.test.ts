@@ -14,10 +14,16 @@ import type { ProcessEventHandlers, ProcessEventSource } from '../../agent/ports
 
 const catalog = loadBuiltInCatalog();
 const fixtures = path.join(import.meta.dirname, '..', 'fixtures', 'process-events');
-const lines = (name: string) => fs.readFileSync(path.join(fixtures, name), 'utf8').split('\n').filter((l) => l !== '');
+const lines = (name: string) =>
+  fs
+    .readFileSync(path.join(fixtures, name), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
 const execs = (recs: (HelperRecord | null)[]) => recs.flatMap((r) => (r?.kind === 'exec' ? [r.proc] : []));
 const claudePids = (procs: ProcessInfo[], platform: 'darwin' | 'win32') =>
-  matchProcesses(procs, catalog, platform).filter((o) => o.tool === 'claude-code').map((o) => o.pid);
+  matchProcesses(procs, catalog, platform)
+    .filter((o) => o.tool === 'claude-code')
+    .map((o) => o.pid);
 
 describe('eslogger exec records (macOS)', () => {
   const userName = (uid: number) => ({ 501: 'alice', 502: '李雷' })[uid];
@@ -37,7 +43,12 @@ describe('eslogger exec records (macOS)', () => {
   });
 
   it('keeps paths with spaces and non-ASCII letters whole', () => {
-    expect(procs.find((p) => p.pid === 4243)).toMatchObject({ exe: '/Users/李雷/My Tools/claude', argv: ['/Users/李雷/My Tools/claude', '-p', 'résumé please'], user: '李雷', comm: 'claude' });
+    expect(procs.find((p) => p.pid === 4243)).toMatchObject({
+      exe: '/Users/李雷/My Tools/claude',
+      argv: ['/Users/李雷/My Tools/claude', '-p', 'résumé please'],
+      user: '李雷',
+      comm: 'claude',
+    });
   });
 
   it('matches Claude Code in every form but spares the desktop app and its own bundled claude-code', () => {
@@ -68,7 +79,11 @@ describe('WMI process start records (Windows)', () => {
   });
 
   it('keeps a profile path with a space and non-ASCII letters whole', () => {
-    expect(procs.find((p) => p.pid === 9120)).toMatchObject({ exe: 'C:\\Users\\Zoë Müller\\.local\\bin\\claude.exe', argv: ['C:\\Users\\Zoë Müller\\.local\\bin\\claude.exe', '--resume'], user: 'zoë.müller' });
+    expect(procs.find((p) => p.pid === 9120)).toMatchObject({
+      exe: 'C:\\Users\\Zoë Müller\\.local\\bin\\claude.exe',
+      argv: ['C:\\Users\\Zoë Müller\\.local\\bin\\claude.exe', '--resume'],
+      user: 'zoë.müller',
+    });
   });
 
   it('drops a process that exited before it could be read', () => {
@@ -176,7 +191,10 @@ describe.skipIf(process.platform === 'win32')('a helper process that prints even
     fs.writeFileSync(fake, '#!/bin/sh\necho "ERROR: es_new_client: ES_NEW_CLIENT_RESULT_ERR_NOT_PERMITTED" >&2\nexit 71\n', { mode: 0o755 });
     source = createEsloggerSource({ command: fake });
     const state = await source.start(recorder().handlers);
-    expect(state).toEqual({ live: false, reason: expect.stringMatching(/eslogger exited \(code 71\): ERROR: es_new_client: ES_NEW_CLIENT_RESULT_ERR_NOT_PERMITTED/) });
+    expect(state).toEqual({
+      live: false,
+      reason: expect.stringMatching(/eslogger exited \(code 71\): ERROR: es_new_client: ES_NEW_CLIENT_RESULT_ERR_NOT_PERMITTED/),
+    });
   });
 
   it('a missing eslogger (before macOS 13) is not live, and says why', async () => {

@@ -16,7 +16,15 @@ const RECORDS = {
   detected: [
     { event: 'detected', outcome: 'open', ...finding, kind: 'process', pid: 4242, path: '/usr/local/bin/claude', detail: 'process claude' },
     { event: 'detected', outcome: 'open', ...finding, kind: 'install', path: '/home/alice/.local/share/claude', detail: 'native installer' },
-    { event: 'detected', outcome: 'exempt', ...finding, tool: 'anthropic-model-config', kind: 'config', path: '/home/alice/.bashrc', detail: 'ANTHROPIC_API_KEY set in ~/.bashrc line 3' },
+    {
+      event: 'detected',
+      outcome: 'exempt',
+      ...finding,
+      tool: 'anthropic-model-config',
+      kind: 'config',
+      path: '/home/alice/.bashrc',
+      detail: 'ANTHROPIC_API_KEY set in ~/.bashrc line 3',
+    },
   ],
   resolved: [{ event: 'resolved', outcome: 'gone', finding: 'f1a2' }],
   kill: [
@@ -24,19 +32,45 @@ const RECORDS = {
     { event: 'kill', outcome: 'failed', ...finding, kind: 'process', pid: 4243, detail: 'EPERM' },
   ],
   quarantine: [{ event: 'quarantine', outcome: 'ok', ...finding, kind: 'install', path: '/home/alice/.local/share/claude', detail: 'moved to q-1' }],
-  restore: [{ event: 'restore', outcome: 'ok', tool: 'claude-code', path: '/home/alice/.local/share/claude', policy: 'anthropic-ban', rule: 'claude-code', detail: 'quarantine item q-1 put back' }],
+  restore: [
+    {
+      event: 'restore',
+      outcome: 'ok',
+      tool: 'claude-code',
+      path: '/home/alice/.local/share/claude',
+      policy: 'anthropic-ban',
+      rule: 'claude-code',
+      detail: 'quarantine item q-1 put back',
+    },
+  ],
   notify: [{ event: 'notify', outcome: 'unavailable', ...finding, kind: 'install', path: '/home/alice/.local/bin/claude', detail: 'no notification service' }],
-  'remediation-requested': [{ event: 'remediation-requested', outcome: 'ok', ...finding, kind: 'install', path: '/home/alice/.local/bin/claude', detail: 'by alice' }],
+  'remediation-requested': [
+    { event: 'remediation-requested', outcome: 'ok', ...finding, kind: 'install', path: '/home/alice/.local/bin/claude', detail: 'by alice' },
+  ],
   'policy-loaded': [{ event: 'policy-loaded', outcome: 'ok', policy: 'anthropic-ban', detail: 'start: version 3' }],
   'policy-rejected': [{ event: 'policy-rejected', outcome: 'signature-invalid', path: '/etc/cordon/policies/x.yaml', detail: 'bad signature' }],
   'policy-retired': [{ event: 'policy-retired', outcome: 'ok', policy: 'old', detail: 'file is gone' }],
   'unsigned-policy': [{ event: 'unsigned-policy', outcome: 'warning', path: '/tmp/draft.yaml', detail: 'allowUnsigned' }],
   recovery: [{ event: 'recovery', outcome: 'ok', detail: '{"finished":0,"rolledBack":0}' }],
   report: [{ event: 'report', outcome: 'queued', detail: 'collector unreachable' }],
-  'refused-start': [{ event: 'refused-start', outcome: 'refused', tool: 'claude-code', user: 'alice', policy: 'anthropic-ban', rule: 'claude-code', detail: 'policyHelper refused' }],
+  'refused-start': [
+    {
+      event: 'refused-start',
+      outcome: 'refused',
+      tool: 'claude-code',
+      user: 'alice',
+      policy: 'anthropic-ban',
+      rule: 'claude-code',
+      detail: 'policyHelper refused',
+    },
+  ],
   'process-source': [{ event: 'process-source', outcome: 'proc-connector', detail: 'exec events live; polling every 10 s as a safety net' }],
-  'start-hook-installed': [{ event: 'start-hook-installed', outcome: 'ok', tool: 'claude-code', detail: '/etc/claude-code/managed-settings.d/cordon-policy-helper.json' }],
-  'start-hook-removed': [{ event: 'start-hook-removed', outcome: 'ok', tool: 'claude-code', detail: '/etc/claude-code/managed-settings.d/cordon-policy-helper.json' }],
+  'start-hook-installed': [
+    { event: 'start-hook-installed', outcome: 'ok', tool: 'claude-code', detail: '/etc/claude-code/managed-settings.d/cordon-policy-helper.json' },
+  ],
+  'start-hook-removed': [
+    { event: 'start-hook-removed', outcome: 'ok', tool: 'claude-code', detail: '/etc/claude-code/managed-settings.d/cordon-policy-helper.json' },
+  ],
   suppressed: [{ event: 'suppressed', outcome: 'rate-limit', user: 'mallory', detail: '500 records about mallory not written' }],
   error: [{ event: 'error', outcome: 'internal', detail: 'Error: boom' }],
 } satisfies Record<AuditEvent, (AuditRecord & { event: AuditEvent })[]>;
@@ -48,7 +82,11 @@ describe('audit log in ECS', () => {
   const log = new AuditLog(dir, 'laptop-7', () => new Date('2026-07-10T01:02:03.000Z'), 'ecs');
   const records = Object.values(RECORDS).flat();
   for (const r of records) log.write(r);
-  const lines = fs.readFileSync(log.file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = fs
+    .readFileSync(log.file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
   it('writes one line per record, every event kind included', () => {
     expect(lines).toHaveLength(records.length);
@@ -73,7 +111,15 @@ describe('audit log in ECS', () => {
   });
 
   it('the validator rejects what ECS does not define', () => {
-    expect(ecsProblems({ '@timestamp': 'x', ecs: { version: '9.4.0' }, event: { kind: 'nope', category: ['process'], type: ['denied'] }, process: { pid: 'a' }, foo: 1 })).toEqual(
+    expect(
+      ecsProblems({
+        '@timestamp': 'x',
+        ecs: { version: '9.4.0' },
+        event: { kind: 'nope', category: ['process'], type: ['denied'] },
+        process: { pid: 'a' },
+        foo: 1,
+      }),
+    ).toEqual(
       expect.arrayContaining([
         '@timestamp: "x" is not a date',
         'event.kind: "nope" is not an allowed value',
@@ -86,7 +132,14 @@ describe('audit log in ECS', () => {
 
   it('the tray history reads ECS lines back', () => {
     const history = log.history(100);
-    expect(history.find((h) => h.event === 'restore')).toMatchObject({ event: 'restore', outcome: 'ok', tool: 'claude-code', path: '/home/alice/.local/share/claude', policy: 'anthropic-ban', time: '2026-07-10T01:02:03.000Z' });
+    expect(history.find((h) => h.event === 'restore')).toMatchObject({
+      event: 'restore',
+      outcome: 'ok',
+      tool: 'claude-code',
+      path: '/home/alice/.local/share/claude',
+      policy: 'anthropic-ban',
+      time: '2026-07-10T01:02:03.000Z',
+    });
     expect(history.map((h) => h.event)).toContain('kill');
   });
 });

@@ -26,6 +26,8 @@ describe('folding a CPU profile into hot functions', () => {
 
   it('counts only samples inside the window', () => {
     expect(hotFunctions(profile, { fromUs: 14_500, top: 1 })).toEqual([{ where: '(idle)', selfMs: 1, pct: 50 }]);
-    expect(hotFunctions(profile, { fromUs: 11_500, toUs: 13_500 })).toEqual([{ where: 'readStat (/app/dist/agent/adapters/processes/procReader.js:71)', selfMs: 2, pct: 100 }]);
+    expect(hotFunctions(profile, { fromUs: 11_500, toUs: 13_500 })).toEqual([
+      { where: 'readStat (/app/dist/agent/adapters/processes/procReader.js:71)', selfMs: 2, pct: 100 },
+    ]);
   });
 });

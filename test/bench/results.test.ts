@@ -42,7 +42,12 @@ const scan: BenchResults['scanCost'] = {
   ],
 };
 
-const polling = agent({ killP50Ms: 110, killP95Ms: 190, processDetectP95Ms: 185, processSource: 'polling (events: turned off in the config (processEvents: false))' });
+const polling = agent({
+  killP50Ms: 110,
+  killP95Ms: 190,
+  processDetectP95Ms: 185,
+  processSource: 'polling (events: turned off in the config (processEvents: false))',
+});
 
 function results(cordon: AgentResult): BenchResults {
   return {
@@ -94,7 +99,15 @@ describe('bench results', () => {
   });
 
   it('fails each target it misses, judging the CPU ratio by the worst scenario', () => {
-    const slow = agent({ killP95Ms: 31, processDetectP95Ms: 16, churnKillMisses: 1, installP95Ms: 501, idleCpuPct: 0.11, rssMb: 74.7, cpuRatioByScenario: { idle: 40, churn: 4.9 } });
+    const slow = agent({
+      killP95Ms: 31,
+      processDetectP95Ms: 16,
+      churnKillMisses: 1,
+      installP95Ms: 501,
+      idleCpuPct: 0.11,
+      rssMb: 74.7,
+      cpuRatioByScenario: { idle: 40, churn: 4.9 },
+    });
     expect(verdicts(results(slow))).toMatchObject({
       'kill-p95': false,
       'found-p95': false,
@@ -104,7 +117,9 @@ describe('bench results', () => {
       'cpu-ratio': false,
       rss: false,
     });
-    expect(verdicts({ ...results(agent({})), targets: evaluateTargets(agent({}), scan, agent({ killP95Ms: 301 })) })).toMatchObject({ 'polling-kill-p95': false });
+    expect(verdicts({ ...results(agent({})), targets: evaluateTargets(agent({}), scan, agent({ killP95Ms: 301 })) })).toMatchObject({
+      'polling-kill-p95': false,
+    });
   });
 
   it('fails the latency targets when events were missed so often that p95 is a miss', () => {

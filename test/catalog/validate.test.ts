@@ -34,7 +34,9 @@ describe('the built-in catalog', () => {
   it('has the required tools, interpreters and more', () => {
     const catalog = loadBuiltInCatalog();
     const ids = catalog.tools.map((t) => t.id);
-    expect(ids).toEqual(expect.arrayContaining(['claude-code', 'claude-code-ide', 'claude-desktop', 'anthropic-model-config', 'codex-cli', 'gemini-cli', 'ollama']));
+    expect(ids).toEqual(
+      expect.arrayContaining(['claude-code', 'claude-code-ide', 'claude-desktop', 'anthropic-model-config', 'codex-cli', 'gemini-cli', 'ollama']),
+    );
     expect(catalog.interpreters).toContain('node');
     for (const t of catalog.tools) expect(Object.keys(t.examples).length, t.id).toBeGreaterThan(0);
   });

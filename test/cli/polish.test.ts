@@ -6,7 +6,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliEntry } from '../support/paths.js';
 
-const cordon = (args: string[], input?: string) => spawnSync(process.execPath, [cliEntry, ...args], { encoding: 'utf8', ...(input !== undefined ? { input } : {}) });
+const cordon = (args: string[], input?: string) =>
+  spawnSync(process.execPath, [cliEntry, ...args], { encoding: 'utf8', ...(input !== undefined ? { input } : {}) });
 
 describe('cordon on the command line', () => {
   it('stops quietly when the reader of its output goes away (cordon catalog | head -1)', () => {
@@ -29,7 +30,10 @@ describe('cordon on the command line', () => {
       const base = 'apiVersion: cordon/v1\nid: p\nversion: 1\nissuer: IT\nissuedAt: 2026-01-01T00:00:00Z\nmessage: no\nrules:\n';
       fs.writeFileSync(path.join(dir, 'tool.yaml'), `${base}  - { id: r, tools: [claude-cod], phases: [{ from: 2026-01-01T00:00:00Z, actions: [report] }] }\n`);
       expect(cordon(['policy', 'validate', path.join(dir, 'tool.yaml')]).stderr).toContain('unknown tool "claude-cod" (did you mean "claude-code"?)');
-      fs.writeFileSync(path.join(dir, 'field.yaml'), `descripton: x\n${base}  - { id: r, tools: [claude-code], phases: [{ from: 2026-01-01T00:00:00Z, actions: [report] }] }\n`);
+      fs.writeFileSync(
+        path.join(dir, 'field.yaml'),
+        `descripton: x\n${base}  - { id: r, tools: [claude-code], phases: [{ from: 2026-01-01T00:00:00Z, actions: [report] }] }\n`,
+      );
       expect(cordon(['policy', 'validate', path.join(dir, 'field.yaml')]).stderr).toContain('unknown field "descripton" (did you mean "description"?)');
       fs.writeFileSync(path.join(dir, 'agent.json'), JSON.stringify({ polcyDir: dir }));
       expect(cordon(['--config', path.join(dir, 'agent.json'), 'catalog']).stderr).toContain('unknown field "polcyDir" (did you mean "policyDir"?)');

@@ -129,7 +129,12 @@ describe('cordon explain', () => {
     const fx = makeAgentFixture();
     try {
       const e = JSON.parse(cordon(fx, 'explain', '--json').stdout) as { decides: Array<{ when: string; then: string }> };
-      expect(e.decides).toEqual(expect.arrayContaining([expect.objectContaining({ when: 'every covering rule is exempt' }), { when: 'actions are ranked', then: 'quarantine > kill > prevent > narrow > notify > report', reason: expect.any(String) }]));
+      expect(e.decides).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ when: 'every covering rule is exempt' }),
+          { when: 'actions are ranked', then: 'quarantine > kill > prevent > narrow > notify > report', reason: expect.any(String) },
+        ]),
+      );
       expect(cordon(fx, 'explain').stdout).toContain('- when several rules (of one or several policies) cover one observation: the finding carries the union');
     } finally {
       fx.cleanup();

@@ -65,7 +65,15 @@ async function connect(server: TestServer, options: Parameters<typeof DaemonClie
 }
 
 const line = (value: unknown): string => `${JSON.stringify(value)}\n`;
-const status = (host: string): Status => ({ evaluatedAt: '2026-07-01T00:00:00Z', host, compliance: 'compliant', policies: [], policyErrors: [], inventory: [], findings: [] });
+const status = (host: string): Status => ({
+  evaluatedAt: '2026-07-01T00:00:00Z',
+  host,
+  compliance: 'compliant',
+  policies: [],
+  policyErrors: [],
+  inventory: [],
+  findings: [],
+});
 const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('shared daemon client', () => {
@@ -175,13 +183,17 @@ describe('shared daemon client', () => {
   describe('hello proof', () => {
     const NONCE = '0123456789abcdef0123456789abcdef';
     /** Answers like the daemon: a nonce, then the owner of the file of that name in the proof folder. */
-    const proofServer = (proofDir: () => string): Answer => (req, socket) => {
-      if (req.params?.nonce === undefined) return void socket.write(line({ id: req.id, result: { nonce: NONCE, proofDir: proofDir() } }));
-      const proof = path.join(proofDir(), String(req.params.nonce));
-      const st = fs.lstatSync(proof, { throwIfNoEntry: false });
-      const ok = st?.isFile() && fs.readFileSync(proof, 'utf8') === NONCE && (st.mode & 0o777) === 0o600;
-      socket.write(line(ok && st ? { id: req.id, result: { user: `uid-${st.uid}`, uid: st.uid } } : { id: req.id, error: { code: 'forbidden', message: 'no proof' } }));
-    };
+    const proofServer =
+      (proofDir: () => string): Answer =>
+      (req, socket) => {
+        if (req.params?.nonce === undefined) return void socket.write(line({ id: req.id, result: { nonce: NONCE, proofDir: proofDir() } }));
+        const proof = path.join(proofDir(), String(req.params.nonce));
+        const st = fs.lstatSync(proof, { throwIfNoEntry: false });
+        const ok = st?.isFile() && fs.readFileSync(proof, 'utf8') === NONCE && (st.mode & 0o777) === 0o600;
+        socket.write(
+          line(ok && st ? { id: req.id, result: { user: `uid-${st.uid}`, uid: st.uid } } : { id: req.id, error: { code: 'forbidden', message: 'no proof' } }),
+        );
+      };
 
     it('writes the nonce into an owner-only file, is told who it is, and removes the file', async () => {
       let dir = '';

@@ -20,7 +20,15 @@ function policy(id: string, rules: Rule[], over: Partial<Policy> = {}): LoadedPo
   return { policy: p, ref: { id, version: 1, file: `${id}.yaml`, signedBy: 'k' } };
 }
 
-const install: Observation = { tool: 'claude-code', kind: 'install', path: '/home/bob/.local/bin/claude', user: 'bob', signal: 'launcher', role: 'program', scanRoot: '/home/bob' };
+const install: Observation = {
+  tool: 'claude-code',
+  kind: 'install',
+  path: '/home/bob/.local/bin/claude',
+  user: 'bob',
+  signal: 'launcher',
+  role: 'program',
+  scanRoot: '/home/bob',
+};
 const ctx = (iso: string, over: Partial<EvaluationContext> = {}): EvaluationContext => ({ now: new Date(iso), host: 'Laptop-17', groupsOf: () => [], ...over });
 const at = (iso: string) => Date.parse(iso);
 
@@ -50,7 +58,10 @@ describe('policyInForce and duePhaseIndex', () => {
   });
 
   it('finds the last phase started, starting exactly at its time', () => {
-    const r = rule('r', [[T0, warn], [T1, remove]]);
+    const r = rule('r', [
+      [T0, warn],
+      [T1, remove],
+    ]);
     expect(duePhaseIndex(r, at(T0) - 1)).toBeNull();
     expect(duePhaseIndex(r, at(T0))).toBe(0);
     expect(duePhaseIndex(r, at(T1) - 1)).toBe(0);
@@ -61,7 +72,8 @@ describe('policyInForce and duePhaseIndex', () => {
 describe('exemptionFor', () => {
   const r = rule('cc', [[T0, warn]]);
   const other = rule('other', [[T0, warn]]);
-  const check = (ex: Exemption[], obs: Observation = install, c = ctx(T1), which = r) => exemptionFor(policy('p', [which], { exemptions: ex }).policy, which, obs, c, c.now.getTime());
+  const check = (ex: Exemption[], obs: Observation = install, c = ctx(T1), which = r) =>
+    exemptionFor(policy('p', [which], { exemptions: ex }).policy, which, obs, c, c.now.getTime());
 
   it('applies only to the rules it lists, or to every rule when it lists none', () => {
     const ex = { rules: ['other'], users: ['bob'], until: T2, reason: 'x' };
@@ -129,7 +141,7 @@ describe('evaluate: which rule a finding names', () => {
     expect(byRule).toMatchObject({ rule: 'x' });
   });
 
-  it('takes the rule\'s own message over the policy\'s', () => {
+  it("takes the rule's own message over the policy's", () => {
     const [f] = evaluate([install], [policy('p', [rule('r', [[T0, warn]], { message: 'rule words' })])], ctx(T1));
     expect(f?.message).toBe('rule words');
     const [g] = evaluate([install], [policy('p', [rule('r', [[T0, warn]])])], ctx(T1));
@@ -144,24 +156,72 @@ describe('evaluate: which rule a finding names', () => {
 
 describe('evaluate: deadlines', () => {
   it('is the next phase that adds an action the finding does not carry yet', () => {
-    const r = rule('r', [[T0, warn], ['2026-07-05T00:00:00Z', warn], [T1, remove]]);
+    const r = rule('r', [
+      [T0, warn],
+      ['2026-07-05T00:00:00Z', warn],
+      [T1, remove],
+    ]);
     expect(evaluate([install], [policy('p', [r])], ctx(T0))[0]?.deadline).toBe(T1);
   });
 
   it('is the earliest over every deciding rule', () => {
-    const a = policy('a', [rule('r', [[T0, warn], [T2, remove]])]);
-    const b = policy('b', [rule('r', [[T0, warn], [T1, ['report', 'kill']]])]);
+    const a = policy('a', [
+      rule('r', [
+        [T0, warn],
+        [T2, remove],
+      ]),
+    ]);
+    const b = policy('b', [
+      rule('r', [
+        [T0, warn],
+        [T1, ['report', 'kill']],
+      ]),
+    ]);
     expect(evaluate([install], [a, b], ctx(T0))[0]?.deadline).toBe(T1);
   });
 
   it('is absent when the later phase starts at or after the policy expires, or adds nothing new', () => {
-    expect(evaluate([install], [policy('p', [rule('r', [[T0, warn], [T1, remove]])], { expiresAt: T1 })], ctx(T0))[0]).not.toHaveProperty('deadline');
-    const covered = [policy('a', [rule('r', [[T0, remove]])]), policy('b', [rule('r', [[T0, warn], [T1, ['kill']]])])];
+    expect(
+      evaluate(
+        [install],
+        [
+          policy(
+            'p',
+            [
+              rule('r', [
+                [T0, warn],
+                [T1, remove],
+              ]),
+            ],
+            { expiresAt: T1 },
+          ),
+        ],
+        ctx(T0),
+      )[0],
+    ).not.toHaveProperty('deadline');
+    const covered = [
+      policy('a', [rule('r', [[T0, remove]])]),
+      policy('b', [
+        rule('r', [
+          [T0, warn],
+          [T1, ['kill']],
+        ]),
+      ]),
+    ];
     expect(evaluate([install], covered, ctx(T0))[0]).not.toHaveProperty('deadline');
   });
 
   it('comes from the exempt rules when every covering rule is exempt', () => {
-    const p = policy('p', [rule('r', [[T0, warn], [T1, remove]])], { exemptions: [{ users: ['bob'], until: T2, reason: 'red team' }] });
+    const p = policy(
+      'p',
+      [
+        rule('r', [
+          [T0, warn],
+          [T1, remove],
+        ]),
+      ],
+      { exemptions: [{ users: ['bob'], until: T2, reason: 'red team' }] },
+    );
     const [f] = evaluate([install], [p], ctx(T0));
     expect(f).toMatchObject({ state: 'exempt', exemptUntil: T2, deadline: T1 });
   });
@@ -185,7 +245,12 @@ describe('evaluate: exempt findings', () => {
 });
 
 describe('evaluate: the finding in words', () => {
-  const p = policy('corp', [rule('cc', [[T0, warn], [T1, remove]])]);
+  const p = policy('corp', [
+    rule('cc', [
+      [T0, warn],
+      [T1, remove],
+    ]),
+  ]);
 
   it('says what, where, which rule, which actions since when, and when it gets stricter', () => {
     const [f] = evaluate([install], [p], ctx(T0));

@@ -35,7 +35,9 @@ describe('planEnforcement', () => {
       { path: '/home/a/.local/bin/claude', role: 'program' as const },
       { path: '/home/a/.local/share/claude', role: 'program' as const },
     ];
-    const findings = [finding('native', { ...(install('/home/a/.local/bin/claude') as Extract<Target, { kind: 'install' }>), parts }, { actions: ['report', 'quarantine'] })];
+    const findings = [
+      finding('native', { ...(install('/home/a/.local/bin/claude') as Extract<Target, { kind: 'install' }>), parts }, { actions: ['report', 'quarantine'] }),
+    ];
     const steps = planEnforcement(findings);
     expect(steps.map((s) => (s.action === 'quarantine' ? `${s.finding.id}:${s.target.path}:${s.target.scanRoot}` : s.action))).toEqual([
       'native:/home/a/.local/bin/claude:/home/a',
@@ -77,20 +79,31 @@ describe('planEnforcement', () => {
     ];
     const f = finding('native', { ...(install('/home/a/.local/bin/claude') as Extract<Target, { kind: 'install' }>), parts });
     const [first, second] = planEnforcement([f]).filter((s) => s.action === 'quarantine');
-    const moved = applyOutcomes([f], [
-      { step: first!, state: 'remediated', outcome: 'moved to quarantine as q1' },
-      { step: second!, state: 'remediated', outcome: 'moved to quarantine as q2' },
-    ]);
-    expect(moved[0]).toMatchObject({ state: 'remediated', outcome: '/home/a/.local/bin/claude: moved to quarantine as q1; /home/a/.local/share/claude: moved to quarantine as q2' });
-    const half = applyOutcomes([f], [
-      { step: first!, state: 'remediated', outcome: 'moved to quarantine as q1' },
-      { step: second!, state: 'failed', outcome: 'not quarantined: busy' },
-    ]);
+    const moved = applyOutcomes(
+      [f],
+      [
+        { step: first!, state: 'remediated', outcome: 'moved to quarantine as q1' },
+        { step: second!, state: 'remediated', outcome: 'moved to quarantine as q2' },
+      ],
+    );
+    expect(moved[0]).toMatchObject({
+      state: 'remediated',
+      outcome: '/home/a/.local/bin/claude: moved to quarantine as q1; /home/a/.local/share/claude: moved to quarantine as q2',
+    });
+    const half = applyOutcomes(
+      [f],
+      [
+        { step: first!, state: 'remediated', outcome: 'moved to quarantine as q1' },
+        { step: second!, state: 'failed', outcome: 'not quarantined: busy' },
+      ],
+    );
     expect(half[0]?.state).toBe('failed');
   });
 
-  it('never edits the user\'s settings: a due config finding is left to the user with the line to remove', () => {
-    const findings = [finding('cfg', { kind: 'settings', path: '/home/a/.bashrc' }, { detail: 'ANTHROPIC_API_KEY set in ~/.bashrc line 3', actions: ['report', 'quarantine'] })];
+  it("never edits the user's settings: a due config finding is left to the user with the line to remove", () => {
+    const findings = [
+      finding('cfg', { kind: 'settings', path: '/home/a/.bashrc' }, { detail: 'ANTHROPIC_API_KEY set in ~/.bashrc line 3', actions: ['report', 'quarantine'] }),
+    ];
     const steps = planEnforcement(findings);
     expect(steps).toEqual([{ action: 'manual', finding: findings[0], reason: 'remove this setting yourself: ANTHROPIC_API_KEY set in ~/.bashrc line 3' }]);
   });
@@ -105,7 +118,13 @@ describe('planEnforcement', () => {
   });
 
   it('does not move an install it cannot place, and says why', () => {
-    const findings = [finding('inst', { kind: 'unplaced', reason: 'the agent cannot tell where this install was found, so it does not move it' }, { path: '/somewhere/claude' })];
+    const findings = [
+      finding(
+        'inst',
+        { kind: 'unplaced', reason: 'the agent cannot tell where this install was found, so it does not move it' },
+        { path: '/somewhere/claude' },
+      ),
+    ];
     const steps = planEnforcement(findings);
     expect(steps.map((s) => s.action)).toEqual(['manual', 'notify']);
     expect(steps[0]).toMatchObject({ reason: expect.stringContaining('cannot tell where') });

@@ -48,7 +48,9 @@ describe('decidePolicySet', () => {
     const d = decide([signed(v(5))]);
     expect(d.errors).toEqual([]);
     expect(d.policies.map((p) => p.ref)).toEqual([expect.objectContaining({ id: 'corp-ai-ban', version: 5, file: FILE, signedBy: 'test-trusted' })]);
-    expect(d.store).toEqual([expect.objectContaining({ id: 'corp-ai-ban', version: 5, file: FILE, acceptedAt: july20.toISOString(), bytes: v(5).toString('base64') })]);
+    expect(d.store).toEqual([
+      expect.objectContaining({ id: 'corp-ai-ban', version: 5, file: FILE, acceptedAt: july20.toISOString(), bytes: v(5).toString('base64') }),
+    ]);
     expect(d.versions).toEqual({ 'corp-ai-ban': { version: 5, acceptedAt: july20.toISOString() } });
     expect(d.retire).toEqual([]);
   });
@@ -61,13 +63,18 @@ describe('decidePolicySet', () => {
   it('rejects a lower version and keeps the stored newer one in force', () => {
     const state = apply(emptyState(), decide([signed(v(7))]));
     const d = decide([signed(v(6))], state);
-    expect(d.errors).toEqual([expect.objectContaining({ file: FILE, code: 'policy-rollback', message: expect.stringContaining('version 6 is older than version 7') })]);
+    expect(d.errors).toEqual([
+      expect.objectContaining({ file: FILE, code: 'policy-rollback', message: expect.stringContaining('version 6 is older than version 7') }),
+    ]);
     expect(d.policies.map((p) => [p.policy.version, p.ref.lastKnownGood])).toEqual([[7, true]]);
     expect(d.store).toEqual([]);
   });
 
   it('rejects a rollback from the version marks alone, after the newer copy was retired', () => {
-    const d = decide([signed(v(6))], { records: new Map(), versions: JSON.stringify({ 'corp-ai-ban': { version: 7, acceptedAt: '2026-07-01T00:00:00.000Z' } }) });
+    const d = decide([signed(v(6))], {
+      records: new Map(),
+      versions: JSON.stringify({ 'corp-ai-ban': { version: 7, acceptedAt: '2026-07-01T00:00:00.000Z' } }),
+    });
     expect(d.errors.map((e) => e.code)).toEqual(['policy-rollback']);
     expect(d.policies).toEqual([]);
   });
@@ -75,7 +82,10 @@ describe('decidePolicySet', () => {
   it('reports a damaged versions.json and rebuilds the marks from the stored copies, so a rollback still fails', () => {
     const state = { ...apply(emptyState(), decide([signed(v(7))])), versions: '{"corp-ai-ban": ' };
     const d = decide([signed(v(6))], state);
-    expect(d.errors.map((e) => [e.code, e.file])).toEqual([['state-corrupt', VERSIONS], ['policy-rollback', FILE]]);
+    expect(d.errors.map((e) => [e.code, e.file])).toEqual([
+      ['state-corrupt', VERSIONS],
+      ['policy-rollback', FILE],
+    ]);
     expect(d.policies[0]?.policy.version).toBe(7);
   });
 

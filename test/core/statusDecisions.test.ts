@@ -21,7 +21,11 @@ describe('decisions sent with each finding', () => {
   it.each<[string, Partial<Finding>, Pick<Finding, 'due' | 'actionable' | 'notice'>]>([
     ['reported only, no later phase', { actions: ['report'] }, { due: false, actionable: true, notice: 'recorded' }],
     ['told now, reported later too', { deadline: '2026-07-10T00:00:00Z', deadlineActions: ['notify'] }, { due: false, actionable: true, notice: 'recorded' }],
-    ['removed at the deadline', { deadline: '2026-07-10T00:00:00Z', deadlineActions: ['kill', 'quarantine'] }, { due: false, actionable: true, notice: 'removal-at-deadline' }],
+    [
+      'removed at the deadline',
+      { deadline: '2026-07-10T00:00:00Z', deadlineActions: ['kill', 'quarantine'] },
+      { due: false, actionable: true, notice: 'removal-at-deadline' },
+    ],
     ['past the deadline, still there', { actions: REMOVAL }, { due: true, actionable: true, notice: 'removal-due' }],
     ['a setting past the deadline: only its user edits it', { kind: 'config', actions: REMOVAL }, { due: true, actionable: false, notice: 'edit-due' }],
     ['a setting before the deadline', { kind: 'config', deadlineActions: ['quarantine'] }, { due: false, actionable: false, notice: 'removal-at-deadline' }],

@@ -55,7 +55,10 @@ describe('cordon run', () => {
   it('names its actors in the status, each running', async () => {
     const status = await client.request('status');
     expect(status.agent?.actors).toEqual(
-      ['fleet-state', 'install-watcher', 'policy-watcher', 'process-source', 'clock-tick', 'start-hook-keeper', 'ipc-server'].map((name) => ({ name, running: true })),
+      ['fleet-state', 'install-watcher', 'policy-watcher', 'process-source', 'clock-tick', 'start-hook-keeper', 'ipc-server'].map((name) => ({
+        name,
+        running: true,
+      })),
     );
   });
 
@@ -178,7 +181,7 @@ describe('remediation over the user socket', () => {
     }
   });
 
-  it('refuses another user\'s finding: the proof file says who is asking', async () => {
+  it("refuses another user's finding: the proof file says who is asking", async () => {
     const client = await DaemonClient.connect(fx.socketPath);
     try {
       const id = await installFinding(client);
@@ -195,7 +198,7 @@ describe('remediation over the user socket', () => {
     }
   });
 
-  it('quarantines the owner\'s own finding at once, before any deadline asks for it', async () => {
+  it("quarantines the owner's own finding at once, before any deadline asks for it", async () => {
     const client = await DaemonClient.connect(fx.socketPath);
     try {
       const id = await installFinding(client);

@@ -25,13 +25,39 @@ rules:
       - { from: 2026-07-10T00:00:00Z, actions: [${actions}] }
 `;
   const policy = parsePolicy(Buffer.from(yaml), 'ban.yaml', { knownToolIds: ['claude-code', 'anthropic-model-config'] });
-  const catalog = { interpreters: [], tools: [{ id: 'claude-code', name: 'Claude Code', vendor: 'Anthropic', category: 'cli' as const, description: 'd', examples: {} }] };
+  const catalog = {
+    interpreters: [],
+    tools: [{ id: 'claude-code', name: 'Claude Code', vendor: 'Anthropic', category: 'cli' as const, description: 'd', examples: {} }],
+  };
   return { policies: [{ policy, ref: { id: 'ban', version: 1, file: 'ban.yaml', signedBy: 'it' } }], errors: [], catalog };
 }
 
-const claudeProcess: Observation = { tool: 'claude-code', kind: 'process', pid: 4242, startTime: '777', user: 'alice', path: '/home/alice/.local/bin/claude', signal: 'comm is claude' };
-const claudeInstall: Observation = { tool: 'claude-code', kind: 'install', path: '/home/alice/.local/share/claude', user: 'alice', signal: 'native install', role: 'program', scanRoot: '/home/alice' };
-const apiKeyLine: Observation = { tool: 'anthropic-model-config', kind: 'config', path: '/home/alice/.bashrc', user: 'alice', signal: 'ANTHROPIC_API_KEY set', scanRoot: '/home/alice' };
+const claudeProcess: Observation = {
+  tool: 'claude-code',
+  kind: 'process',
+  pid: 4242,
+  startTime: '777',
+  user: 'alice',
+  path: '/home/alice/.local/bin/claude',
+  signal: 'comm is claude',
+};
+const claudeInstall: Observation = {
+  tool: 'claude-code',
+  kind: 'install',
+  path: '/home/alice/.local/share/claude',
+  user: 'alice',
+  signal: 'native install',
+  role: 'program',
+  scanRoot: '/home/alice',
+};
+const apiKeyLine: Observation = {
+  tool: 'anthropic-model-config',
+  kind: 'config',
+  path: '/home/alice/.bashrc',
+  user: 'alice',
+  signal: 'ANTHROPIC_API_KEY set',
+  scanRoot: '/home/alice',
+};
 
 /** A machine seen through fake ports: what is there, what a kill or a quarantine does to it, and everything said. */
 function fakeMachine(opts: { killFails?: boolean } = {}) {
@@ -80,7 +106,7 @@ function fakeMachine(opts: { killFails?: boolean } = {}) {
 }
 
 describe('runPass', () => {
-  it('plans in scan exactly what enforce then carries out (the user\'s own settings stay with the user)', async () => {
+  it("plans in scan exactly what enforce then carries out (the user's own settings stay with the user)", async () => {
     const state = policyState('report, notify, kill, quarantine');
     const machine = fakeMachine();
     const scan = await runPass({ collection: machine.collection, policyState: state, now: NOW, memory: new EnforcementMemory() }, machine.deps(false));
@@ -100,7 +126,10 @@ describe('runPass', () => {
 
   it('looks again after removal and keeps what it removed visible as remediated', async () => {
     const machine = fakeMachine();
-    const result = await runPass({ collection: machine.collection, policyState: policyState('report, kill, quarantine'), now: NOW, memory: new EnforcementMemory() }, machine.deps(true));
+    const result = await runPass(
+      { collection: machine.collection, policyState: policyState('report, kill, quarantine'), now: NOW, memory: new EnforcementMemory() },
+      machine.deps(true),
+    );
     expect(result.status.inventory.map((i) => i.kind)).toEqual(['config']);
     expect(result.status.findings.map((f) => `${f.kind}:${f.state}`).sort()).toEqual(['config:open', 'install:remediated', 'process:remediated']);
     expect(result.status.compliance).toBe('violation');
@@ -111,7 +140,8 @@ describe('runPass', () => {
     const machine = fakeMachine();
     const memory = new EnforcementMemory();
     const state = policyState('report, notify');
-    for (let i = 0; i < 3; i += 1) await runPass({ collection: machine.collection, policyState: state, now: new Date(NOW.getTime() + i * 1000), memory }, machine.deps(true));
+    for (let i = 0; i < 3; i += 1)
+      await runPass({ collection: machine.collection, policyState: state, now: new Date(NOW.getTime() + i * 1000), memory }, machine.deps(true));
     expect(machine.calls.filter((c) => c.startsWith('notify'))).toHaveLength(3);
     expect(machine.audit.filter((r) => r.event === 'detected')).toHaveLength(3);
   });
@@ -143,7 +173,10 @@ describe('runPass', () => {
 
   it('never sends the enforcement target to clients', async () => {
     const machine = fakeMachine();
-    const { status, findings } = await runPass({ collection: machine.collection, policyState: policyState('report'), now: NOW, memory: new EnforcementMemory() }, machine.deps(false));
+    const { status, findings } = await runPass(
+      { collection: machine.collection, policyState: policyState('report'), now: NOW, memory: new EnforcementMemory() },
+      machine.deps(false),
+    );
     expect(findings.find((f) => f.kind === 'process')?.target).toEqual({ kind: 'process', pid: 4242, startTime: '777' });
     expect(status.findings.every((f) => !('target' in f))).toBe(true);
   });

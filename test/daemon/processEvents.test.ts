@@ -20,7 +20,9 @@ function startClaude(fx: AgentFixture, viaSetsid = false): { child: ChildProcess
   const bin = path.join(fx.dir, 'bin');
   fs.mkdirSync(bin, { recursive: true });
   if (!fs.existsSync(path.join(bin, 'claude'))) fs.symlinkSync('/bin/sleep', path.join(bin, 'claude'));
-  const child = viaSetsid ? spawn('setsid', [path.join(bin, 'claude'), '600'], { stdio: 'ignore' }) : spawn(path.join(bin, 'claude'), ['600'], { stdio: 'ignore' });
+  const child = viaSetsid
+    ? spawn('setsid', [path.join(bin, 'claude'), '600'], { stdio: 'ignore' })
+    : spawn(path.join(bin, 'claude'), ['600'], { stdio: 'ignore' });
   children.push(child);
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_c, sig) => resolve(sig)));
   return { child, exited: Promise.race([exited, new Promise<'alive'>((r) => setTimeout(() => r('alive'), 5000))]) };
@@ -66,7 +68,11 @@ describe.skipIf(eventsHere !== null)('cordon run with exec events (Linux proc co
     // Judged by this agent's own audit log: other agents on a shared machine may well kill the outsider.
     const outsider = startClaude(fx, true);
     await new Promise((r) => setTimeout(r, 3000));
-    const lines = fs.readFileSync(path.join(fx.stateDir, 'audit.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { pid?: number });
+    const lines = fs
+      .readFileSync(path.join(fx.stateDir, 'audit.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { pid?: number });
     expect(outsider.child.pid).toBeGreaterThan(0);
     expect(lines.filter((l) => l.pid === outsider.child.pid)).toEqual([]);
   });

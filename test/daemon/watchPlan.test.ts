@@ -50,7 +50,10 @@ describe('planWatches', () => {
   });
 
   it('matches a child name exactly as the scanners do: case-insensitively only for Windows locations', () => {
-    const plan = new Map([['/h/.nvm/versions/node', ['v*']], ['/h/.local/bin', ['claude']]]);
+    const plan = new Map([
+      ['/h/.nvm/versions/node', ['v*']],
+      ['/h/.local/bin', ['claude']],
+    ]);
     expect(isWatched(plan, '/h/.local/bin/Claude', 'linux')).toBe(false);
     expect(isWatched(plan, '/h/.local/bin/Claude', 'win32')).toBe(true);
     expect(isWatched(plan, '/h/.nvm/versions/node/V24.0.0', 'linux')).toBe(false);

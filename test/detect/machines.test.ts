@@ -17,10 +17,7 @@ const machine = (platform: 'linux' | 'darwin' | 'win32') => {
   machines.push(m);
   return m;
 };
-const scan = (m: TempMachine) => [
-  ...scanInstalls(nodeFileSystem, catalog.tools, m.ctx),
-  ...scanConfigs(nodeFileSystem, catalog.tools, m.ctx),
-];
+const scan = (m: TempMachine) => [...scanInstalls(nodeFileSystem, catalog.tools, m.ctx), ...scanConfigs(nodeFileSystem, catalog.tools, m.ctx)];
 /** Every path found, parts of grouped installs included: grouping never loses a path. */
 const found = (m: TempMachine) => scan(m).flatMap((o) => (o.parts?.map((p) => p.path) ?? [o.path ?? '']).map((p) => `${o.tool} ${path.relative(m.root, p)}`));
 
@@ -41,7 +38,13 @@ describe('a Linux laptop', () => {
     m.ctx.userName = createUserNameCache();
     const obs = scan(m);
     const byPath = new Map(obs.map((o) => [path.relative(m.root, o.path ?? ''), o]));
-    expect(byPath.get('home/alice/.local/bin/claude')).toMatchObject({ tool: 'claude-code', role: 'program', user: 'alice', form: 'native', signal: 'native installer' });
+    expect(byPath.get('home/alice/.local/bin/claude')).toMatchObject({
+      tool: 'claude-code',
+      role: 'program',
+      user: 'alice',
+      form: 'native',
+      signal: 'native installer',
+    });
     expect(byPath.get('home/alice/.local/bin/claude')?.parts).toEqual([
       { path: m.at('~/.local/bin/claude'), what: 'native installer launcher', role: 'program', linkTarget: version },
       { path: m.at('~/.local/share/claude'), what: 'native installer version store', role: 'program' },
@@ -50,7 +53,11 @@ describe('a Linux laptop', () => {
     expect(byPath.has('home/alice/.local/share/claude')).toBe(false);
     expect(byPath.get('home/alice/.claude')).toMatchObject({ tool: 'claude-code', role: 'data' });
     expect(byPath.get('etc/apt/sources.list.d/claude-code.list')).toMatchObject({ role: 'evidence', user: os.userInfo().username });
-    expect(byPath.get('home/alice/.bashrc')).toMatchObject({ tool: 'anthropic-model-config', kind: 'config', detail: 'ANTHROPIC_API_KEY set in ~/.bashrc line 3' });
+    expect(byPath.get('home/alice/.bashrc')).toMatchObject({
+      tool: 'anthropic-model-config',
+      kind: 'config',
+      detail: 'ANTHROPIC_API_KEY set in ~/.bashrc line 3',
+    });
     expect(found(m).sort()).toEqual(
       [
         'claude-code home/alice/.claude',
@@ -90,9 +97,7 @@ describe('a Linux laptop', () => {
     fs.mkdirSync(path.join(outside, 'versions', '9.9.9'), { recursive: true });
     fs.symlinkSync(outside, m.at('~/.local/share/claude'));
     const obs = scanInstalls(nodeFileSystem, catalog.tools, m.ctx);
-    expect(obs).toEqual([
-      expect.objectContaining({ tool: 'claude-code', path: m.at('~/.local/share/claude'), linkTarget: outside }),
-    ]);
+    expect(obs).toEqual([expect.objectContaining({ tool: 'claude-code', path: m.at('~/.local/share/claude'), linkTarget: outside })]);
   });
 
   it('never copies a secret or any matched value into its output', () => {

@@ -101,7 +101,12 @@ async function englishLeft(page: Page, allowed: readonly string[]): Promise<stri
     const main = document.querySelector('main') as HTMLElement;
     const clone = main.cloneNode(true) as HTMLElement;
     for (const hidden of Array.from(clone.querySelectorAll('[hidden], code, .finding-where, td.mono'))) hidden.remove();
-    const chrome = [document.querySelector('#status-badge'), document.querySelector('#scan-now'), document.querySelector('#nav'), document.querySelector('#footer')];
+    const chrome = [
+      document.querySelector('#status-badge'),
+      document.querySelector('#scan-now'),
+      document.querySelector('#nav'),
+      document.querySelector('#footer'),
+    ];
     return [clone.innerText, ...chrome.map((e) => (e as HTMLElement | null)?.innerText ?? '')].join('\n');
   });
   let rest = text.replace(/(?:https?:\/\/|~\/|\/)[^\s，。：；（）、]+/g, ' ');
@@ -124,7 +129,9 @@ describe('the employee’s tray window against the real daemon', () => {
     await page.context().close();
 
     const ny = await open('en-US', 'America/New_York');
-    expect(await ny.page.locator('.headline h2').first().textContent()).toMatch(/^Remove Claude Code by \w{3}, \w{3} \d{1,2}, 05:00 Eastern Standard Time \(3 days left\)$/);
+    expect(await ny.page.locator('.headline h2').first().textContent()).toMatch(
+      /^Remove Claude Code by \w{3}, \w{3} \d{1,2}, 05:00 Eastern Standard Time \(3 days left\)$/,
+    );
     await ny.page.context().close();
   });
 
@@ -143,7 +150,9 @@ describe('the employee’s tray window against the real daemon', () => {
   it('shows the rules that start later: from tomorrow, Codex CLI is restricted', async () => {
     const { page } = await open('en-US');
     const line = await page.locator('[data-upcoming="test-ban/codex"]').textContent();
-    expect(line).toMatch(/^From tomorrow, \w{3}, \w{3} \d{1,2}, 09:00 China Standard Time: OpenAI Codex CLI is restricted \(it is recorded; you are notified\)$/);
+    expect(line).toMatch(
+      /^From tomorrow, \w{3}, \w{3} \d{1,2}, 09:00 China Standard Time: OpenAI Codex CLI is restricted \(it is recorded; you are notified\)$/,
+    );
     await page.context().close();
   });
 
@@ -154,7 +163,9 @@ describe('the employee’s tray window against the real daemon', () => {
     expect(await rule.locator('h3').textContent()).toBe('Tools: Claude Code');
     expect(await rule.locator('.phase').allInnerTexts()).toEqual([
       expect.stringMatching(/^From .*: it is recorded; you are notified\s*in force now$/),
-      expect.stringMatching(/^From .*18:00 China Standard Time \(.*18:00 UTC\+08:00\): it is recorded; you are notified; running copies are stopped; installs are moved to quarantine \(kept, restorable\)\s*next$/),
+      expect.stringMatching(
+        /^From .*18:00 China Standard Time \(.*18:00 UTC\+08:00\): it is recorded; you are notified; running copies are stopped; installs are moved to quarantine \(kept, restorable\)\s*next$/,
+      ),
     ]);
     expect(await page.locator('ul.exemptions li').allTextContents()).toEqual([expect.stringMatching(/^Until .*: migration pilot$/)]);
     await page.context().close();
@@ -164,7 +175,45 @@ describe('the employee’s tray window against the real daemon', () => {
     const { page, problems } = await open('zh-CN');
     expect(await page.locator('.headline h2').first().textContent()).toMatch(/^请在 \d{1,2}月\d{1,2}日周. 18:00 中国标准时间 前移除 Claude Code（还剩 3 天）$/);
     const names = catalog.tools.flatMap((t) => [t.name, t.vendor]);
-    const allowed = [...names, 'Cordon', 'Qoder', 'test-ban', 'test-it', 'Test IT', 'root', 'SHA-256', 'MiB', 'API', 'JSON', 'SDK', 'UTC', 'IT', 'AI', 'Linux', 'Windows', 'macOS', 'notify-send', 'ps-list', 'ps', 'tasklist', 'status.json', 'audit.jsonl', 'security.jsonl', 'cordon.db', 'osquery', 'Jamf', 'Intune', 'MCP', 'ID', 'policyHelper', 'cordon', 'migration pilot', 'not yours', fx.home, (await page.evaluate(() => document.querySelector('#footer')?.textContent ?? '')).split('主机 ')[1] ?? ''];
+    const allowed = [
+      ...names,
+      'Cordon',
+      'Qoder',
+      'test-ban',
+      'test-it',
+      'Test IT',
+      'root',
+      'SHA-256',
+      'MiB',
+      'API',
+      'JSON',
+      'SDK',
+      'UTC',
+      'IT',
+      'AI',
+      'Linux',
+      'Windows',
+      'macOS',
+      'notify-send',
+      'ps-list',
+      'ps',
+      'tasklist',
+      'status.json',
+      'audit.jsonl',
+      'security.jsonl',
+      'cordon.db',
+      'osquery',
+      'Jamf',
+      'Intune',
+      'MCP',
+      'ID',
+      'policyHelper',
+      'cordon',
+      'migration pilot',
+      'not yours',
+      fx.home,
+      (await page.evaluate(() => document.querySelector('#footer')?.textContent ?? '')).split('主机 ')[1] ?? '',
+    ];
     const leftovers: Record<string, string[]> = {};
     for (const target of ['findings', 'history', 'policy', 'transparency'] as const) {
       await visit(page, `experience-${target}-zh`, target);
@@ -232,7 +281,7 @@ describe('the employee’s tray window against the real daemon', () => {
 
     const zh = await open('zh-CN', 'Asia/Shanghai', '#history');
     await zh.page.locator('#history table').waitFor();
-    const zhText = (await zh.page.locator('#history tbody').innerText());
+    const zhText = await zh.page.locator('#history tbody').innerText();
     expect(zhText).toContain('您请求立即修复');
     expect(zhText).toContain('已移入隔离区');
     await screenshot(zh.page, 'experience-history-after-fix-zh');

@@ -4,7 +4,14 @@ import { fleetFactsArgv, formatFacts } from '../../agent/cli/fleetFacts.js';
 import { fleetFacts, jamfDate, type FleetRead } from '../../agent/core/fleet/facts.js';
 
 const now = new Date('2026-07-05T00:00:00.000Z');
-const agent = { host: 'laptop-7', version: '0.1.0', compliance: 'warning', heartbeat_at: '2026-07-04T23:59:00.000Z', last_pass_at: '2026-07-04T23:58:30.000Z', stale_after_seconds: 300 };
+const agent = {
+  host: 'laptop-7',
+  version: '0.1.0',
+  compliance: 'warning',
+  heartbeat_at: '2026-07-04T23:59:00.000Z',
+  last_pass_at: '2026-07-04T23:58:30.000Z',
+  stale_after_seconds: 300,
+};
 const read: FleetRead = {
   agent,
   findings: [
@@ -12,12 +19,26 @@ const read: FleetRead = {
     { state: 'exempt', due: 0, deadline: '2026-07-06T00:00:00.000Z', tool: 'claude-desktop' },
     { state: 'remediated', due: 1, deadline: null, tool: 'codex-cli' },
   ],
-  policies: [{ id: 'other', version: 1, state: 'in-force' }, { id: 'anthropic-ban', version: 3, state: 'in-force' }, { id: null, version: null, state: 'rejected' }],
+  policies: [
+    { id: 'other', version: 1, state: 'in-force' },
+    { id: 'anthropic-ban', version: 3, state: 'in-force' },
+    { id: null, version: null, state: 'rejected' },
+  ],
 };
 
 describe('fleet facts', () => {
   it('a reporting agent in its grace period: warning, days rounded up to the next open deadline, policies by id@version', () => {
-    expect(fleetFacts(read, now)).toMatchObject({ compliance: 'warning', reporting: true, openFindings: 1, violations: 0, daysToDeadline: 5, nextDeadline: '2026-07-09T16:00:00.000Z', policies: 'anthropic-ban@3,other@1', rejectedPolicies: 1, tools: 'claude-code' });
+    expect(fleetFacts(read, now)).toMatchObject({
+      compliance: 'warning',
+      reporting: true,
+      openFindings: 1,
+      violations: 0,
+      daysToDeadline: 5,
+      nextDeadline: '2026-07-09T16:00:00.000Z',
+      policies: 'anthropic-ban@3,other@1',
+      rejectedPolicies: 1,
+      tools: 'claude-code',
+    });
   });
 
   it('an agent silent for more than its stale time is stale, keeping its last verdict apart', () => {
@@ -31,7 +52,17 @@ describe('fleet facts', () => {
   });
 
   it('counts failed and due findings as violations; a passed deadline is not ahead', () => {
-    const f = fleetFacts({ ...read, agent: { ...agent, compliance: 'violation' }, findings: [{ state: 'open', due: 1, deadline: '2026-07-01T00:00:00.000Z', tool: 'claude-code' }, { state: 'failed', due: 1, deadline: null, tool: 'cursor' }] }, now);
+    const f = fleetFacts(
+      {
+        ...read,
+        agent: { ...agent, compliance: 'violation' },
+        findings: [
+          { state: 'open', due: 1, deadline: '2026-07-01T00:00:00.000Z', tool: 'claude-code' },
+          { state: 'failed', due: 1, deadline: null, tool: 'cursor' },
+        ],
+      },
+      now,
+    );
     expect(f).toMatchObject({ compliance: 'violation', violations: 2, daysToDeadline: null });
   });
 
@@ -43,11 +74,23 @@ describe('fleet facts', () => {
     expect(formatFacts(read, { format: 'value', field: 'last-check' }, now)).toBe('2026-07-04T23:58:30.000Z');
     const intune = formatFacts(read, { format: 'intune' }, now);
     expect(intune).not.toContain('\n');
-    expect(JSON.parse(intune)).toEqual({ CordonAgentReporting: true, CordonCompliance: 'warning', CordonViolations: 0, CordonOpenFindings: 1, CordonDaysToDeadline: 5, CordonLastCheck: '2026-07-04T23:58:30.000Z', CordonPolicies: 'anthropic-ban@3,other@1' });
+    expect(JSON.parse(intune)).toEqual({
+      CordonAgentReporting: true,
+      CordonCompliance: 'warning',
+      CordonViolations: 0,
+      CordonOpenFindings: 1,
+      CordonDaysToDeadline: 5,
+      CordonLastCheck: '2026-07-04T23:58:30.000Z',
+      CordonPolicies: 'anthropic-ban@3,other@1',
+    });
   });
 
   it('parses its command line on the lean path and refuses what it does not know', () => {
-    expect(fleetFactsArgv(['--config', '/etc/c.json', 'fleet-facts', '--format=jamf', '--field', 'compliance'])).toEqual({ config: '/etc/c.json', format: 'jamf', field: 'compliance' });
+    expect(fleetFactsArgv(['--config', '/etc/c.json', 'fleet-facts', '--format=jamf', '--field', 'compliance'])).toEqual({
+      config: '/etc/c.json',
+      format: 'jamf',
+      field: 'compliance',
+    });
     expect(fleetFactsArgv(['fleet-facts'])).toEqual({ format: 'json' });
     expect(fleetFactsArgv(['status', '--json'])).toBeNull();
     expect(fleetFactsArgv(['fleet-facts', '--help'])).toBeNull();

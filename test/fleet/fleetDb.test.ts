@@ -17,30 +17,64 @@ function stateDir(): string {
 }
 
 const claude: Finding = {
-  id: 'f-claude', tool: 'claude-code', toolName: 'Claude Code', policy: 'anthropic-ban', rule: 'claude-code', kind: 'install',
-  path: '/home/alice/.local/share/claude', user: 'alice', actions: ['report', 'notify'], deadline: '2026-07-10T00:00:00+08:00', state: 'open', detail: 'native install',
+  id: 'f-claude',
+  tool: 'claude-code',
+  toolName: 'Claude Code',
+  policy: 'anthropic-ban',
+  rule: 'claude-code',
+  kind: 'install',
+  path: '/home/alice/.local/share/claude',
+  user: 'alice',
+  actions: ['report', 'notify'],
+  deadline: '2026-07-10T00:00:00+08:00',
+  state: 'open',
+  detail: 'native install',
 };
 function status(findings: Finding[], extra: Partial<Status> = {}): Status {
   return {
-    evaluatedAt: '2026-07-05T00:00:00.000Z', host: 'laptop-7', compliance: findings.some((f) => f.state === 'open') ? 'warning' : 'compliant',
+    evaluatedAt: '2026-07-05T00:00:00.000Z',
+    host: 'laptop-7',
+    compliance: findings.some((f) => f.state === 'open') ? 'warning' : 'compliant',
     policies: [{ id: 'anthropic-ban', version: 3, file: '/etc/cordon/policies/anthropic-ban.yaml', signedBy: 'it-2026' }],
     policyErrors: [{ file: '/etc/cordon/policies/bad.yaml', code: 'signature-invalid', message: 'the signature does not match' }],
     inventory: [
-      { tool: 'claude-code', toolName: 'Claude Code', category: 'cli', kind: 'install', path: '/home/alice/.local/share/claude', user: 'alice', detail: 'native install' },
-      { tool: 'mcp-servers', toolName: 'MCP servers', category: 'mcp', kind: 'config', path: '/home/alice/.cursor/mcp.json', user: 'alice', riskFlags: ['plaintext_secret'], detail: 'MCP servers defined' },
+      {
+        tool: 'claude-code',
+        toolName: 'Claude Code',
+        category: 'cli',
+        kind: 'install',
+        path: '/home/alice/.local/share/claude',
+        user: 'alice',
+        detail: 'native install',
+      },
+      {
+        tool: 'mcp-servers',
+        toolName: 'MCP servers',
+        category: 'mcp',
+        kind: 'config',
+        path: '/home/alice/.cursor/mcp.json',
+        user: 'alice',
+        riskFlags: ['plaintext_secret'],
+        detail: 'MCP servers defined',
+      },
     ],
-    findings, agent: { version: '0.1.0', pid: 42 }, ...extra,
+    findings,
+    agent: { version: '0.1.0', pid: 42 },
+    ...extra,
   };
 }
 const liveness = (at: string) => ({ processSource: '/proc', startedAt: '2026-07-05T00:00:00.000Z', heartbeatAt: at, lastPassAt: at, staleAfterSeconds: 300 });
 const sql = (db: string, query: string) => execFileSync('sqlite3', ['-readonly', '-json', db, query], { encoding: 'utf8' });
 
 describe('cordon.db', () => {
-  it('keeps a finding\'s since across passes and reopening, and starts it again once the finding was remediated', () => {
+  it("keeps a finding's since across passes and reopening, and starts it again once the finding was remediated", () => {
     const dir = stateDir();
     let db = FleetDb.open(dir);
     db.write(fleetSnapshot(status([claude]), liveness('2026-07-05T00:00:00.000Z')), '2026-07-05T00:00:00.000Z');
-    db.write(fleetSnapshot(status([{ ...claude, actions: ['report', 'notify', 'kill', 'quarantine'], state: 'failed' }]), liveness('2026-07-10T00:00:05.000Z')), '2026-07-10T00:00:05.000Z');
+    db.write(
+      fleetSnapshot(status([{ ...claude, actions: ['report', 'notify', 'kill', 'quarantine'], state: 'failed' }]), liveness('2026-07-10T00:00:05.000Z')),
+      '2026-07-10T00:00:05.000Z',
+    );
     db.close();
     db = FleetDb.open(dir);
     db.write(fleetSnapshot(status([claude]), liveness('2026-07-11T00:00:00.000Z')), '2026-07-11T00:00:00.000Z');
@@ -63,9 +97,35 @@ describe('cordon.db', () => {
     db.write(fleetSnapshot(status([claude]), liveness('2026-07-05T00:00:00.000Z')), '2026-07-05T00:00:00.000Z');
     const file = path.join(dir, 'cordon.db');
     expect(sql(file, 'PRAGMA journal_mode').trim()).toContain('wal');
-    expect(JSON.parse(sql(file, 'SELECT type, name, identifier, category, location, source, running, risk_flags, username, kind FROM inventory ORDER BY identifier'))).toEqual([
-      { type: 'agents', name: 'Claude Code', identifier: 'claude-code', category: 'coding-assistant', location: 'local', source: 'install', running: 0, risk_flags: '', username: 'alice', kind: 'install' },
-      { type: 'mcp_server', name: 'MCP servers', identifier: 'mcp-servers', category: 'mcp-server', location: 'local', source: 'config', running: 0, risk_flags: 'plaintext_secret', username: 'alice', kind: 'config' },
+    expect(
+      JSON.parse(
+        sql(file, 'SELECT type, name, identifier, category, location, source, running, risk_flags, username, kind FROM inventory ORDER BY identifier'),
+      ),
+    ).toEqual([
+      {
+        type: 'agents',
+        name: 'Claude Code',
+        identifier: 'claude-code',
+        category: 'coding-assistant',
+        location: 'local',
+        source: 'install',
+        running: 0,
+        risk_flags: '',
+        username: 'alice',
+        kind: 'install',
+      },
+      {
+        type: 'mcp_server',
+        name: 'MCP servers',
+        identifier: 'mcp-servers',
+        category: 'mcp-server',
+        location: 'local',
+        source: 'config',
+        running: 0,
+        risk_flags: 'plaintext_secret',
+        username: 'alice',
+        kind: 'config',
+      },
     ]);
     expect(JSON.parse(sql(file, 'SELECT id, version, state, code FROM policies ORDER BY state'))).toEqual([
       { id: 'anthropic-ban', version: 3, state: 'in-force', code: null },
@@ -83,7 +143,16 @@ describe('cordon.db', () => {
   it('records refused starts and keeps the newest', () => {
     const dir = stateDir();
     const db = FleetDb.open(dir);
-    for (let i = 0; i < 3; i++) db.recordRefusedStart({ time: `2026-07-10T00:00:0${i}.000Z`, tool: 'claude-code', user: 'alice', uid: 1000, policy: 'anthropic-ban', rule: 'claude-code', reason: 'banned from July 10' });
+    for (let i = 0; i < 3; i++)
+      db.recordRefusedStart({
+        time: `2026-07-10T00:00:0${i}.000Z`,
+        tool: 'claude-code',
+        user: 'alice',
+        uid: 1000,
+        policy: 'anthropic-ban',
+        rule: 'claude-code',
+        reason: 'banned from July 10',
+      });
     expect(JSON.parse(sql(path.join(dir, 'cordon.db'), 'SELECT time, tool, username, uid, reason FROM refused_starts ORDER BY time DESC LIMIT 1'))).toEqual([
       { time: '2026-07-10T00:00:02.000Z', tool: 'claude-code', username: 'alice', uid: 1000, reason: 'banned from July 10' },
     ]);

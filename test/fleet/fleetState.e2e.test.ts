@@ -16,8 +16,13 @@ import { cliEntry, repoRoot } from '../support/paths.js';
 const run = promisify(execFile);
 const integrations = path.join(repoRoot, 'scripts', 'integrations');
 type AtcTable = { query: string; path: string; columns: string[]; platform: string };
-const atc = (JSON.parse(fs.readFileSync(path.join(integrations, 'osquery', 'atc-linux.json'), 'utf8')) as { auto_table_construction: Record<string, AtcTable> }).auto_table_construction;
-const rules = (JSON.parse(fs.readFileSync(path.join(integrations, 'intune', 'cordon-rules.json'), 'utf8')) as { Rules: { SettingName: string; Operator: string; DataType: string; Operand: unknown }[] }).Rules;
+const atc = (JSON.parse(fs.readFileSync(path.join(integrations, 'osquery', 'atc-linux.json'), 'utf8')) as { auto_table_construction: Record<string, AtcTable> })
+  .auto_table_construction;
+const rules = (
+  JSON.parse(fs.readFileSync(path.join(integrations, 'intune', 'cordon-rules.json'), 'utf8')) as {
+    Rules: { SettingName: string; Operator: string; DataType: string; Operand: unknown }[];
+  }
+).Rules;
 
 const DAY = 86_400_000;
 const from = new Date(Date.now() - DAY).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -77,7 +82,9 @@ async function script(rel: string): Promise<string> {
 
 /** Intune's evaluation of the rules file against the discovery output. */
 function intuneCompliant(facts: Record<string, unknown>): boolean {
-  return rules.every((r) => (r.Operator === 'IsEquals' ? facts[r.SettingName] === r.Operand : r.Operator === 'NotEquals' ? facts[r.SettingName] !== r.Operand : false));
+  return rules.every((r) =>
+    r.Operator === 'IsEquals' ? facts[r.SettingName] === r.Operand : r.Operator === 'NotEquals' ? facts[r.SettingName] !== r.Operand : false,
+  );
 }
 
 beforeAll(async () => {
@@ -139,8 +146,20 @@ describe('cordon.db of a running daemon', () => {
   });
 
   it('holds the same findings, inventory, policies and verdict as `cordon status --json`', async () => {
-    const key = (r: { identifier?: unknown; tool?: unknown; kind?: unknown; path?: unknown }) => `${String(r.identifier ?? r.tool)}|${String(r.kind)}|${String(r.path)}`;
-    const findingOf = (f: Record<string, unknown>) => ({ id: f.id, tool: f.tool, policy: f.policy, rule: f.rule, kind: f.kind, path: f.path, username: f.username, state: f.state, deadline: f.deadline, actions: f.actions });
+    const key = (r: { identifier?: unknown; tool?: unknown; kind?: unknown; path?: unknown }) =>
+      `${String(r.identifier ?? r.tool)}|${String(r.kind)}|${String(r.path)}`;
+    const findingOf = (f: Record<string, unknown>) => ({
+      id: f.id,
+      tool: f.tool,
+      policy: f.policy,
+      rule: f.rule,
+      kind: f.kind,
+      path: f.path,
+      username: f.username,
+      state: f.state,
+      deadline: f.deadline,
+      actions: f.actions,
+    });
     // Other processes on this machine come and go (the daemon sees them all): compare one status with the db written for it.
     const { status, findings } = await until('status and db to agree', async () => {
       const s = await statusJson();
@@ -154,7 +173,14 @@ describe('cordon.db of a running daemon', () => {
     expect(install).toMatchObject({ tool: 'claude-code', state: 'open', due: 0 });
     expect(status.inventory.map(key)).toContain(`claude-code|install|${path.join(fx.home, '.local/share/claude')}`);
     expect(sqlite(atc.cordon_policies!.query)).toEqual([expect.objectContaining({ id: 'fleet-test', version: 1, state: 'in-force', signed_by: 'test-it' })]);
-    expect(sqlite(atc.cordon_agent!.query)[0]).toMatchObject({ compliance: status.compliance, version: status.agent?.version, pid: status.agent?.pid, process_source: status.agent?.processSource?.live, stale: 0, stopped_at: null });
+    expect(sqlite(atc.cordon_agent!.query)[0]).toMatchObject({
+      compliance: status.compliance,
+      version: status.agent?.version,
+      pid: status.agent?.pid,
+      process_source: status.agent?.processSource?.live,
+      stale: 0,
+      stopped_at: null,
+    });
     expect(status.agent).toMatchObject({ staleAfterSeconds: 300, processSource: { live: expect.stringMatching(/^(proc-connector|polling)$/) } });
     expect(Date.parse(status.agent?.heartbeatAt ?? '')).toBeGreaterThan(Date.now() - 120_000);
     firstSince = install?.since;
@@ -162,15 +188,20 @@ describe('cordon.db of a running daemon', () => {
   });
 
   it('answers the example Fleet policies on the ATC tables: reporting, and no Claude Code past its deadline yet', () => {
-    const fleet = parseYaml(fs.readFileSync(path.join(integrations, 'osquery', 'fleet-policies.yml'), 'utf8')) as { policies: { name: string; query: string }[]; reports: { name: string; query: string }[] };
-    const views = Object.entries(atc).map(([name, t]) => `CREATE TEMP VIEW ${name} AS ${t.query.replace(/;$/, '')};`).join(' ');
+    const fleet = parseYaml(fs.readFileSync(path.join(integrations, 'osquery', 'fleet-policies.yml'), 'utf8')) as {
+      policies: { name: string; query: string }[];
+      reports: { name: string; query: string }[];
+    };
+    const views = Object.entries(atc)
+      .map(([name, t]) => `CREATE TEMP VIEW ${name} AS ${t.query.replace(/;$/, '')};`)
+      .join(' ');
     const answer = (q: string) => execFileSync('sqlite3', ['-readonly', '-json', db, `${views} ${q}`], { encoding: 'utf8' }).trim();
     const byName = Object.fromEntries(fleet.policies.map((p) => [p.name, answer(p.query) !== '']));
     expect(byName).toEqual({ 'Cordon - agent reporting': true, 'Cordon - no Claude Code past its deadline': true, 'Cordon - compliant': false });
     for (const r of fleet.reports) expect(() => answer(r.query)).not.toThrow();
   });
 
-  it('keeps a finding\'s since across passes and across a restart of the daemon', async () => {
+  it("keeps a finding's since across passes and across a restart of the daemon", async () => {
     // Another pass that changes the status (a new install elsewhere) rewrites every table in one transaction.
     fs.mkdirSync(path.join(fx.home, '.gemini'), { recursive: true });
     const client = await DaemonClient.connect(fx.socketPath);
@@ -212,14 +243,23 @@ describe('cordon.db of a running daemon', () => {
     await stopAgent('SIGKILL');
     expect(await script('jamf/cordon-compliance.sh')).toBe('<result>warning</result>\n');
     // Six minutes of silence after the crash: the last heartbeat is older than the stale time (300 s).
-    execFileSync('sqlite3', [db, `UPDATE agent SET heartbeat_at = '${new Date(Date.now() - 360_000).toISOString()}', heartbeat_epoch = ${Math.floor(Date.now() / 1000) - 360}`]);
+    execFileSync('sqlite3', [
+      db,
+      `UPDATE agent SET heartbeat_at = '${new Date(Date.now() - 360_000).toISOString()}', heartbeat_epoch = ${Math.floor(Date.now() / 1000) - 360}`,
+    ]);
     expect(await script('jamf/cordon-compliance.sh')).toBe('<result>stale</result>\n');
     expect(JSON.parse(await script('intune/discovery-linux.sh'))).toMatchObject({ CordonAgentReporting: false, CordonCompliance: 'stale' });
   }, 30_000);
 
   it('wrote its audit log in ECS, every line valid against the ECS field definitions', () => {
-    const lines = fs.readFileSync(path.join(fx.stateDir, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(new Set(lines.map((l) => (l.cordon as { event: string }).event))).toEqual(expect.objectContaining(new Set(['agent-start', 'detected', 'policy-loaded', 'agent-stop'])));
+    const lines = fs
+      .readFileSync(path.join(fx.stateDir, 'audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(new Set(lines.map((l) => (l.cordon as { event: string }).event))).toEqual(
+      expect.objectContaining(new Set(['agent-start', 'detected', 'policy-loaded', 'agent-stop'])),
+    );
     for (const line of lines) expect(ecsProblems(line)).toEqual([]);
   });
 });

@@ -34,9 +34,10 @@ ${rule}${exemptions}`;
 }
 
 const preventFrom = (from: string) => `    phases:\n      - { from: ${from}, actions: [report, prevent] }\n`;
-const narrowTo = (models: string[]) => `    allowedModels: [${models.join(', ')}]\n    phases:\n      - { from: 2026-01-01T00:00:00Z, actions: [report, narrow] }\n`;
+const narrowTo = (models: string[]) =>
+  `    allowedModels: [${models.join(', ')}]\n    phases:\n      - { from: 2026-01-01T00:00:00Z, actions: [report, narrow] }\n`;
 
-describe.sequential('Cordon as Claude Code\'s policyHelper (genuine package, offline)', () => {
+describe.sequential("Cordon as Claude Code's policyHelper (genuine package, offline)", () => {
   let fx: AgentFixture;
   let bin: string;
   let userBin: string;
@@ -130,8 +131,10 @@ describe.sequential('Cordon as Claude Code\'s policyHelper (genuine package, off
     expect((await mcpServeStaysUp(bin, claudeEnv(rootHome, api.url))).up).toBe(true);
   });
 
-  it('in the prevent phase, claude -p and claude mcp serve refuse to start with the policy\'s message', async () => {
-    const status = apply(policy(++version, preventFrom(at(-HOUR)), `exemptions:\n  - { rules: [claude-code], users: [${USER}], until: ${at(24 * HOUR)}, reason: pilot }\n`));
+  it("in the prevent phase, claude -p and claude mcp serve refuse to start with the policy's message", async () => {
+    const status = apply(
+      policy(++version, preventFrom(at(-HOUR)), `exemptions:\n  - { rules: [claude-code], users: [${USER}], until: ${at(24 * HOUR)}, reason: pilot }\n`),
+    );
     expect(status.startHooks?.[0]).toMatchObject({ installed: true, now: 'prevent' });
     const run = await claude(['-p', 'hello']);
     expect(run.code).not.toBe(0);
@@ -155,23 +158,40 @@ describe.sequential('Cordon as Claude Code\'s policyHelper (genuine package, off
     await fx.start();
     const run = await claude(['-p', 'hello']);
     expect(run.code).not.toBe(0);
-    const line = await waitFor('a refused-start audit line', () =>
-      fs.readFileSync(path.join(fx.stateDir, 'audit.jsonl'), 'utf8').split('\n').find((l) => l.includes('"refused-start"')),
-    10_000);
-    expect(JSON.parse(line)).toMatchObject({ event: 'refused-start', outcome: 'policy', user: 'root', tool: 'claude-code', policy: 'claude-gate', rule: 'claude-code' });
+    const line = await waitFor(
+      'a refused-start audit line',
+      () =>
+        fs
+          .readFileSync(path.join(fx.stateDir, 'audit.jsonl'), 'utf8')
+          .split('\n')
+          .find((l) => l.includes('"refused-start"')),
+      10_000,
+    );
+    expect(JSON.parse(line)).toMatchObject({
+      event: 'refused-start',
+      outcome: 'policy',
+      user: 'root',
+      tool: 'claude-code',
+      policy: 'claude-gate',
+      rule: 'claude-code',
+    });
     process.stdout.write(`audit line of a refused start: ${line}\n`);
     const rows = JSON.parse(
-      execFileSync('sqlite3', ['-readonly', '-json', path.join(fx.stateDir, 'cordon.db'), 'SELECT tool, username, uid, policy, rule, reason FROM refused_starts'], { encoding: 'utf8' }),
+      execFileSync(
+        'sqlite3',
+        ['-readonly', '-json', path.join(fx.stateDir, 'cordon.db'), 'SELECT tool, username, uid, policy, rule, reason FROM refused_starts'],
+        { encoding: 'utf8' },
+      ),
     ) as unknown[];
     expect(rows).toEqual([{ tool: 'claude-code', username: 'root', uid: 0, policy: 'claude-gate', rule: 'claude-code', reason: 'policy' }]);
   });
 
-  it('the refusal speaks the employee\'s language', async () => {
+  it("the refusal speaks the employee's language", async () => {
     const run = await runClaude(bin, ['-p', 'hello'], { ...claudeEnv(rootHome, api.url), LANG: 'zh_CN.UTF-8' });
     expect(run.stderr).toContain('本公司已停用 Claude Code，请使用 Qoder。');
   });
 
-  it('narrow to haiku: --model opus goes out as Haiku; without Cordon\'s fragment it goes out as Opus', async () => {
+  it("narrow to haiku: --model opus goes out as Haiku; without Cordon's fragment it goes out as Opus", async () => {
     apply(policy(++version, narrowTo(['haiku'])));
     api.models.length = 0;
     expect((await claude(['--model', 'opus', '-p', 'hello'])).code).toBe(0);
@@ -188,7 +208,7 @@ describe.sequential('Cordon as Claude Code\'s policyHelper (genuine package, off
     }
   });
 
-  it('the organisation\'s own model restriction holds while Cordon\'s looser rule is installed', async () => {
+  it("the organisation's own model restriction holds while Cordon's looser rule is installed", async () => {
     fs.writeFileSync(ORG_FILE, JSON.stringify({ availableModels: ['sonnet'], enforceAvailableModels: true }));
     apply(policy(++version, narrowTo(['sonnet', 'opus'])));
     api.models.length = 0;
@@ -196,7 +216,7 @@ describe.sequential('Cordon as Claude Code\'s policyHelper (genuine package, off
     expect(api.models[0]).toMatch(/^claude-sonnet-/);
   });
 
-  it('with Cordon\'s rule stricter than the organisation\'s, Cordon\'s wins', async () => {
+  it("with Cordon's rule stricter than the organisation's, Cordon's wins", async () => {
     fs.writeFileSync(ORG_FILE, JSON.stringify({ availableModels: ['sonnet', 'haiku'], enforceAvailableModels: true }));
     apply(policy(++version, narrowTo(['haiku'])));
     api.models.length = 0;
@@ -204,7 +224,7 @@ describe.sequential('Cordon as Claude Code\'s policyHelper (genuine package, off
     expect(api.models[0]).toMatch(/^claude-haiku-/);
   });
 
-  it('retiring the policy removes the fragment and launcher, Claude Code starts, the organisation\'s file is untouched', async () => {
+  it("retiring the policy removes the fragment and launcher, Claude Code starts, the organisation's file is untouched", async () => {
     const orgBefore = fs.readFileSync(ORG_FILE);
     apply(policy(++version, preventFrom(at(-HOUR))));
     expect(fs.existsSync(FRAGMENT)).toBe(true);

@@ -109,7 +109,9 @@ describe('decisions over time', () => {
       ],
       requiredMinimumVersion: '2.1.200',
     });
-    const opusOnly = loaded(SECOND.policy.id === 'models' ? `apiVersion: cordon/v1
+    const opusOnly = loaded(
+      SECOND.policy.id === 'models'
+        ? `apiVersion: cordon/v1
 id: opus
 version: 1
 issuer: Security
@@ -121,12 +123,21 @@ rules:
     allowedModels: [opus]
     phases:
       - { from: 2026-07-05T00:00:00Z, actions: [narrow] }
-` : '');
-    expect(decideAt('claude-code', [SECOND, opusOnly], undefined, 'pc1', t('2026-07-06T00:00:00Z'))).toMatchObject({ kind: 'prevent', noCommonModel: expect.any(Array) });
+`
+        : '',
+    );
+    expect(decideAt('claude-code', [SECOND, opusOnly], undefined, 'pc1', t('2026-07-06T00:00:00Z'))).toMatchObject({
+      kind: 'prevent',
+      noCommonModel: expect.any(Array),
+    });
   });
 
   it('writes one timeline for everyone and one for each user whose own differs, and reads it back at any moment', () => {
-    const users = [{ name: 'alice', groups: [] }, { name: 'carol', groups: [] }, { name: 'bob', groups: ['ml'] }];
+    const users = [
+      { name: 'alice', groups: [] },
+      { name: 'carol', groups: [] },
+      { name: 'bob', groups: ['ml'] },
+    ];
     const decisions = gateDecisions('claude-code', [MANDATE], users, 'pc1');
     expect(Object.keys(decisions.users).sort()).toEqual(['alice', 'bob']);
     expect(decisions.everyone.map((s) => [s.from, s.decision.kind])).toEqual([
@@ -176,8 +187,14 @@ exemptions:
     [null, 'not a JSON object'],
     [{ format: 'x' }, 'format is not cordon-gate/v1'],
     [{ format: 'cordon-gate/v1', tool: 'codex' }, 'written for codex, not claude-code'],
-    [{ format: 'cordon-gate/v1', tool: 'claude-code', everyone: [{ from: null, decision: { kind: 'narrow', models: [] } }], users: {} }, 'no valid timeline for everyone'],
-    [{ format: 'cordon-gate/v1', tool: 'claude-code', everyone: [{ from: null, decision: { kind: 'allow' } }], users: { bob: [] } }, 'no valid timeline for bob'],
+    [
+      { format: 'cordon-gate/v1', tool: 'claude-code', everyone: [{ from: null, decision: { kind: 'narrow', models: [] } }], users: {} },
+      'no valid timeline for everyone',
+    ],
+    [
+      { format: 'cordon-gate/v1', tool: 'claude-code', everyone: [{ from: null, decision: { kind: 'allow' } }], users: { bob: [] } },
+      'no valid timeline for bob',
+    ],
   ])('a decision file %j is refused: %s', (value, why) => {
     expect(checkDecisions(value, 'claude-code')).toBe(why);
   });
@@ -186,21 +203,32 @@ exemptions:
 describe('what Claude Code is handed', () => {
   const narrow = { kind: 'narrow' as const, models: ['haiku'], rules: [], requiredMinimumVersion: '2.1.175' };
 
-  it('merges the organisation\'s files like Claude Code: lists joined, objects merged, the last scalar wins', () => {
-    expect(mergeManagedLayers([{ a: [1], o: { x: 1 }, s: 'one' }, { a: [1, 2], o: { y: 2 }, s: 'two' }])).toEqual({ a: [1, 2], o: { x: 1, y: 2 }, s: 'two' });
+  it("merges the organisation's files like Claude Code: lists joined, objects merged, the last scalar wins", () => {
+    expect(
+      mergeManagedLayers([
+        { a: [1], o: { x: 1 }, s: 'one' },
+        { a: [1, 2], o: { y: 2 }, s: 'two' },
+      ]),
+    ).toEqual({ a: [1, 2], o: { x: 1, y: 2 }, s: 'two' });
   });
 
-  it('allow carries the organisation\'s settings through unchanged, without a policyHelper of its own', () => {
+  it("allow carries the organisation's settings through unchanged, without a policyHelper of its own", () => {
     const org = { availableModels: ['sonnet'], enforceAvailableModels: true, permissions: { deny: ['Bash'] }, policyHelper: { path: '/x' } };
-    expect(startAnswer(org, { kind: 'allow' })).toEqual({ start: true, settings: { availableModels: ['sonnet'], enforceAvailableModels: true, permissions: { deny: ['Bash'] } } });
+    expect(startAnswer(org, { kind: 'allow' })).toEqual({
+      start: true,
+      settings: { availableModels: ['sonnet'], enforceAvailableModels: true, permissions: { deny: ['Bash'] } },
+    });
   });
 
-  it('narrow intersects with the organisation\'s models, enforces, and keeps the higher minimum version', () => {
+  it("narrow intersects with the organisation's models, enforces, and keeps the higher minimum version", () => {
     expect(startAnswer({ availableModels: ['sonnet', 'haiku'], requiredMinimumVersion: '2.1.300', cleanupPeriodDays: 7 }, narrow)).toEqual({
       start: true,
       settings: { availableModels: ['haiku'], enforceAvailableModels: true, requiredMinimumVersion: '2.1.300', cleanupPeriodDays: 7 },
     });
-    expect(startAnswer({ availableModels: [] }, narrow)).toEqual({ start: true, settings: { availableModels: ['haiku'], enforceAvailableModels: true, requiredMinimumVersion: '2.1.175' } });
+    expect(startAnswer({ availableModels: [] }, narrow)).toEqual({
+      start: true,
+      settings: { availableModels: ['haiku'], enforceAvailableModels: true, requiredMinimumVersion: '2.1.175' },
+    });
     expect(startAnswer({ availableModels: 'bogus', requiredMinimumVersion: 'latest' }, narrow)).toEqual({
       start: true,
       settings: { availableModels: 'bogus', enforceAvailableModels: true, requiredMinimumVersion: '2.1.175' },
@@ -208,7 +236,7 @@ describe('what Claude Code is handed', () => {
     expect(startAnswer({ availableModels: ['opus'] }, narrow)).toEqual({ start: false, reason: 'no-common-model', organisation: ['opus'], cordon: ['haiku'] });
   });
 
-  it('prevent refuses with who, since when, why and what instead, in the employee\'s language', () => {
+  it("prevent refuses with who, since when, why and what instead, in the employee's language", () => {
     const d = decideAt('claude-code', [MANDATE], undefined, 'pc1', t('2026-07-11T00:00:00Z'));
     if (d.kind !== 'prevent') throw new Error('expected prevent');
     expect(refusalText('Claude Code', d, 'en-US')).toBe(

@@ -53,13 +53,19 @@ describe('the start hook entry', () => {
   const held: net.Socket[] = [];
   const base = () => ['claude-code', '--decisions', decisions, '--managed-dir', managed];
   const write = (p: ReturnType<typeof policy>) =>
-    fs.writeFileSync(decisions, JSON.stringify(gateDecisions('claude-code', [{ policy: p, ref: { id: 'p', version: 1, file: 'p', signedBy: null } }], [], 'h')));
+    fs.writeFileSync(
+      decisions,
+      JSON.stringify(gateDecisions('claude-code', [{ policy: p, ref: { id: 'p', version: 1, file: 'p', signedBy: null } }], [], 'h')),
+    );
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-gate-'));
     managed = path.join(dir, 'managed');
     fs.mkdirSync(path.join(managed, 'managed-settings.d'), { recursive: true });
-    fs.writeFileSync(path.join(managed, 'managed-settings.json'), JSON.stringify({ availableModels: ['sonnet', 'haiku'], permissions: { deny: ['WebFetch'] } }));
+    fs.writeFileSync(
+      path.join(managed, 'managed-settings.json'),
+      JSON.stringify({ availableModels: ['sonnet', 'haiku'], permissions: { deny: ['WebFetch'] } }),
+    );
     fs.writeFileSync(path.join(managed, 'managed-settings.d', '10-org.json'), JSON.stringify({ permissions: { deny: ['Bash(curl:*)'] } }));
     fs.writeFileSync(path.join(managed, 'managed-settings.d', 'cordon-policy-helper.json'), JSON.stringify({ policyHelper: { path: '/x' } }));
     decisions = path.join(dir, 'claude-code.decisions.json');
@@ -75,7 +81,7 @@ describe('the start hook entry', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('allow: hands Claude Code the organisation\'s own settings, merged, without Cordon\'s fragment', async () => {
+  it("allow: hands Claude Code the organisation's own settings, merged, without Cordon's fragment", async () => {
     write(policy('report'));
     const r = await run(base());
     expect(r.code).toBe(0);
@@ -88,15 +94,17 @@ describe('the start hook entry', () => {
     expect(JSON.parse(r.stdout).managedSettings).toMatchObject({ availableModels: ['haiku'], enforceAvailableModels: true });
   });
 
-  it('prevent: exits 77 with the policy\'s words on stderr and nothing on stdout', async () => {
+  it("prevent: exits 77 with the policy's words on stderr and nothing on stdout", async () => {
     write(policy('prevent'));
     const r = await run(base(), { LANG: 'en_GB.UTF-8' });
     expect(r.code).toBe(77);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('Cordon: Claude Code is blocked from starting on this computer since 2026-01-01T00:00:00Z, by policy p (rule r) of IT.\nNot here.');
+    expect(r.stderr).toContain(
+      'Cordon: Claude Code is blocked from starting on this computer since 2026-01-01T00:00:00Z, by policy p (rule r) of IT.\nNot here.',
+    );
   });
 
-  it('daemon stopped and no decision file: starts with the organisation\'s settings (fail open), or refuses once fail-closed applies', async () => {
+  it("daemon stopped and no decision file: starts with the organisation's settings (fail open), or refuses once fail-closed applies", async () => {
     fs.rmSync(decisions, { force: true });
     const open = await run([...base(), '--socket', path.join(dir, 'none.sock')]);
     expect(open.code).toBe(0);

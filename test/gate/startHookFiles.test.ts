@@ -6,7 +6,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { installStartHook, removeStartHook } from '../../agent/adapters/startHookFiles.js';
 import { fragmentText, launcherScript, startHookLayout } from '../../agent/core/gate/startHook.js';
 
-const target = { node: '/usr/bin/node', entry: '/opt/cordon/dist/agent/cli/gate.js', tool: 'claude-code', socketPath: '/run/cordon/cordon.sock', failClosedFrom: null };
+const target = {
+  node: '/usr/bin/node',
+  entry: '/opt/cordon/dist/agent/cli/gate.js',
+  tool: 'claude-code',
+  socketPath: '/run/cordon/cordon.sock',
+  failClosedFrom: null,
+};
 
 describe('the files per OS', () => {
   it('Linux: /etc/claude-code, the launcher runs node with an empty environment apart from the language', () => {

@@ -24,7 +24,11 @@ interface AuditLine {
 
 function readLines(file: string): AuditLine[] {
   if (!fs.existsSync(file)) return [];
-  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditLine);
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as AuditLine);
 }
 
 function rssMb(pid: number): number {
@@ -112,10 +116,14 @@ describe('an unprivileged user against the running agent', () => {
     user.run('mkdir', ['-p', path.dirname(install)]);
     expect(user.run('mv', [staging, install]).status).toBe(0);
     const oddName = Buffer.concat([Buffer.from(`${versions}/`), name]);
-    const item = await waitFor('the quarantine item', async () => {
-      const { items } = await root.request('quarantine-list');
-      return items.find((i) => i.originalPath === install);
-    }, 8000);
+    const item = await waitFor(
+      'the quarantine item',
+      async () => {
+        const { items } = await root.request('quarantine-list');
+        return items.find((i) => i.originalPath === install);
+      },
+      8000,
+    );
     expect(fs.existsSync(install)).toBe(false);
     expect(item.files).toBe(1);
     expect(fs.readdirSync(path.join(fx.stateDir, 'quarantine-journal')).filter((n) => n.endsWith('.journal'))).toEqual([]);
@@ -132,10 +140,14 @@ describe('an unprivileged user against the running agent', () => {
     const nvm = Buffer.concat([Buffer.from(`${fx.home}/.nvm/versions/node/`), Buffer.from([0x76, 0xff])]);
     fs.mkdirSync(Buffer.concat([nvm, Buffer.from('/bin')]), { recursive: true });
     fs.copyFileSync('/bin/true', Buffer.concat([nvm, Buffer.from('/bin/claude')]));
-    const status = await waitFor('the finding under the odd folder', async () => {
-      const s = await root.request('status');
-      return s.findings.some((f) => f.path?.includes('/.nvm/versions/node/v\udcff/bin/claude')) ? s : undefined;
-    }, 8000);
+    const status = await waitFor(
+      'the finding under the odd folder',
+      async () => {
+        const s = await root.request('status');
+        return s.findings.some((f) => f.path?.includes('/.nvm/versions/node/v\udcff/bin/claude')) ? s : undefined;
+      },
+      8000,
+    );
     expect(status.findings.find((f) => f.path?.includes('/.nvm/'))).toMatchObject({ tool: 'claude-code', user: user.name });
     fs.rmSync(path.join(fx.home, '.nvm'), { recursive: true, force: true });
   });
@@ -147,10 +159,14 @@ describe('an unprivileged user against the running agent', () => {
     fs.writeFileSync(path.join(pkg, 'package.json'), '{"name":"@anthropic-ai/claude-code"}');
     user.own(path.join(fx.dir, 'disk2'));
     user.run('ln', ['-s', disk, path.join(fx.home, '.npm-global')]);
-    const finding = await waitFor('the finding at the real path', async () => {
-      const s = await root.request('status');
-      return s.findings.find((f) => f.path === pkg);
-    }, 8000);
+    const finding = await waitFor(
+      'the finding at the real path',
+      async () => {
+        const s = await root.request('status');
+        return s.findings.find((f) => f.path === pkg);
+      },
+      8000,
+    );
     expect(finding).toMatchObject({ tool: 'claude-code', kind: 'install' });
     expect(fs.existsSync(path.join(pkg, 'package.json'))).toBe(true);
   });
@@ -160,8 +176,11 @@ describe('an unprivileged user against the running agent', () => {
     const version = path.join(fx.home, '.local', 'share', 'claude', 'versions', '2.2.0');
     user.run('mkdir', ['-p', path.dirname(version)]);
     user.run('truncate', ['-s', '10T', version]);
-    const refused = await waitFor('the refused quarantine', () =>
-      readLines(path.join(fx.stateDir, 'audit.jsonl')).find((r) => r.event === 'quarantine' && r.outcome === 'failed' && r.detail?.includes('too large')), 8000);
+    const refused = await waitFor(
+      'the refused quarantine',
+      () => readLines(path.join(fx.stateDir, 'audit.jsonl')).find((r) => r.event === 'quarantine' && r.outcome === 'failed' && r.detail?.includes('too large')),
+      8000,
+    );
     expect(refused.detail).toContain('stays in place');
     const claude = startFakeClaude(user);
     expect(await killedWithin(claude, 5000)).toBe(true);
@@ -172,10 +191,14 @@ describe('an unprivileged user against the running agent', () => {
     const local = path.join(fx.home, '.claude', 'local');
     user.run('mkdir', ['-p', local]);
     user.run('cp', ['/bin/true', path.join(local, 'claude')]);
-    const item = await waitFor('the quarantine item', async () => {
-      const { items } = await root.request('quarantine-list');
-      return items.find((i) => local.startsWith(i.originalPath));
-    }, 8000);
+    const item = await waitFor(
+      'the quarantine item',
+      async () => {
+        const { items } = await root.request('quarantine-list');
+        return items.find((i) => local.startsWith(i.originalPath));
+      },
+      8000,
+    );
     const target = path.join(fx.dir, 'victim');
     fs.mkdirSync(target);
     const link = path.join(fx.home, 'exports');
@@ -228,7 +251,10 @@ describe('untrusted configuration', () => {
 
   it('9: a policy file the user owns in the policy folder is refused; the signed one stays in force', async () => {
     fs.chmodSync(fx.configFile, 0o644);
-    fs.writeFileSync(fx.configFile, JSON.stringify({ ...(JSON.parse(fs.readFileSync(fx.configFile, 'utf8')) as object), allowUnsigned: true, policyDir: fx.policyDir }));
+    fs.writeFileSync(
+      fx.configFile,
+      JSON.stringify({ ...(JSON.parse(fs.readFileSync(fx.configFile, 'utf8')) as object), allowUnsigned: true, policyDir: fx.policyDir }),
+    );
     fs.chownSync(fx.configFile, 0, 0);
     fs.chmodSync(fx.policyDir, 0o755);
     const planted = path.join(fx.policyDir, 'zz-mine.yaml');
@@ -250,11 +276,16 @@ describe('untrusted configuration', () => {
     processes: [{ names: [sshd] }]
     examples: { processes: { match: [{ platform: linux, comm: sshd, argv: [sshd] }], noMatch: [] } }
 `;
-    const keys = sshd.replace('processes: [{ names: [sshd] }]', "installs: [{ platforms: [linux], path: '~/.ss*', what: keys, role: program }]").replace(
-      'examples: { processes: { match: [{ platform: linux, comm: sshd, argv: [sshd] }], noMatch: [] } }',
-      "examples: { installs: { match: [{ platform: linux, path: '~/.ssh' }], noMatch: [] } }",
-    );
-    for (const [name, text, why] of [['sshd.yaml', sshd, /sshd.*no policy may kill/], ['keys.yaml', keys, /reaches into ~\/\.ssh/]] as const) {
+    const keys = sshd
+      .replace('processes: [{ names: [sshd] }]', "installs: [{ platforms: [linux], path: '~/.ss*', what: keys, role: program }]")
+      .replace(
+        'examples: { processes: { match: [{ platform: linux, comm: sshd, argv: [sshd] }], noMatch: [] } }',
+        "examples: { installs: { match: [{ platform: linux, path: '~/.ssh' }], noMatch: [] } }",
+      );
+    for (const [name, text, why] of [
+      ['sshd.yaml', sshd, /sshd.*no policy may kill/],
+      ['keys.yaml', keys, /reaches into ~\/\.ssh/],
+    ] as const) {
       const file = path.join(fx.dir, name);
       fs.writeFileSync(file, text);
       const r = spawnSync(process.execPath, [cliEntry, 'policy', 'validate', file], { encoding: 'utf8' });

@@ -15,7 +15,13 @@ import { cliEntry } from '../support/paths.js';
 import { makeInstall } from '../quarantine/trees.js';
 
 function lines(file: string): Array<{ event: string; user?: string; detail?: string }> {
-  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+  return fs.existsSync(file)
+    ? fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
 }
 
 describe('the audit log under a flood from one user', () => {
@@ -90,7 +96,16 @@ describe('the quarantine journal', () => {
     fs.mkdirSync(journal, { recursive: true });
     const stranger = spawn('/bin/sleep', ['30'], { stdio: 'ignore' });
     try {
-      const intent = { step: 'intent', at: new Date().toISOString(), op: 'quarantine', pid: stranger.pid, pidMark: 'an-earlier-boot/12345', originalPath: path.join(root, 'gone'), scanRoot: root, method: 'rename' };
+      const intent = {
+        step: 'intent',
+        at: new Date().toISOString(),
+        op: 'quarantine',
+        pid: stranger.pid,
+        pidMark: 'an-earlier-boot/12345',
+        originalPath: path.join(root, 'gone'),
+        scanRoot: root,
+        method: 'rename',
+      };
       fs.writeFileSync(path.join(journal, '20260101T000000Z-abcdef01.journal'), `${JSON.stringify(intent)}\n`);
       const report = await new Quarantine({ dir: path.join(root, 'q'), stateDir }).recover();
       expect(report.operations).toEqual([expect.objectContaining({ outcome: 'rolled-back' })]);
@@ -142,9 +157,12 @@ describe('what no policy may touch', () => {
     expect(protectedLocationReason(location, 'linux')).toMatch(why);
   });
 
-  it.each([['~/.local/share/claude'], ['/usr/local/lib/node_modules/@anthropic-ai/claude-code'], ['~/.nvm/versions/node/*/bin/claude']])('accepts the location %s', (location) => {
-    expect(protectedLocationReason(location, 'linux')).toBeNull();
-  });
+  it.each([['~/.local/share/claude'], ['/usr/local/lib/node_modules/@anthropic-ai/claude-code'], ['~/.nvm/versions/node/*/bin/claude']])(
+    'accepts the location %s',
+    (location) => {
+      expect(protectedLocationReason(location, 'linux')).toBeNull();
+    },
+  );
 
   it('refuses names and fragments of the system', () => {
     expect(protectedProcessReason({ names: ['sshd'] })).toMatch(/sshd/);
@@ -156,22 +174,43 @@ describe('what no policy may touch', () => {
 
   it('turns a kill of pid 1, of the agent, or of a system program into a manual step at action time', () => {
     const finding = (pid: number, p: string): TargetedFinding => ({
-      id: `f${pid}`, tool: 't', policy: 'p', rule: 'r', kind: 'process', pid, path: p, actions: ['kill'], state: 'open', detail: '', target: { kind: 'process', pid },
+      id: `f${pid}`,
+      tool: 't',
+      policy: 'p',
+      rule: 'r',
+      kind: 'process',
+      pid,
+      path: p,
+      actions: ['kill'],
+      state: 'open',
+      detail: '',
+      target: { kind: 'process', pid },
     });
     const findings = [finding(1, '/sbin/init'), finding(4242, '/usr/sbin/sshd'), finding(process.pid, '/x/cordon'), finding(777, '/home/a/.local/bin/claude')];
     const steps = planEnforcement(findings, { protectedPids: [process.pid] });
     expect(steps.map((s) => s.action)).toEqual(['manual', 'manual', 'manual', 'kill']);
   });
 
-  it('turns a quarantine of ~/.ssh or of the agent\'s own state into a manual step', () => {
+  it("turns a quarantine of ~/.ssh or of the agent's own state into a manual step", () => {
     const finding = (p: string, scanRoot: string): TargetedFinding => ({
-      id: p, tool: 't', policy: 'p', rule: 'r', kind: 'install', path: p, actions: ['quarantine'], state: 'open', detail: '', target: { kind: 'install', path: p, scanRoot, role: 'program' },
+      id: p,
+      tool: 't',
+      policy: 'p',
+      rule: 'r',
+      kind: 'install',
+      path: p,
+      actions: ['quarantine'],
+      state: 'open',
+      detail: '',
+      target: { kind: 'install', path: p, scanRoot, role: 'program' },
     });
-    const steps = planEnforcement([finding('/home/a/.ssh', '/home/a'), finding('/srv/state/x', '/srv'), finding('/home/a/.local/share/claude', '/home/a')], { protectedTrees: ['/srv/state'] });
+    const steps = planEnforcement([finding('/home/a/.ssh', '/home/a'), finding('/srv/state/x', '/srv'), finding('/home/a/.local/share/claude', '/home/a')], {
+      protectedTrees: ['/srv/state'],
+    });
     expect(steps.map((s) => s.action)).toEqual(['manual', 'manual', 'quarantine']);
   });
 
-  it('does not quarantine ~/.ssh, a home, or the agent\'s own state at action time', () => {
+  it("does not quarantine ~/.ssh, a home, or the agent's own state at action time", () => {
     const home = '/home/a';
     expect(protectedPathReason('/home/a/.ssh', [home], home)).toMatch(/never touches/);
     expect(protectedPathReason('/home/a', [home], home)).toMatch(/never takes whole/);

@@ -15,7 +15,9 @@ describe('without a report section', () => {
   it('opens no socket but Unix and netlink ones through policy load, detection, kill, quarantine, notification and IPC', async () => {
     fx.writePolicy('test-ban.yaml', ENFORCE_NOW_POLICY(1));
     const trace = path.join(fx.dir, 'agent.trace');
-    const agent = spawn('strace', ['-f', '-qq', '-e', 'trace=socket', '-o', trace, process.execPath, cliEntry, 'run', '--config', fx.configFile], { stdio: 'ignore' });
+    const agent = spawn('strace', ['-f', '-qq', '-e', 'trace=socket', '-o', trace, process.execPath, cliEntry, 'run', '--config', fx.configFile], {
+      stdio: 'ignore',
+    });
     try {
       await waitFor('the socket', () => fs.existsSync(fx.socketPath), 20_000);
       const client = await DaemonClient.connect(fx.socketPath);
@@ -42,7 +44,10 @@ describe('without a report section', () => {
       for (const pid of children) process.kill(pid, 'SIGTERM');
       await new Promise((r) => agent.once('exit', r));
     }
-    const calls = fs.readFileSync(trace, 'utf8').split('\n').filter((l) => l.includes('socket('));
+    const calls = fs
+      .readFileSync(trace, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('socket('));
     expect(calls.length).toBeGreaterThan(0);
     expect(calls.filter((l) => !/socket\((AF_UNIX|AF_NETLINK),/.test(l))).toEqual([]);
   }, 60_000);

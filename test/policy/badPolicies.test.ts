@@ -26,7 +26,10 @@ function badBytes(e: Expectation): Buffer {
 
 describe('the bad-policy corpus', () => {
   it('holds at least 40 files, each listed once in expected.json', () => {
-    const files = fs.readdirSync(corpusDir).filter((f) => f !== 'expected.json').sort();
+    const files = fs
+      .readdirSync(corpusDir)
+      .filter((f) => f !== 'expected.json')
+      .sort();
     expect(files.length).toBeGreaterThanOrEqual(40);
     expect(expected.map((e) => e.file).sort()).toEqual(files);
   });

@@ -34,7 +34,11 @@ describe('cordon policy', () => {
     const verify = cordon(['--config', config, 'policy', 'verify', policy]);
     expect(verify).toMatchObject({ code: 0, stderr: '' });
     expect(verify.stdout).toContain(`good signature by trusted key "${out.trustedKeys[0]?.id}"`);
-    expect(JSON.parse(cordon(['--config', config, '--json', 'policy', 'verify', policy]).stdout)).toEqual({ valid: true, file: policy, signedBy: out.trustedKeys[0]?.id });
+    expect(JSON.parse(cordon(['--config', config, '--json', 'policy', 'verify', policy]).stdout)).toEqual({
+      valid: true,
+      file: policy,
+      signedBy: out.trustedKeys[0]?.id,
+    });
 
     fs.appendFileSync(policy, '\n');
     const tampered = cordon(['--config', config, 'policy', 'verify', policy]);
@@ -51,7 +55,9 @@ describe('cordon policy', () => {
     const r = cordon(['policy', 'validate', bad]);
     expect(r.code).toBe(65);
     expect(r.stdout).toBe('');
-    expect(r.stderr.trim()).toBe(`cordon: ${bad}:19: rules[0].phases[1].actions[2]: unknown action "nuke"; expected report, notify, narrow, prevent, kill, quarantine`);
+    expect(r.stderr.trim()).toBe(
+      `cordon: ${bad}:19: rules[0].phases[1].actions[2]: unknown action "nuke"; expected report, notify, narrow, prevent, kill, quarantine`,
+    );
     expect(cordon(['--json', 'policy', 'validate', bad]).stdout).toBe('');
   });
 

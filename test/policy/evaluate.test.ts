@@ -15,8 +15,24 @@ function loaded(text: string | Buffer, file = 'corp.yaml'): LoadedPolicy {
 }
 
 const corp = loaded(goodPolicyYaml);
-const bobInstall: Observation = { tool: 'claude-code', kind: 'install', path: '/home/bob/.local/bin/claude', user: 'bob', signal: 'native installer launcher', role: 'program', scanRoot: '/home/bob' };
-const aliceProcess: Observation = { tool: 'claude-code', kind: 'process', pid: 4242, startTime: '99', user: 'alice', path: '/home/alice/.local/bin/claude', signal: 'process name claude' };
+const bobInstall: Observation = {
+  tool: 'claude-code',
+  kind: 'install',
+  path: '/home/bob/.local/bin/claude',
+  user: 'bob',
+  signal: 'native installer launcher',
+  role: 'program',
+  scanRoot: '/home/bob',
+};
+const aliceProcess: Observation = {
+  tool: 'claude-code',
+  kind: 'process',
+  pid: 4242,
+  startTime: '99',
+  user: 'alice',
+  path: '/home/alice/.local/bin/claude',
+  signal: 'process name claude',
+};
 const desktop: Observation = { tool: 'claude-desktop', kind: 'install', path: '/opt/Claude', signal: 'desktop app' };
 const uncovered: Observation = { tool: 'cursor', kind: 'install', path: '/opt/cursor', signal: 'cursor app' };
 
@@ -67,7 +83,15 @@ describe('phases', () => {
     const findings = evaluate([bobInstall, uncovered, desktop], [corp], ctx('2026-07-12T00:00:00Z'));
     expect(findings.map((f) => f.tool)).toEqual(['claude-code', 'claude-desktop']);
     const [f] = findings;
-    expect(f).toMatchObject({ id: findingId(bobInstall, 'corp-ai-ban', 'claude-code'), policy: 'corp-ai-ban', rule: 'claude-code', state: 'open', user: 'bob', path: bobInstall.path, kind: 'install' });
+    expect(f).toMatchObject({
+      id: findingId(bobInstall, 'corp-ai-ban', 'claude-code'),
+      policy: 'corp-ai-ban',
+      rule: 'claude-code',
+      state: 'open',
+      user: 'bob',
+      path: bobInstall.path,
+      kind: 'install',
+    });
     expect(f?.detail).toContain('installed at /home/bob/.local/bin/claude for bob');
     expect(f?.detail).toContain('report, notify, kill and quarantine due since 2026-07-10T00:00:00+08:00');
     expect(f?.message).toEqual({ en: 'Banned AI tools must go.', 'zh-CN': '禁止使用的 AI 工具必须移除。' });
@@ -138,7 +162,11 @@ describe('several policies at once', () => {
     'audit.yaml',
   );
   const killFirst = loaded(
-    goodPolicyWith(['id: corp-ai-ban', 'id: kill-early'], ['from: 2026-07-10T00:00:00+08:00', 'from: 2026-07-03T00:00:00Z'], ['actions: [report, notify, kill, quarantine]', 'actions: [kill]']),
+    goodPolicyWith(
+      ['id: corp-ai-ban', 'id: kill-early'],
+      ['from: 2026-07-10T00:00:00+08:00', 'from: 2026-07-03T00:00:00Z'],
+      ['actions: [report, notify, kill, quarantine]', 'actions: [kill]'],
+    ),
     'early.yaml',
   );
 
@@ -159,7 +187,12 @@ describe('several policies at once', () => {
   it('keeps a finding open when only one of the covering policies exempts the user', () => {
     const [f] = evaluate([aliceProcess], [corp, reportOnly], ctx('2026-07-20T00:00:00Z'));
     expect(f?.state).toBe('exempt');
-    const strictWithoutExemption = loaded(goodPolicyWith(['id: corp-ai-ban', 'id: no-exemptions'], ['  - rules: [claude-code]\n    users: [alice]', '  - rules: [claude-code]\n    users: [carol]']));
+    const strictWithoutExemption = loaded(
+      goodPolicyWith(
+        ['id: corp-ai-ban', 'id: no-exemptions'],
+        ['  - rules: [claude-code]\n    users: [alice]', '  - rules: [claude-code]\n    users: [carol]'],
+      ),
+    );
     const [g] = evaluate([aliceProcess], [corp, strictWithoutExemption], ctx('2026-07-20T00:00:00Z'));
     expect(g).toMatchObject({ state: 'open', policy: 'no-exemptions', actions: ['report', 'notify', 'kill', 'quarantine'] });
   });

@@ -25,7 +25,13 @@ afterAll(() => machines.forEach((m) => m.cleanup()));
 describe('anthropic-ban.yaml, the July 10, 2026 mandate', () => {
   const ban = example('anthropic-ban.yaml');
   const claude: Observation = { tool: 'claude-code', kind: 'process', pid: 7, startTime: '1', user: 'wang.wei', signal: 'process name claude' };
-  const modelConfig: Observation = { tool: 'anthropic-model-config', kind: 'config', path: '/home/wang.wei/.bashrc', user: 'wang.wei', signal: 'ANTHROPIC_API_KEY set' };
+  const modelConfig: Observation = {
+    tool: 'anthropic-model-config',
+    kind: 'config',
+    path: '/home/wang.wei/.bashrc',
+    user: 'wang.wei',
+    signal: 'ANTHROPIC_API_KEY set',
+  };
   const at = (iso: string) => ({ now: new Date(iso), host: 'sh-dev-042', groupsOf: (u: string) => (u === 'li.na' ? ['red-team'] : []) });
 
   it('covers the four required tools, in English and Simplified Chinese, with approved alternatives', () => {

@@ -45,14 +45,22 @@ describe('parsePolicy never crashes', () => {
 
   it('on the good policy with random bytes overwritten, inserted or cut', () => {
     const mutate = (base: Buffer) =>
-      fc.tuple(fc.nat({ max: base.length - 1 }), fc.uint8Array({ minLength: 1, maxLength: 8 }), fc.constantFrom('overwrite', 'insert', 'cut')).map(([at, bytes, how]) => {
-        const chunk = Buffer.from(bytes);
-        if (how === 'overwrite') return Buffer.concat([base.subarray(0, at), chunk, base.subarray(at + chunk.length)]);
-        if (how === 'insert') return Buffer.concat([base.subarray(0, at), chunk, base.subarray(at)]);
-        return base.subarray(0, at);
-      });
-    fc.assert(fc.property(mutate(goodPolicyYaml), (bytes) => void outcome(bytes, 'p.yaml')), { numRuns: 300 });
-    fc.assert(fc.property(mutate(goodPolicyJson), (bytes) => void outcome(bytes, 'p.json')), { numRuns: 300 });
+      fc
+        .tuple(fc.nat({ max: base.length - 1 }), fc.uint8Array({ minLength: 1, maxLength: 8 }), fc.constantFrom('overwrite', 'insert', 'cut'))
+        .map(([at, bytes, how]) => {
+          const chunk = Buffer.from(bytes);
+          if (how === 'overwrite') return Buffer.concat([base.subarray(0, at), chunk, base.subarray(at + chunk.length)]);
+          if (how === 'insert') return Buffer.concat([base.subarray(0, at), chunk, base.subarray(at)]);
+          return base.subarray(0, at);
+        });
+    fc.assert(
+      fc.property(mutate(goodPolicyYaml), (bytes) => void outcome(bytes, 'p.yaml')),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(mutate(goodPolicyJson), (bytes) => void outcome(bytes, 'p.json')),
+      { numRuns: 300 },
+    );
   });
 
   it('on the good policy with random values put into random fields', () => {

@@ -41,7 +41,15 @@ describe('cordon quarantine', () => {
     expect(list.status).toBe(0);
     const { items } = JSON.parse(list.stdout) as { items: Record<string, unknown>[] };
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ id: item.id, tool: 'claude-code', originalPath: install, policy: 'anthropic-ban', rule: 'claude-code', files: 5, bytes: item.bytes });
+    expect(items[0]).toMatchObject({
+      id: item.id,
+      tool: 'claude-code',
+      originalPath: install,
+      policy: 'anthropic-ban',
+      rule: 'claude-code',
+      files: 5,
+      bytes: item.bytes,
+    });
     expect(typeof items[0]?.quarantinedAt).toBe('string');
 
     const human = cordon('quarantine', 'list');
@@ -59,7 +67,14 @@ describe('cordon quarantine', () => {
   });
 
   it('exports an item to a folder as a tar archive', async () => {
-    const item = await new Quarantine({ dir: quarantineDir, stateDir }).quarantine({ path: install, scanRoot: home, tool: 'claude-code', policy: 'p', rule: 'r', role: 'data' });
+    const item = await new Quarantine({ dir: quarantineDir, stateDir }).quarantine({
+      path: install,
+      scanRoot: home,
+      tool: 'claude-code',
+      policy: 'p',
+      rule: 'r',
+      role: 'data',
+    });
     const out = path.join(root, 'out');
     fs.mkdirSync(out);
 
@@ -84,7 +99,11 @@ describe('cordon quarantine', () => {
     const closed = ancestors(repoRoot).filter((d) => (fs.statSync(d).mode & 0o001) === 0);
     for (const d of closed) fs.chmodSync(d, fs.statSync(d).mode | 0o001);
     try {
-      const result = spawnSync(process.execPath, [cliEntry, 'quarantine', 'restore', 'x', '--config', configFile], { encoding: 'utf8', uid: 65534, gid: 65534 });
+      const result = spawnSync(process.execPath, [cliEntry, 'quarantine', 'restore', 'x', '--config', configFile], {
+        encoding: 'utf8',
+        uid: 65534,
+        gid: 65534,
+      });
       expect(result.stderr).toMatch(/needs an administrator/);
       expect(result.status).toBe(70);
     } finally {

@@ -102,7 +102,8 @@ async function crashRuns(scene: Scene, runs: number): Promise<Record<string, num
     // Alternate the operation killed; when the last run left the tree elsewhere, bring it there first.
     const op: Op = i % 2 === 0 ? 'quarantine' : 'restore';
     if (op === 'quarantine' && state.where === 'in quarantine') await q.restore(state.id ?? '');
-    if (op === 'restore' && state.where === 'in place') await q.quarantine({ path: scene.install, scanRoot: scene.home, tool: 'claude-code', policy: 'crash-test', rule: 'claude-code' });
+    if (op === 'restore' && state.where === 'in place')
+      await q.quarantine({ path: scene.install, scanRoot: scene.home, tool: 'claude-code', policy: 'crash-test', rule: 'claude-code' });
     state = whereIsIt(scene, q);
     // Golden-ratio steps spread the kill moments evenly over [0, 1.1 × the measured duration].
     const killAfterMs = Math.round(((i * 0.618034) % 1) * 1.1 * full[op]);
@@ -113,7 +114,9 @@ async function crashRuns(scene: Scene, runs: number): Promise<Record<string, num
     const key = `${op} ${killed ? 'killed' : 'completed'} → ${state.where}`;
     outcomes[key] = (outcomes[key] ?? 0) + 1;
   }
-  process.stdout.write(`crash runs (${scene.forceCopy ? 'copy' : 'rename'}): full quarantine ${full.quarantine.toFixed(0)} ms, restore ${full.restore.toFixed(0)} ms; ${JSON.stringify(outcomes)}\n`);
+  process.stdout.write(
+    `crash runs (${scene.forceCopy ? 'copy' : 'rename'}): full quarantine ${full.quarantine.toFixed(0)} ms, restore ${full.restore.toFixed(0)} ms; ${JSON.stringify(outcomes)}\n`,
+  );
   return outcomes;
 }
 

@@ -22,7 +22,7 @@ function scene() {
   const outside = path.join(root, 'srv', 'shared');
   const etc = path.join(root, 'etc');
   for (const dir of [path.join(home, '.local', 'share'), path.join(outside, 'versions', '1.0'), etc]) fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(outside, 'versions', '1.0', 'cli.js'), 'someone else\'s files');
+  fs.writeFileSync(path.join(outside, 'versions', '1.0', 'cli.js'), "someone else's files");
   fs.writeFileSync(path.join(etc, 'passwd'), 'root:x:0:0::/root:/bin/sh\n');
   fs.mkdirSync(path.join(etc, 'bin'));
   fs.writeFileSync(path.join(etc, 'bin', 'claude'), 'system file');

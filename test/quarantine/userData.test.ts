@@ -36,7 +36,15 @@ describe('conversation history is never lost', () => {
     const { root, home, dotClaude, q } = claudeHome();
     const before = snapshotTree(dotClaude);
 
-    const item = await q.quarantine({ path: dotClaude, scanRoot: home, tool: 'claude-code', policy: 'anthropic-ban', rule: 'claude-data', role: 'data', user: 'alice' });
+    const item = await q.quarantine({
+      path: dotClaude,
+      scanRoot: home,
+      tool: 'claude-code',
+      policy: 'anthropic-ban',
+      rule: 'claude-data',
+      role: 'data',
+      user: 'alice',
+    });
     expect(item).toMatchObject({ role: 'data', user: 'alice', files: 3, owner: ALICE });
     expect(fs.existsSync(dotClaude)).toBe(false);
 

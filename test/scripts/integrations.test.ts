@@ -17,7 +17,7 @@ const atcOf = (os: string) => (JSON.parse(read(`osquery/atc-${os}.json`)) as { a
 const rules = (JSON.parse(read('intune/cordon-rules.json')) as { Rules: Record<string, unknown>[] }).Rules;
 
 describe('osquery ATC', () => {
-  it('declares the same tables and queries on every OS, each pointing at that OS\'s state folder', () => {
+  it("declares the same tables and queries on every OS, each pointing at that OS's state folder", () => {
     const [linux, darwin, windows] = ['linux', 'darwin', 'windows'].map(atcOf) as [Atc, Atc, Atc];
     for (const name of Object.keys(linux)) {
       expect(darwin[name]?.query).toBe(linux[name]?.query);
@@ -29,7 +29,7 @@ describe('osquery ATC', () => {
     expect(read('osquery/atc-windows.json')).toContain('"C:\\\\ProgramData\\\\Cordon\\\\state\\\\cordon.db"');
   });
 
-  it('gives Fleet\'s agent options exactly the ATC tables of each OS', () => {
+  it("gives Fleet's agent options exactly the ATC tables of each OS", () => {
     const options = parseYaml(read('osquery/fleet-agent-options.yml')) as { overrides: { platforms: Record<string, { auto_table_construction: Atc }> } };
     for (const os of ['linux', 'darwin', 'windows']) expect(options.overrides.platforms[os]?.auto_table_construction).toEqual(atcOf(os));
   });
@@ -40,7 +40,11 @@ describe('osquery ATC', () => {
     try {
       FleetDb.open(stateDir).close();
       for (const [name, t] of Object.entries(atcOf('linux'))) {
-        const header = execFileSync('sqlite3', ['-readonly', '-header', '-csv', db, `${t.query.replace(/;$/, '')} UNION ALL SELECT ${t.columns.map(() => 'NULL').join(', ')} LIMIT 1;`], { encoding: 'utf8' }).split('\n')[0];
+        const header = execFileSync(
+          'sqlite3',
+          ['-readonly', '-header', '-csv', db, `${t.query.replace(/;$/, '')} UNION ALL SELECT ${t.columns.map(() => 'NULL').join(', ')} LIMIT 1;`],
+          { encoding: 'utf8' },
+        ).split('\n')[0];
         expect(header?.split(','), name).toEqual(t.columns);
       }
     } finally {
@@ -57,14 +61,16 @@ describe('Intune custom compliance', () => {
       expect(Object.keys(r).sort()).toEqual(['DataType', 'MoreInfoUrl', 'Operand', 'Operator', 'RemediationStrings', 'SettingName']);
       expect(['IsEquals', 'NotEquals', 'GreaterThan', 'GreaterEquals', 'LessThan', 'LessEquals']).toContain(r.Operator);
       expect(['Boolean', 'Int64', 'Double', 'String', 'DateTime', 'Version']).toContain(r.DataType);
-      const operandType = { Boolean: 'boolean', Int64: 'number', Double: 'number', String: 'string', DateTime: 'string', Version: 'string' }[r.DataType as string];
+      const operandType = { Boolean: 'boolean', Int64: 'number', Double: 'number', String: 'string', DateTime: 'string', Version: 'string' }[
+        r.DataType as string
+      ];
       expect(typeof r.Operand).toBe(operandType);
       const langs = (r.RemediationStrings as { Language: string; Title: string; Description: string }[]).map((s) => s.Language);
       expect(langs).toEqual(['en_US', 'zh_CN']);
     }
   });
 
-  it('discovery output carries every rule\'s setting with the rule\'s data type', () => {
+  it("discovery output carries every rule's setting with the rule's data type", () => {
     const out = intuneSettings(fleetFacts(null, new Date()));
     for (const r of rules) {
       const value = out[r.SettingName as string];
@@ -77,16 +83,27 @@ describe('Intune custom compliance', () => {
     const fallbackKeys = [...ps1.matchAll(/(Cordon[A-Za-z]+) = /g)].map((m) => m[1]);
     expect(fallbackKeys.sort()).toEqual(Object.keys(intuneSettings(fleetFacts(null, new Date()))).sort());
     expect(ps1.match(/ConvertTo-Json -Compress/g)?.length).toBe(3);
-    expect(ps1).toContain("fleet-facts --format intune");
+    expect(ps1).toContain('fleet-facts --format intune');
     // Balanced braces and parentheses, and no here-strings or backtick line continuations a parser could trip over.
-    for (const [open, close] of [['{', '}'], ['(', ')']] as const) expect(ps1.split(open).length).toBe(ps1.split(close).length);
+    for (const [open, close] of [
+      ['{', '}'],
+      ['(', ')'],
+    ] as const)
+      expect(ps1.split(open).length).toBe(ps1.split(close).length);
     expect(ps1).not.toMatch(/`\s*$/m);
   });
 });
 
 describe('shell integration scripts', () => {
   it('are bash scripts that parse, one per Jamf attribute and Intune discovery', () => {
-    for (const rel of ['jamf/cordon-compliance.sh', 'jamf/cordon-days-to-deadline.sh', 'jamf/cordon-last-check.sh', 'jamf/cordon-policies.sh', 'intune/discovery-linux.sh', 'intune/macos-compliance-attribute.sh']) {
+    for (const rel of [
+      'jamf/cordon-compliance.sh',
+      'jamf/cordon-days-to-deadline.sh',
+      'jamf/cordon-last-check.sh',
+      'jamf/cordon-policies.sh',
+      'intune/discovery-linux.sh',
+      'intune/macos-compliance-attribute.sh',
+    ]) {
       expect(read(rel).startsWith('#!/bin/bash\n'), rel).toBe(true);
       execFileSync('bash', ['-n', path.join(dir, rel)]);
       expect(fs.statSync(path.join(dir, rel)).mode & 0o111, rel).not.toBe(0);
@@ -97,6 +114,8 @@ describe('shell integration scripts', () => {
     const env = { PATH: '/usr/bin:/bin', CORDON_BIN: '' };
     expect(execFileSync('bash', [path.join(dir, 'jamf/cordon-compliance.sh')], { env, encoding: 'utf8' })).toBe('<result>unknown</result>\n');
     expect(execFileSync('bash', [path.join(dir, 'jamf/cordon-days-to-deadline.sh')], { env, encoding: 'utf8' })).toBe('<result></result>\n');
-    expect(JSON.parse(execFileSync('bash', [path.join(dir, 'intune/discovery-linux.sh')], { env, encoding: 'utf8' }))).toEqual(intuneSettings(fleetFacts(null, new Date())));
+    expect(JSON.parse(execFileSync('bash', [path.join(dir, 'intune/discovery-linux.sh')], { env, encoding: 'utf8' }))).toEqual(
+      intuneSettings(fleetFacts(null, new Date())),
+    );
   });
 });

@@ -108,7 +108,15 @@ describe('launchd daemon (macOS)', () => {
     const { parsed } = plistOf('/Library/Application Support/Cordon/agent.json');
     expect(parsed).toMatchObject({
       Label: 'com.cordon.agent',
-      ProgramArguments: [process.execPath, '--max-semi-space-size=1', '--single-threaded-gc', cliEntry, 'run', '--config', '/Library/Application Support/Cordon/agent.json'],
+      ProgramArguments: [
+        process.execPath,
+        '--max-semi-space-size=1',
+        '--single-threaded-gc',
+        cliEntry,
+        'run',
+        '--config',
+        '/Library/Application Support/Cordon/agent.json',
+      ],
       EnvironmentVariables: { ELECTRON_RUN_AS_NODE: '1' },
       RunAtLoad: true,
       KeepAlive: true,

@@ -24,10 +24,14 @@ export function claudeCodeBinary(): string {
   };
   if (!installed()) {
     fs.mkdirSync(dir, { recursive: true });
-    const r = spawnSync('npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', '--foreground-scripts', `@anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}`], {
-      encoding: 'utf8',
-      timeout: 900_000,
-    });
+    const r = spawnSync(
+      'npm',
+      ['install', '--prefix', dir, '--no-audit', '--no-fund', '--foreground-scripts', `@anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}`],
+      {
+        encoding: 'utf8',
+        timeout: 900_000,
+      },
+    );
     if (r.status !== 0 || !installed()) throw new Error(`npm install of @anthropic-ai/claude-code@${CLAUDE_CODE_VERSION} failed: ${r.stderr}`);
   }
   return bin;
@@ -88,7 +92,16 @@ export async function startMessagesApi(): Promise<{ url: string; models: string[
       }
       const model = request.model ?? 'unknown';
       models.push(model);
-      const message = { id: 'msg_test', type: 'message', role: 'assistant', model, content: [{ type: 'text', text: 'ok' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } };
+      const message = {
+        id: 'msg_test',
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [{ type: 'text', text: 'ok' }],
+        stop_reason: 'end_turn',
+        stop_sequence: null,
+        usage: { input_tokens: 1, output_tokens: 1 },
+      };
       if (!request.stream) {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(message));
         return;

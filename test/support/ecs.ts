@@ -26,7 +26,8 @@ export function ecsProblems(doc: Record<string, unknown>): string[] {
     const values = Array.isArray(value) ? value : [value];
     if (Array.isArray(value) && !def.normalize?.includes('array')) problems.push(`${name} is not an array field`);
     for (const v of values) {
-      if (['keyword', 'constant_keyword', 'wildcard', 'match_only_text', 'text'].includes(def.type) && typeof v !== 'string') problems.push(`${name}: ${JSON.stringify(v)} is not a string`);
+      if (['keyword', 'constant_keyword', 'wildcard', 'match_only_text', 'text'].includes(def.type) && typeof v !== 'string')
+        problems.push(`${name}: ${JSON.stringify(v)} is not a string`);
       if (['long', 'integer'].includes(def.type) && !Number.isInteger(v)) problems.push(`${name}: ${JSON.stringify(v)} is not an integer`);
       if (def.type === 'date' && (typeof v !== 'string' || Number.isNaN(Date.parse(v)))) problems.push(`${name}: ${JSON.stringify(v)} is not a date`);
       if (def.allowed_values && !def.allowed_values.some((a) => a.name === v)) problems.push(`${name}: ${JSON.stringify(v)} is not an allowed value`);
@@ -34,7 +35,7 @@ export function ecsProblems(doc: Record<string, unknown>): string[] {
   }
   const categories = (fields['event.category'] as string[] | undefined) ?? [];
   const expected = new Set(categories.flatMap((c) => flat['event.category']?.allowed_values?.find((a) => a.name === c)?.expected_event_types ?? []));
-  for (const t of (fields['event.type'] as string[] | undefined) ?? []) if (!expected.has(t)) problems.push(`event.type ${t} is not expected for categories ${categories.join(', ')}`);
+  for (const t of (fields['event.type'] as string[] | undefined) ?? [])
+    if (!expected.has(t)) problems.push(`event.type ${t} is not expected for categories ${categories.join(', ')}`);
   return problems;
 }
-

@@ -39,7 +39,13 @@ export function createThrowawayUser(home: string): ThrowawayUser {
     home,
     run(cmd, args, opts = {}) {
       const [c, a] = asUser(uid, gid, cmd, args);
-      return spawnSync(c, a, { encoding: 'utf8', cwd: home, input: opts.input, timeout: opts.timeoutMs ?? 30_000, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home } });
+      return spawnSync(c, a, {
+        encoding: 'utf8',
+        cwd: home,
+        input: opts.input,
+        timeout: opts.timeoutMs ?? 30_000,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home },
+      });
     },
     start(cmd, args) {
       const [c, a] = asUser(uid, gid, cmd, args);

@@ -42,13 +42,20 @@ async function validate(projectDir: string): Promise<void> {
 
 /** The glob forms the config uses (`dir/*.js`, `dir/**\/*.js`, plain paths) as a regular expression. */
 const patternToRegExp = (pattern: string): RegExp =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\//g, '\uE000').replace(/\*/g, '[^/]*').replace(/\uE000/g, '(?:.*/)?')}$`);
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*\*\//g, '\uE000')
+      .replace(/\*/g, '[^/]*')
+      .replace(/\uE000/g, '(?:.*/)?')}$`,
+  );
 
 /** Every file the compiled module loads through relative imports, transitively. */
 function importClosure(entry: string, seen = new Set<string>()): Set<string> {
   if (seen.has(entry)) return seen;
   seen.add(entry);
-  for (const [, spec] of fs.readFileSync(entry, 'utf8').matchAll(/(?:from|import)\s*['"](\.{1,2}\/[^'"]+)['"]/g)) importClosure(path.resolve(path.dirname(entry), spec as string), seen);
+  for (const [, spec] of fs.readFileSync(entry, 'utf8').matchAll(/(?:from|import)\s*['"](\.{1,2}\/[^'"]+)['"]/g))
+    importClosure(path.resolve(path.dirname(entry), spec as string), seen);
   return seen;
 }
 
@@ -129,7 +136,14 @@ describe('an unpacked Linux build (electron-builder --dir with a stand-in Electr
     fs.writeFileSync(path.join(electronDist, 'version'), '39.8.10');
     const build = spawnSync(
       process.execPath,
-      [require.resolve('electron-builder/cli.js'), '--linux', 'dir', `-c.electronDist=${electronDist}`, '-c.npmRebuild=false', `-c.directories.output=${path.join(dir, 'out')}`],
+      [
+        require.resolve('electron-builder/cli.js'),
+        '--linux',
+        'dir',
+        `-c.electronDist=${electronDist}`,
+        '-c.npmRebuild=false',
+        `-c.directories.output=${path.join(dir, 'out')}`,
+      ],
       { cwd: repoRoot, encoding: 'utf8' },
     );
     expect(build.status, build.stderr).toBe(0);
@@ -140,7 +154,13 @@ describe('an unpacked Linux build (electron-builder --dir with a stand-in Electr
     const packed = new Set(asarFiles(path.join(resources, 'app.asar')));
     const entries = ['dist/tray/main/main.js', 'dist/tray/renderer/app.js'].map((e) => path.join(repoRoot, e));
     const needed = [...new Set(entries.flatMap((e) => [...importClosure(e)]))].map((f) => path.relative(repoRoot, f));
-    needed.push('package.json', 'dist/tray/preload/preload.cjs', 'tray/renderer/index.html', 'tray/renderer/styles.css', 'tray/assets/tray-warningTemplate@2x.png');
+    needed.push(
+      'package.json',
+      'dist/tray/preload/preload.cjs',
+      'tray/renderer/index.html',
+      'tray/renderer/styles.css',
+      'tray/assets/tray-warningTemplate@2x.png',
+    );
     expect(needed.filter((f) => !packed.has(f))).toEqual([]);
   });
 
@@ -173,7 +193,9 @@ describe('an unpacked Linux build (electron-builder --dir with a stand-in Electr
   });
 
   it('runs the bundled agent from the package (catalog loaded, schemas found)', () => {
-    const run = spawnSync(process.execPath, [path.join(resources, 'app.asar.unpacked', 'dist', 'agent', 'cli', 'main.js'), 'catalog', '--json'], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [path.join(resources, 'app.asar.unpacked', 'dist', 'agent', 'cli', 'main.js'), 'catalog', '--json'], {
+      encoding: 'utf8',
+    });
     expect(run.stderr).toBe('');
     expect((JSON.parse(run.stdout) as { tools: { id: string }[] }).tools.map((t) => t.id)).toContain('claude-code');
   });
@@ -190,7 +212,12 @@ describe('an unpacked Linux build (electron-builder --dir with a stand-in Electr
 describe('icons', () => {
   it('exist for every tray state in colour and as macOS templates, at 1x and 2x', () => {
     for (const state of TRAY_ICON_STATES) {
-      for (const [suffix, size] of [['', 16], ['@2x', 32], ['Template', 16], ['Template@2x', 32]] as const) {
+      for (const [suffix, size] of [
+        ['', 16],
+        ['@2x', 32],
+        ['Template', 16],
+        ['Template@2x', 32],
+      ] as const) {
         const png = decodePng(fs.readFileSync(path.join(repoRoot, 'tray', 'assets', `tray-${state}${suffix}.png`)));
         expect([state, suffix, png.width, png.height]).toEqual([state, suffix, size, size]);
       }

@@ -8,8 +8,22 @@ import { findingFixture, startFakeDaemon, statusFixture, type FakeDaemon } from 
 const soon = (ms: number): string => new Date(Date.now() + ms).toISOString();
 const findings = () => [
   findingFixture({ deadline: soon(3 * 86_400_000 + 5_000_000) }),
-  findingFixture({ id: 'f-proc', kind: 'process', pid: 4242, path: '/usr/lib/node_modules/@anthropic-ai/claude-code/cli.js', deadline: soon(3 * 86_400_000 + 5_000_000) }),
-  findingFixture({ id: 'f-desktop', tool: 'claude-desktop', toolName: 'Claude Desktop', user: 'bob', path: '/home/bob/.local/share/Claude', actions: ['report', 'notify', 'kill', 'quarantine'], deadline: undefined }),
+  findingFixture({
+    id: 'f-proc',
+    kind: 'process',
+    pid: 4242,
+    path: '/usr/lib/node_modules/@anthropic-ai/claude-code/cli.js',
+    deadline: soon(3 * 86_400_000 + 5_000_000),
+  }),
+  findingFixture({
+    id: 'f-desktop',
+    tool: 'claude-desktop',
+    toolName: 'Claude Desktop',
+    user: 'bob',
+    path: '/home/bob/.local/share/Claude',
+    actions: ['report', 'notify', 'kill', 'quarantine'],
+    deadline: undefined,
+  }),
 ];
 
 let browser: Browser;

@@ -44,8 +44,10 @@ export function resolveRendererFile(urlPath: string, root: string = packageRoot(
   if (parts.length === 0 || (parts.length === 1 && parts[0] === 'index.html')) file = path.join(root, 'tray', 'renderer', 'index.html');
   else if (parts.length === 1 && parts[0] === 'styles.css') file = path.join(root, 'tray', 'renderer', 'styles.css');
   else if (parts.length === 2 && parts[0] === 'assets' && parts[1]?.endsWith('.png')) file = path.join(root, 'tray', 'assets', parts[1]);
-  else if (parts.length === 3 && parts[0] === 'js' && SCRIPT_FOLDERS.has(parts[1] ?? '') && parts[2]?.endsWith('.js')) file = path.join(root, 'dist', 'tray', parts[1] as string, parts[2]);
-  else if (parts.length === 3 && parts[0] === 'agent' && parts[1] === 'common' && parts[2]?.endsWith('.js')) file = path.join(root, 'dist', 'agent', 'common', parts[2]);
+  else if (parts.length === 3 && parts[0] === 'js' && SCRIPT_FOLDERS.has(parts[1] ?? '') && parts[2]?.endsWith('.js'))
+    file = path.join(root, 'dist', 'tray', parts[1] as string, parts[2]);
+  else if (parts.length === 3 && parts[0] === 'agent' && parts[1] === 'common' && parts[2]?.endsWith('.js'))
+    file = path.join(root, 'dist', 'agent', 'common', parts[2]);
   if (!file || !fs.existsSync(file)) return null;
   return { file, contentType: CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream' };
 }

@@ -90,10 +90,23 @@ export function headlines(status: Status | null, locale: UiLocale, nowMs: number
   const list = [...byTool].map(([tool, findings]): Headline => {
     const name = toolName(findings[0] as Finding);
     const due = findings.some(isDue);
-    const deadline = findings.map((f) => f.deadline).filter((d): d is string => d !== undefined).sort((a, b) => Date.parse(a) - Date.parse(b))[0];
+    const deadline = findings
+      .map((f) => f.deadline)
+      .filter((d): d is string => d !== undefined)
+      .sort((a, b) => Date.parse(a) - Date.parse(b))[0];
     if (due) {
       const now = [...new Set(findings.filter(isDue).flatMap((f) => f.actions))] as Action[];
-      return { tool, toolName: name, kind: 'due', text: t(locale, 'headlineDue', { tool: name }), consequence: actionWords(now.filter((a) => a === 'kill' || a === 'quarantine'), locale), findings };
+      return {
+        tool,
+        toolName: name,
+        kind: 'due',
+        text: t(locale, 'headlineDue', { tool: name }),
+        consequence: actionWords(
+          now.filter((a) => a === 'kill' || a === 'quarantine'),
+          locale,
+        ),
+        findings,
+      };
     }
     if (deadline) {
       const lead = findings.find((f) => f.deadline === deadline) as Finding;

@@ -42,7 +42,10 @@ export class NotificationDecider {
       if (ahead.length === 1 && first) {
         const body =
           words.notice === 'removal-at-deadline'
-            ? t(locale, 'notifyNewOne', { tool: toolLabel(first), due: first.deadline ? t(locale, 'dueIn', { when: formatDueIn(first.deadline, nowMs, locale) }) : t(locale, 'stateOpen') })
+            ? t(locale, 'notifyNewOne', {
+                tool: toolLabel(first),
+                due: first.deadline ? t(locale, 'dueIn', { when: formatDueIn(first.deadline, nowMs, locale) }) : t(locale, 'stateOpen'),
+              })
             : t(locale, 'notifyRecordedOne', { tool: toolLabel(first) });
         out.push({ key: stage(first), title: t(locale, words.title), body, urgent: false });
       } else if (ahead.length > 1) {

@@ -354,20 +354,60 @@ export function stringTables(): Record<UiLocale, Record<StringKey, string>> {
 /** Headings and column names of the agent's transparency account, by the field names it sends. */
 const EXPLAIN_KEYS: Record<UiLocale, Record<string, string>> = {
   en: {
-    summary: 'In short', reads: 'What it reads', runs: 'What it runs', writes: 'What it writes', sends: 'What it sends', never: 'What it never does',
-    tools: 'Tools it knows', what: 'What', where: 'Where', why: 'Why', to: 'To', name: 'Name', vendor: 'Vendor', category: 'Kind',
-    installLocations: 'Install locations', configFiles: 'Settings files', processSignatures: 'Process signatures',
-    decides: 'How it decides', when: 'When', then: 'Then', reason: 'Reason',
+    summary: 'In short',
+    reads: 'What it reads',
+    runs: 'What it runs',
+    writes: 'What it writes',
+    sends: 'What it sends',
+    never: 'What it never does',
+    tools: 'Tools it knows',
+    what: 'What',
+    where: 'Where',
+    why: 'Why',
+    to: 'To',
+    name: 'Name',
+    vendor: 'Vendor',
+    category: 'Kind',
+    installLocations: 'Install locations',
+    configFiles: 'Settings files',
+    processSignatures: 'Process signatures',
+    decides: 'How it decides',
+    when: 'When',
+    then: 'Then',
+    reason: 'Reason',
   },
   'zh-CN': {
-    summary: '概述', reads: '读取的内容', runs: '运行的程序', writes: '写入的内容', sends: '发送的内容', never: '从不做的事',
-    tools: '已知工具', what: '内容', where: '位置', why: '原因', to: '发往', name: '名称', vendor: '厂商', category: '类别',
-    installLocations: '安装位置数', configFiles: '设置文件数', processSignatures: '进程特征数',
-    decides: '如何决定', when: '情形', then: '结果', reason: '理由',
+    summary: '概述',
+    reads: '读取的内容',
+    runs: '运行的程序',
+    writes: '写入的内容',
+    sends: '发送的内容',
+    never: '从不做的事',
+    tools: '已知工具',
+    what: '内容',
+    where: '位置',
+    why: '原因',
+    to: '发往',
+    name: '名称',
+    vendor: '厂商',
+    category: '类别',
+    installLocations: '安装位置数',
+    configFiles: '设置文件数',
+    processSignatures: '进程特征数',
+    decides: '如何决定',
+    when: '情形',
+    then: '结果',
+    reason: '理由',
   },
 };
 
 /** A field name of the transparency account in the locale; unknown fields are spelled out from their name. */
 export function explainKey(locale: UiLocale, key: string): string {
-  return EXPLAIN_KEYS[locale][key] ?? key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[-_]/g, ' ').replace(/^./, (c) => c.toUpperCase());
+  return (
+    EXPLAIN_KEYS[locale][key] ??
+    key
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .replace(/[-_]/g, ' ')
+      .replace(/^./, (c) => c.toUpperCase())
+  );
 }

@@ -89,7 +89,8 @@ export function buildMenu(view: TrayView, nowMs: number, timeZone?: string): Men
   });
   const heads = headlines(view.status, view.locale, nowMs, timeZone);
   const lines = heads.slice(0, MENU_HEADLINES_MAX).map((h) => item(h.text, { type: 'open-window', page: 'findings' }));
-  if (heads.length > MENU_HEADLINES_MAX) lines.push(item(t(view.locale, 'menuMore', { n: heads.length - MENU_HEADLINES_MAX }), { type: 'open-window', page: 'findings' }));
+  if (heads.length > MENU_HEADLINES_MAX)
+    lines.push(item(t(view.locale, 'menuMore', { n: heads.length - MENU_HEADLINES_MAX }), { type: 'open-window', page: 'findings' }));
   const own = connected ? ownFixableFindings(view) : [];
   const fixes =
     own.length === 1

@@ -54,7 +54,12 @@ function renderChrome(v: TrayView): void {
   byId('transparency-intro').textContent = t(locale, 'transparencyIntro');
   const banner = byId('banner');
   banner.hidden = v.connection !== 'unreachable';
-  replaceChildren(banner, ...(v.connection === 'unreachable' ? [Object.assign(document.createElement('strong'), { textContent: t(locale, 'unreachableTitle') }), t(locale, 'unreachableBody')] : []));
+  replaceChildren(
+    banner,
+    ...(v.connection === 'unreachable'
+      ? [Object.assign(document.createElement('strong'), { textContent: t(locale, 'unreachableTitle') }), t(locale, 'unreachableBody')]
+      : []),
+  );
   byId('footer').textContent = v.status ? t(locale, 'lastChecked', { when: formatDeadline(v.status.evaluatedAt, locale), host: v.status.host }) : '';
 }
 

@@ -37,9 +37,7 @@ function alternativesBlock(alternatives: Alternative[] | undefined, locale: UiLo
     'p',
     { class: 'alternatives' },
     element('span', {}, labelled(locale, t(locale, 'alternatives')).trim()),
-    ...alternatives.map((a) =>
-      a.url ? element('a', { href: a.url, target: '_blank', rel: 'noopener noreferrer' }, a.name) : element('span', {}, a.name),
-    ),
+    ...alternatives.map((a) => (a.url ? element('a', { href: a.url, target: '_blank', rel: 'noopener noreferrer' }, a.name) : element('span', {}, a.name))),
   );
 }
 
@@ -70,12 +68,21 @@ function findingItem(f: Finding, view: TrayView, nowMs: number, handlers: Findin
   const locale = view.locale;
   const paths = pathsOf(f);
   const fixable = f.actionable === true && f.user === view.user && view.connection === 'connected';
-  const side = element('div', { class: 'finding-side' }, element('span', { class: `chip chip-${isDue(f) ? 'due' : f.state}` }, t(locale, isDue(f) ? 'violation' : STATE_WORD[f.state])));
+  const side = element(
+    'div',
+    { class: 'finding-side' },
+    element('span', { class: `chip chip-${isDue(f) ? 'due' : f.state}` }, t(locale, isDue(f) ? 'violation' : STATE_WORD[f.state])),
+  );
   if (fixable) {
     const busy = handlers.fixing.has(f.id);
     const button = element(
       'button',
-      { type: 'button', class: 'button button-primary', 'data-fix': f.id, 'aria-label': t(locale, 'fixNowFor', { tool: toolLabel(f), where: paths[0] ?? kindLine(f, locale) }) },
+      {
+        type: 'button',
+        class: 'button button-primary',
+        'data-fix': f.id,
+        'aria-label': t(locale, 'fixNowFor', { tool: toolLabel(f), where: paths[0] ?? kindLine(f, locale) }),
+      },
       busy ? t(locale, 'fixing') : t(locale, 'fixNow'),
     );
     button.disabled = busy;
@@ -138,7 +145,12 @@ function upcomingCard(status: Status, locale: UiLocale, nowMs: number, timeZone?
       'ul',
       { class: 'upcoming-list' },
       ...upcoming.map((u) =>
-        element('li', { 'data-upcoming': `${u.policy}/${u.rule}` }, upcomingLine(u, locale, nowMs, timeZone), u.found ? element('span', { class: 'note' }, ` ${t(locale, 'upcomingFound')}`) : null),
+        element(
+          'li',
+          { 'data-upcoming': `${u.policy}/${u.rule}` },
+          upcomingLine(u, locale, nowMs, timeZone),
+          u.found ? element('span', { class: 'note' }, ` ${t(locale, 'upcomingFound')}`) : null,
+        ),
       ),
     ),
   );
@@ -165,7 +177,17 @@ export function renderFindings(view: TrayView, nowMs: number, handlers: FindingH
   const cards: HTMLElement[] = [];
   const own = (status.findings ?? []).filter((f) => f.actionable === true && f.user === view.user);
   if (own.length > 1 && view.connection === 'connected') {
-    cards.push(element('div', { class: 'fix-all' }, element('button', { type: 'button', class: 'button button-primary', 'data-fix-all': own.map((f) => f.id).join(' ') }, t(locale, 'fixAll', { n: own.length }))));
+    cards.push(
+      element(
+        'div',
+        { class: 'fix-all' },
+        element(
+          'button',
+          { type: 'button', class: 'button button-primary', 'data-fix-all': own.map((f) => f.id).join(' ') },
+          t(locale, 'fixAll', { n: own.length }),
+        ),
+      ),
+    );
   }
   cards.push(...headlines(status, locale, nowMs, handlers.timeZone).map((h) => headlineCard(h, status, view, nowMs, handlers)));
   if (cards.length === 0) cards.push(element('div', { class: 'card empty' }, element('strong', {}, t(locale, 'compliant')), t(locale, 'noFindings')));
@@ -204,7 +226,11 @@ function policyCard(p: PolicyRef, view: TrayView, nowMs: number, host: string): 
     return element(
       'section',
       { class: 'rule', 'data-rule': r.id },
-      element('h3', {}, `${labelled(locale, t(locale, 'ruleTools'))}${r.tools.map((id) => toolNameIn(view.status, id)).join(locale === 'zh-CN' ? '、' : ', ')}`),
+      element(
+        'h3',
+        {},
+        `${labelled(locale, t(locale, 'ruleTools'))}${r.tools.map((id) => toolNameIn(view.status, id)).join(locale === 'zh-CN' ? '、' : ', ')}`,
+      ),
       element(
         'ol',
         { class: 'phases', 'aria-label': t(locale, 'phases') },
@@ -213,7 +239,11 @@ function policyCard(p: PolicyRef, view: TrayView, nowMs: number, host: string): 
             'li',
             { class: i === current ? 'phase phase-current' : 'phase' },
             t(locale, 'phaseLine', { when: `${formatWhen(ph.from, locale)} (${formatPolicyTime(ph.from, locale)})`, actions: actionWords(ph.actions, locale) }),
-            i === current ? element('span', { class: 'chip chip-open' }, t(locale, 'phaseNow')) : i === current + 1 ? element('span', { class: 'chip chip-remediated' }, t(locale, 'phaseNext')) : null,
+            i === current
+              ? element('span', { class: 'chip chip-open' }, t(locale, 'phaseNow'))
+              : i === current + 1
+                ? element('span', { class: 'chip chip-remediated' }, t(locale, 'phaseNext'))
+                : null,
           ),
         ),
       ),
@@ -232,7 +262,11 @@ function policyCard(p: PolicyRef, view: TrayView, nowMs: number, host: string): 
     ...rules,
     element('h3', {}, t(locale, 'yourExemptions')),
     mine.length
-      ? element('ul', { class: 'exemptions' }, ...mine.map((e) => element('li', {}, t(locale, 'exemptionLine', { when: formatWhen(e.until, locale), reason: e.reason }))))
+      ? element(
+          'ul',
+          { class: 'exemptions' },
+          ...mine.map((e) => element('li', {}, t(locale, 'exemptionLine', { when: formatWhen(e.until, locale), reason: e.reason }))),
+        )
       : element('p', { class: 'note' }, t(locale, 'noExemptions')),
     alternativesBlock(uniqueAlternatives(p.alternatives ?? []), locale),
   );
@@ -256,7 +290,11 @@ export function renderPolicies(view: TrayView, nowMs: number): HTMLElement[] {
         'section',
         { class: 'card', 'aria-labelledby': 'policy-errors' },
         element('h2', { id: 'policy-errors' }, t(view.locale, 'policyErrors')),
-        element('ul', {}, ...status.policyErrors.map((e) => element('li', {}, element('code', {}, e.file), ` — ${t(view.locale, 'resPolicyRejected', { code: e.code })}`))),
+        element(
+          'ul',
+          {},
+          ...status.policyErrors.map((e) => element('li', {}, element('code', {}, e.file), ` — ${t(view.locale, 'resPolicyRejected', { code: e.code })}`)),
+        ),
       ),
     );
   }
@@ -312,18 +350,26 @@ export function historyResult(e: HistoryEntry, locale: UiLocale): string {
 
 export function renderHistory(entries: HistoryEntry[], locale: UiLocale, status: Status | null): HTMLElement {
   if (entries.length === 0) return element('p', { class: 'card empty' }, t(locale, 'noHistory'));
-  const head = element('tr', {}, ...(['historyTime', 'historyEvent', 'historyTool', 'historyWhere', 'historyOutcome'] as const).map((k) => element('th', { scope: 'col', class: `col-${k}` }, t(locale, k))));
-  const rows = [...entries].sort((a, b) => Date.parse(b.time) - Date.parse(a.time)).map((e) =>
-    element(
-      'tr',
-      { 'data-event': e.event },
-      element('td', { class: 'col-time' }, element('time', { datetime: e.time }, formatDeadline(e.time, locale))),
-      element('td', {}, t(locale, EVENT_WORD[e.event] ?? 'evOther'), e.policy && e.event.startsWith('policy') ? element('code', {}, ` ${e.policy}`) : null),
-      element('td', {}, e.tool ? toolNameIn(status, e.tool) : ''),
-      element('td', { class: 'mono' }, e.path ?? (e.pid !== undefined ? t(locale, 'kindProcess', { pid: e.pid }) : '')),
-      element('td', {}, historyResult(e, locale)),
+  const head = element(
+    'tr',
+    {},
+    ...(['historyTime', 'historyEvent', 'historyTool', 'historyWhere', 'historyOutcome'] as const).map((k) =>
+      element('th', { scope: 'col', class: `col-${k}` }, t(locale, k)),
     ),
   );
+  const rows = [...entries]
+    .sort((a, b) => Date.parse(b.time) - Date.parse(a.time))
+    .map((e) =>
+      element(
+        'tr',
+        { 'data-event': e.event },
+        element('td', { class: 'col-time' }, element('time', { datetime: e.time }, formatDeadline(e.time, locale))),
+        element('td', {}, t(locale, EVENT_WORD[e.event] ?? 'evOther'), e.policy && e.event.startsWith('policy') ? element('code', {}, ` ${e.policy}`) : null),
+        element('td', {}, e.tool ? toolNameIn(status, e.tool) : ''),
+        element('td', { class: 'mono' }, e.path ?? (e.pid !== undefined ? t(locale, 'kindProcess', { pid: e.pid }) : '')),
+        element('td', {}, historyResult(e, locale)),
+      ),
+    );
   return element('table', { 'aria-labelledby': 'heading-history', class: 'history' }, element('thead', {}, head), element('tbody', {}, ...rows));
 }
 
@@ -371,16 +417,25 @@ function renderValue(value: unknown, locale: UiLocale, key = ''): Node {
   if (isPrimitive(value)) return cell(key, value, locale);
   if (Array.isArray(value)) return renderList(value, locale, key);
   const facts = element('dl', { class: 'facts' });
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) facts.append(element('dt', {}, explainKey(locale, k)), element('dd', {}, renderValue(v, locale, k)));
+  for (const [k, v] of Object.entries(value as Record<string, unknown>))
+    facts.append(element('dt', {}, explainKey(locale, k)), element('dd', {}, renderValue(v, locale, k)));
   return facts;
 }
 
 /** The agent's `explain` answer, whatever its shape: one card per top-level part, lists as lists or tables, long lists folded. */
 export function renderExplain(value: unknown, locale: UiLocale): Node {
-  if (!isPlainObject(value)) return element('div', { class: 'card explain' }, typeof value === 'string' ? element('pre', {}, value) : renderValue(value, locale));
+  if (!isPlainObject(value))
+    return element('div', { class: 'card explain' }, typeof value === 'string' ? element('pre', {}, value) : renderValue(value, locale));
   const container = element('div', { class: 'explain' });
   for (const [k, v] of Object.entries(value)) {
-    container.append(element('section', { class: 'card', 'aria-label': explainKey(locale, k) }, element('h2', {}, explainKey(locale, k)), typeof v === 'string' ? element('p', {}, v) : renderValue(v, locale, k)));
+    container.append(
+      element(
+        'section',
+        { class: 'card', 'aria-label': explainKey(locale, k) },
+        element('h2', {}, explainKey(locale, k)),
+        typeof v === 'string' ? element('p', {}, v) : renderValue(v, locale, k),
+      ),
+    );
   }
   return container;
 }

@@ -10,7 +10,6 @@ export interface ProcReaderOptions {
   userName?: (uid: number) => string | undefined;
 }
 
-
 /**
  * A process usually `exec`s right after it is forked (`sh -c 'exec claude'`), keeping pid and start time:
  * for this long after a pid is first seen, its stat is read again on every round to catch the new comm.
@@ -86,12 +85,7 @@ function readStat(file: string): ProcStat | null {
   }
 }
 
-function readProcess(
-  procDir: string,
-  pid: number,
-  stat: ProcStat,
-  userName: ((uid: number) => string | undefined) | undefined,
-): ProcessInfo | null {
+function readProcess(procDir: string, pid: number, stat: ProcStat, userName: ((uid: number) => string | undefined) | undefined): ProcessInfo | null {
   const dir = `${procDir}/${pid}`;
   let cmdline: string;
   let status: string;

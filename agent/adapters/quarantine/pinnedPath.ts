@@ -40,12 +40,7 @@ export interface PinnedParent {
 }
 
 export function unsafePath(where: string, message: string, cause?: unknown): CordonError {
-  return new CordonError(
-    'unsafe-path',
-    message,
-    { where, fix: 'nothing was moved; check for planted symbolic links, then scan again' },
-    cause,
-  );
+  return new CordonError('unsafe-path', message, { where, fix: 'nothing was moved; check for planted symbolic links, then scan again' }, cause);
 }
 
 /** The components of `target` below `scanRoot`; refuses relative paths, `..` and anything not strictly inside. */

@@ -8,17 +8,7 @@ import { CordonError, asCordonError } from '../../common/errors.js';
 import type { InstallRole, QuarantineItem } from '../../common/model.js';
 import { osPath } from '../byteNames.js';
 import { Journal, syncDirectory, type JournalRecord } from './journal.js';
-import {
-  MANIFEST_FILE,
-  PAYLOAD,
-  PAYLOAD_PARTIAL,
-  forbiddenRead,
-  itemOf,
-  readManifest,
-  summarize,
-  writeManifest,
-  type Manifest,
-} from './manifest.js';
+import { MANIFEST_FILE, PAYLOAD, PAYLOAD_PARTIAL, forbiddenRead, itemOf, readManifest, summarize, writeManifest, type Manifest } from './manifest.js';
 import { DIR_FLAGS, dirRef, pinParent, pinnedEntry, releasePinned, reverifyPinned, unsafePath, type PinnedParent } from './pinnedPath.js';
 import { TAR_END, tarHeader, tarPadding } from './tar.js';
 import {
@@ -196,7 +186,10 @@ export class Quarantine {
   }
 
   private newId(): string {
-    const stamp = this.now().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const stamp = this.now()
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z');
     return `${stamp}-${randomBytes(4).toString('hex')}`;
   }
 
@@ -318,7 +311,11 @@ export class Quarantine {
     return manifest;
   }
 
-  private async removeCopiedSource(intent: QuarantineIntent, pinned: PinnedParent | null, check: Parameters<typeof removeVerifiedSource>[1]): Promise<string[]> {
+  private async removeCopiedSource(
+    intent: QuarantineIntent,
+    pinned: PinnedParent | null,
+    check: Parameters<typeof removeVerifiedSource>[1],
+  ): Promise<string[]> {
     const parent = pinned ?? (await pinParent(intent.scanRoot, intent.originalPath).catch(() => null));
     if (!parent) return ['.'];
     try {
@@ -482,7 +479,13 @@ export class Quarantine {
         throw new CordonError('restore-failed', `the quarantined copy no longer matches its manifest (${difference})`, { where: payload });
       }
       const sameDevice = fs.statSync(itemDir).dev === Number(pinned.chain[pinned.chain.length - 1]?.dev);
-      const intent: RestoreIntent = { op: 'restore', pid: process.pid, ...ownMark(), method: sameDevice && !this.forceCopy ? 'rename' : 'copy', staging: `.cordon-restore-${id}-${randomBytes(4).toString('hex')}` };
+      const intent: RestoreIntent = {
+        op: 'restore',
+        pid: process.pid,
+        ...ownMark(),
+        method: sameDevice && !this.forceCopy ? 'rename' : 'copy',
+        staging: `.cordon-restore-${id}-${randomBytes(4).toString('hex')}`,
+      };
       inFlight.add(id);
       try {
         await this.journal.begin(id, { ...intent });
@@ -546,15 +549,34 @@ export class Quarantine {
     const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
     // The archive is chowned to the item's owner: a link planted anywhere on the way must not steer it elsewhere.
     const destHandle = await openRealDirectory(dest);
-    const handle = await fsp.open(`${dirRef(destHandle, dest)}/${path.basename(out)}`, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600).catch((err: NodeJS.ErrnoException) => {
-      throw new CordonError('input-invalid', `cannot create the archive (${err.code ?? 'error'})`, { where: out, fix: 'choose an existing folder without a file of that name' }, err);
-    }).finally(() => destHandle.close());
+    const handle = await fsp
+      .open(`${dirRef(destHandle, dest)}/${path.basename(out)}`, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600)
+      .catch((err: NodeJS.ErrnoException) => {
+        throw new CordonError(
+          'input-invalid',
+          `cannot create the archive (${err.code ?? 'error'})`,
+          { where: out, fix: 'choose an existing folder without a file of that name' },
+          err,
+        );
+      })
+      .finally(() => destHandle.close());
     try {
       for (const entry of manifest.entries) {
         if (entry.type === 'other') continue;
         const name = entry.path === '.' ? base : `${base}/${entry.path}`;
         const source = entry.path === '.' ? payload : path.join(payload, entry.path);
-        await handle.write(tarHeader({ name, type: entry.type, mode: entry.mode, uid: entry.uid, gid: entry.gid, mtimeNs: BigInt(entry.mtimeNs), size: entry.size, ...(entry.linkTarget !== undefined ? { linkTarget: entry.linkTarget } : {}) }));
+        await handle.write(
+          tarHeader({
+            name,
+            type: entry.type,
+            mode: entry.mode,
+            uid: entry.uid,
+            gid: entry.gid,
+            mtimeNs: BigInt(entry.mtimeNs),
+            size: entry.size,
+            ...(entry.linkTarget !== undefined ? { linkTarget: entry.linkTarget } : {}),
+          }),
+        );
         if (entry.type === 'file') {
           await appendVerified(handle, source, entry);
           await handle.write(tarPadding(entry.size));
@@ -607,7 +629,12 @@ async function assertFree(pinned: PinnedParent): Promise<void> {
 /** Opens a folder that is exactly the path given: no symbolic link in it or on the way. */
 async function openRealDirectory(dir: string): Promise<FileHandle> {
   const handle = await fsp.open(osPath(dir), DIR_FLAGS).catch((err: NodeJS.ErrnoException) => {
-    throw new CordonError('input-invalid', `not a folder that can be opened (${err.code ?? 'error'})`, { where: dir, fix: 'choose an existing folder that is not a symbolic link' }, err);
+    throw new CordonError(
+      'input-invalid',
+      `not a folder that can be opened (${err.code ?? 'error'})`,
+      { where: dir, fix: 'choose an existing folder that is not a symbolic link' },
+      err,
+    );
   });
   const real = await fsp.realpath(dirRef(handle, dir)).catch(() => null);
   if (real !== dir) {

@@ -15,7 +15,6 @@ const CHUNK = 1 << 20;
 /** Files of one directory hashed at once: keeps the I/O thread pool busy without holding many descriptors. */
 const PARALLEL_FILES = 8;
 
-
 /** One entry of an install as the manifest records it. */
 export interface TreeEntry {
   /** Relative to the install with `/` separators; `.` is the install itself. */
@@ -225,23 +224,35 @@ async function copyEntry(src: string, dst: string, rel: string, result: CopyResu
       if (rel === '.') result.rootIno = (await fsp.lstat(osPath(dst), { bigint: true })).ino;
       return;
     case 'file':
-      await copyInto(await openSame(src, st, false), () => fsp.open(osPath(dst), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600), rel, result, async (input, output) => {
-        const { sha256, size } = await hashHandle(input, output);
-        entry.sha256 = sha256;
-        entry.size = size;
-      });
+      await copyInto(
+        await openSame(src, st, false),
+        () => fsp.open(osPath(dst), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600),
+        rel,
+        result,
+        async (input, output) => {
+          const { sha256, size } = await hashHandle(input, output);
+          entry.sha256 = sha256;
+          entry.size = size;
+        },
+      );
       return;
     case 'dir':
-      await copyInto(await openSame(src, st, true), async () => {
-        await fsp.mkdir(osPath(dst), 0o700);
-        return fsp.open(osPath(dst), DIR_FLAGS);
-      }, rel, result, async (input, output) => {
-        const inRef = dirRef(input, src);
-        const outRef = dirRef(output, dst);
-        for (const child of (await readdirNamesAsync(inRef)).sort()) {
-          await copyEntry(`${inRef}/${child}`, `${outRef}/${child}`, childPath(rel, child), result);
-        }
-      });
+      await copyInto(
+        await openSame(src, st, true),
+        async () => {
+          await fsp.mkdir(osPath(dst), 0o700);
+          return fsp.open(osPath(dst), DIR_FLAGS);
+        },
+        rel,
+        result,
+        async (input, output) => {
+          const inRef = dirRef(input, src);
+          const outRef = dirRef(output, dst);
+          for (const child of (await readdirNamesAsync(inRef)).sort()) {
+            await copyEntry(`${inRef}/${child}`, `${outRef}/${child}`, childPath(rel, child), result);
+          }
+        },
+      );
       return;
     case 'other':
       throw new CordonError('quarantine-failed', 'a special file (device, pipe or socket) cannot be copied across file systems', {

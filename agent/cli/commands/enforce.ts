@@ -21,7 +21,9 @@ export function registerEnforce(program: Command): void {
         const at = parseAt(ctx.options.at as string | undefined);
         const config = ctx.config();
         const byAgent = at ? null : await askRunningAgent(config, (client) => client.request('enforce'));
-        const { status, catalog } = byAgent ? { status: byAgent, catalog: loadBuiltInCatalog() } : await runOnePass(config, { ...(at ? { at } : {}), enforce: true });
+        const { status, catalog } = byAgent
+          ? { status: byAgent, catalog: loadBuiltInCatalog() }
+          : await runOnePass(config, { ...(at ? { at } : {}), enforce: true });
         if (ctx.out.json) ctx.out.data(status);
         else ctx.out.line(renderStatus(status, catalog, languageFromEnv(process.env)));
         return EXIT[status.compliance];

@@ -13,7 +13,13 @@ export function registerFleetFacts(program: Command): void {
     .action((opts: { format: string; field?: string }, cmd: Command) =>
       runCommand(async () => {
         const globals = cmd.optsWithGlobals<{ config?: string }>();
-        const argv = [...(globals.config ? ['--config', globals.config] : []), 'fleet-facts', '--format', opts.format, ...(opts.field ? ['--field', opts.field] : [])];
+        const argv = [
+          ...(globals.config ? ['--config', globals.config] : []),
+          'fleet-facts',
+          '--format',
+          opts.format,
+          ...(opts.field ? ['--field', opts.field] : []),
+        ];
         return runFleetFacts(fleetFactsArgv(argv) ?? { format: 'json' });
       }),
     );

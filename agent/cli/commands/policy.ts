@@ -22,7 +22,9 @@ function registerValidate(policy: Command): void {
         const catalog = loadBuiltInCatalog();
         const p = parsePolicy(readInputFile(file, 'policy file'), file, { knownToolIds: catalog.tools.map((t) => t.id) });
         if (out.json) out.data({ valid: true, file, id: p.id, version: p.version, rules: p.rules.map((r) => r.id), tools: (p.catalog ?? []).map((t) => t.id) });
-        out.line(`${file}: valid policy "${p.id}" version ${p.version}, ${p.rules.length} rule${p.rules.length === 1 ? '' : 's'}${p.catalog?.length ? `, ${p.catalog.length} policy-defined tool(s)` : ''}`);
+        out.line(
+          `${file}: valid policy "${p.id}" version ${p.version}, ${p.rules.length} rule${p.rules.length === 1 ? '' : 's'}${p.catalog?.length ? `, ${p.catalog.length} policy-defined tool(s)` : ''}`,
+        );
         return EXIT.compliant;
       }),
     );
@@ -53,7 +55,7 @@ function registerKeygen(policy: Command): void {
 function registerSign(policy: Command): void {
   policy
     .command('sign')
-    .description('write FILE.sig: the base64 Ed25519 signature of the file\'s exact bytes')
+    .description("write FILE.sig: the base64 Ed25519 signature of the file's exact bytes")
     .argument('<file>', 'policy file')
     .requiredOption('--key <privateKey>', 'PKCS#8 PEM private key from `cordon policy keygen`')
     .action((file: string, opts: { key: string }, cmd: Command) =>
@@ -81,7 +83,12 @@ function registerVerify(policy: Command): void {
         try {
           sig = readInputFile(sigFile, 'signature file').toString('utf8');
         } catch (err) {
-          throw new CordonError('signature-missing', 'no signature file beside the policy', { where: sigFile, fix: 'sign it with `cordon policy sign FILE --key KEY`' }, err);
+          throw new CordonError(
+            'signature-missing',
+            'no signature file beside the policy',
+            { where: sigFile, fix: 'sign it with `cordon policy sign FILE --key KEY`' },
+            err,
+          );
         }
         const keyId = verifyPolicySignature(bytes, sig, config().trustedKeys, sigFile);
         if (out.json) out.data({ valid: true, file, signedBy: keyId });
@@ -102,7 +109,10 @@ function registerReload(policy: Command): void {
         const config = ctx.config();
         const status = await askRunningAgent(config, (client) => client.request('reload'));
         if (!status) {
-          throw new CordonError('daemon-unavailable', 'no agent answers on the admin socket', { where: config.adminSocketPath, fix: 'start it with `cordon run` or the system service, and run this as root' });
+          throw new CordonError('daemon-unavailable', 'no agent answers on the admin socket', {
+            where: config.adminSocketPath,
+            fix: 'start it with `cordon run` or the system service, and run this as root',
+          });
         }
         if (ctx.out.json) ctx.out.data(status);
         else {
@@ -125,7 +135,10 @@ function registerResetClock(policy: Command): void {
         const { stateDir } = config();
         const now = new Date();
         if (!resetTrustedTime(stateDir, now)) {
-          throw new CordonError('forbidden', 'resetting the trusted-time mark needs an administrator', { where: clockFile(stateDir), fix: 'run it as root, e.g. with sudo' });
+          throw new CordonError('forbidden', 'resetting the trusted-time mark needs an administrator', {
+            where: clockFile(stateDir),
+            fix: 'run it as root, e.g. with sudo',
+          });
         }
         if (out.json) out.data({ reset: true, highWater: now.toISOString() });
         out.line(`trusted-time mark set to ${now.toISOString()}; the agent uses it at its next evaluation`);
@@ -135,7 +148,9 @@ function registerResetClock(policy: Command): void {
 }
 
 export function registerPolicy(program: Command): void {
-  const policy = program.command('policy').description('validate, sign and verify policy files; make signing keys; reload the agent; reset the trusted-time mark');
+  const policy = program
+    .command('policy')
+    .description('validate, sign and verify policy files; make signing keys; reload the agent; reset the trusted-time mark');
   registerValidate(policy);
   registerKeygen(policy);
   registerSign(policy);

@@ -22,7 +22,9 @@ export function registerScan(program: Command): void {
         if (ctx.out.json) ctx.out.data(status);
         else {
           ctx.out.line(renderStatus(status, catalog, languageFromEnv(process.env)));
-          const removal = plan.flatMap((s) => (s.action === 'kill' ? [`stop process ${s.target.pid}`] : s.action === 'quarantine' ? [`quarantine ${s.target.path}`] : []));
+          const removal = plan.flatMap((s) =>
+            s.action === 'kill' ? [`stop process ${s.target.pid}`] : s.action === 'quarantine' ? [`quarantine ${s.target.path}`] : [],
+          );
           if (removal.length) ctx.out.line(`\n\`cordon enforce\` would now: ${removal.join('; ')}.`);
         }
         return EXIT[status.compliance];

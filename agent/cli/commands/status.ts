@@ -11,7 +11,7 @@ import { renderStatus } from '../render.js';
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description('show the running agent\'s current status')
+    .description("show the running agent's current status")
     .action((_opts, cmd: Command) =>
       runCommand(async () => {
         const ctx = commandContext(cmd);

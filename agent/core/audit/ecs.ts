@@ -62,7 +62,15 @@ export function toEcs(record: AuditRecord, time: Date, host: string, agentVersio
   const out: Record<string, unknown> = {
     '@timestamp': time.toISOString(),
     ecs: { version: ECS_VERSION },
-    event: { kind: c.kind, category: c.category, type: c.type, action: `cordon-${record.event}`, outcome: outcomeOf(record), module: 'cordon', dataset: 'cordon.audit' },
+    event: {
+      kind: c.kind,
+      category: c.category,
+      type: c.type,
+      action: `cordon-${record.event}`,
+      outcome: outcomeOf(record),
+      module: 'cordon',
+      dataset: 'cordon.audit',
+    },
     host: { name: host, hostname: host },
     agent: { name: 'cordon', type: 'cordon', version: agentVersion },
   };
@@ -75,7 +83,10 @@ export function toEcs(record: AuditRecord, time: Date, host: string, agentVersio
     if (record.pid !== undefined) out.process = { pid: record.pid };
   }
   if (record.rule !== undefined || record.policy !== undefined) {
-    out.rule = { ...(record.rule !== undefined ? { id: record.policy ? `${record.policy}/${record.rule}` : record.rule, name: record.rule } : {}), ...(record.policy !== undefined ? { ruleset: record.policy } : {}) };
+    out.rule = {
+      ...(record.rule !== undefined ? { id: record.policy ? `${record.policy}/${record.rule}` : record.rule, name: record.rule } : {}),
+      ...(record.policy !== undefined ? { ruleset: record.policy } : {}),
+    };
   }
   out.cordon = {
     event: record.event,

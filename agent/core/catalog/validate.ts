@@ -69,7 +69,10 @@ function checkSemantics(tool: ToolSignature, where: string): void {
   });
   (tool.configs ?? []).forEach((c, i) =>
     c.matchers.forEach((m, j) => {
-      for (const [name, source] of [['line', m.line], ['value', m.value]] as const) {
+      for (const [name, source] of [
+        ['line', m.line],
+        ['value', m.value],
+      ] as const) {
         if (source === undefined) continue;
         try {
           new RegExp(source, m.flags ?? '');
@@ -82,7 +85,8 @@ function checkSemantics(tool: ToolSignature, where: string): void {
   );
   const forms = new Set((tool.forms ?? []).map((f) => f.id));
   (tool.installs ?? []).forEach((s, i) => {
-    if (s.form !== undefined && !forms.has(s.form)) throw invalid(at(`installs[${i}].form`), `"${s.form}" is not one of the tool's forms (${[...forms].join(', ') || 'none declared'})`);
+    if (s.form !== undefined && !forms.has(s.form))
+      throw invalid(at(`installs[${i}].form`), `"${s.form}" is not one of the tool's forms (${[...forms].join(', ') || 'none declared'})`);
   });
   const examples = [...(tool.examples.installs?.match ?? []), ...(tool.examples.installs?.noMatch ?? [])];
   examples.forEach((e) => {

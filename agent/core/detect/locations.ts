@@ -40,8 +40,7 @@ export function parseLocation(pattern: string): { prefix: string; scope: 'home' 
   const scope = prefix in HOME_PREFIXES ? 'home' : prefix in SYSTEM_PREFIXES ? 'system' : null;
   if (!scope) return null;
   const rest = parts.slice(1);
-  if (rest.length === 0 || rest.some((s) => s === '' || s === '.' || s === '..' || s.includes('**') || s.includes('\\')))
-    return null;
+  if (rest.length === 0 || rest.some((s) => s === '' || s === '.' || s === '..' || s.includes('**') || s.includes('\\'))) return null;
   const extra = scope === 'home' ? HOME_PREFIXES[prefix] : SYSTEM_PREFIXES[prefix];
   return { prefix, scope, segments: [...(extra ?? []), ...rest] };
 }

@@ -62,12 +62,7 @@ function viewOf(proc: ProcessInfo, interpreters: Set<string>, fold: (s: string) 
   return { names, paths, ...(script ? { script } : {}) };
 }
 
-function matchSignature(
-  sig: ProcessSignature,
-  view: ProcessView,
-  fold: (s: string) => string,
-  platform: Platform,
-): { signal: string; path?: string } | null {
+function matchSignature(sig: ProcessSignature, view: ProcessView, fold: (s: string) => string, platform: Platform): { signal: string; path?: string } | null {
   const has = (path: string, fragment: string) => fold(path).includes(fold(fragment));
   if (sig.excludePathFragments?.some((f) => view.paths.some(([, p]) => has(p, f)))) return null;
   const reasons: string[] = [];
@@ -88,21 +83,9 @@ function matchSignature(
   return { signal: reasons.join(', '), ...(path ? { path } : {}) };
 }
 
-function nameEquals(
-  actual: string,
-  wanted: string,
-  source: string,
-  fold: (s: string) => string,
-  platform: Platform,
-): boolean {
+function nameEquals(actual: string, wanted: string, source: string, fold: (s: string) => string, platform: Platform): boolean {
   if (fold(actual) === fold(wanted)) return true;
-  return (
-    platform === 'linux' &&
-    source === 'comm' &&
-    actual.length === LINUX_COMM_LENGTH &&
-    wanted.length > LINUX_COMM_LENGTH &&
-    wanted.startsWith(actual)
-  );
+  return platform === 'linux' && source === 'comm' && actual.length === LINUX_COMM_LENGTH && wanted.length > LINUX_COMM_LENGTH && wanted.startsWith(actual);
 }
 
 function baseName(p: string): string {

@@ -75,7 +75,9 @@ function groupByForm(observations: Observation[], tools: ToolSignature[], ctx: D
     const name = tools.find((t) => t.id === o.tool)?.forms?.find((f) => f.id === o.form)?.name;
     return typeof name === 'string' ? name : (name?.en ?? o.form ?? o.signal);
   };
-  return out.map((entry) => (!Array.isArray(entry) ? entry : entry.length === 1 ? (entry[0] as Observation) : merge(entry, formName(entry[0] as Observation), ctx)));
+  return out.map((entry) =>
+    !Array.isArray(entry) ? entry : entry.length === 1 ? (entry[0] as Observation) : merge(entry, formName(entry[0] as Observation), ctx),
+  );
 }
 
 const ROLE_RANK: Record<InstallPart['role'], number> = { program: 0, data: 1, evidence: 2 };
@@ -91,7 +93,9 @@ function merge(group: Observation[], form: string, ctx: DetectContext): Observat
     signal: form,
     role,
     parts,
-    detail: parts.map((p) => `${p.what} ${displayPath(p.path, home)}${p.linkTarget !== undefined ? ` (symlink to ${p.linkTarget}, not followed)` : ''}`).join('; '),
+    detail: parts
+      .map((p) => `${p.what} ${displayPath(p.path, home)}${p.linkTarget !== undefined ? ` (symlink to ${p.linkTarget}, not followed)` : ''}`)
+      .join('; '),
   };
 }
 

@@ -47,7 +47,12 @@ const MAX_LINKS_FOLLOWED = 32;
  * quarantine still refuses to move anything through a link. The final entry may be anything, including a
  * symlink, which the caller reports as itself. `mayEnter` keeps links from leading into folders off limits.
  */
-export function walkLocation(cache: ScanCache, location: ResolvedLocation, platform: Platform, mayEnter: (realDir: string) => boolean = () => true): LocatedEntry[] {
+export function walkLocation(
+  cache: ScanCache,
+  location: ResolvedLocation,
+  platform: Platform,
+  mayEnter: (realDir: string) => boolean = () => true,
+): LocatedEntry[] {
   let frontier = [location.base];
   const found: LocatedEntry[] = [];
   let linksFollowed = 0;
@@ -55,9 +60,7 @@ export function walkLocation(cache: ScanCache, location: ResolvedLocation, platf
     const last = index === location.segments.length - 1;
     const next = new Set<string>();
     for (const dir of frontier) {
-      const names = hasWildcard(segment)
-        ? (cache.readdir(dir) ?? []).filter(segmentMatcher(segment, platform)).sort()
-        : [segment];
+      const names = hasWildcard(segment) ? (cache.readdir(dir) ?? []).filter(segmentMatcher(segment, platform)).sort() : [segment];
       for (const name of names) {
         const path = joinPath(dir, name);
         const stat = cache.lstat(path);

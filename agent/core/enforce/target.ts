@@ -10,7 +10,13 @@ export function targetOf(obs: Observation): Target {
       if (obs.path === undefined || obs.scanRoot === undefined || obs.role === 'evidence') {
         return { kind: 'unplaced', reason: 'the agent cannot tell where this install was found, so it does not move it' };
       }
-      return { kind: 'install', path: obs.path, scanRoot: obs.scanRoot, role: obs.role ?? 'program', ...(obs.parts && obs.parts.length > 1 ? { parts: movableParts(obs.parts) } : {}) };
+      return {
+        kind: 'install',
+        path: obs.path,
+        scanRoot: obs.scanRoot,
+        role: obs.role ?? 'program',
+        ...(obs.parts && obs.parts.length > 1 ? { parts: movableParts(obs.parts) } : {}),
+      };
     case 'config':
       return { kind: 'settings', path: obs.path ?? '' };
   }

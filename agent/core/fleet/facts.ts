@@ -5,7 +5,15 @@ import { isStale } from './liveness.js';
 
 /** What cordon.db holds for the facts: the agent row, open or failed findings, the policies. */
 export interface FleetRead {
-  agent: { host: string; version: string; compliance: string; heartbeat_at: string; last_pass_at: string; stale_after_seconds: number; stopped_at?: string | null } | null;
+  agent: {
+    host: string;
+    version: string;
+    compliance: string;
+    heartbeat_at: string;
+    last_pass_at: string;
+    stale_after_seconds: number;
+    stopped_at?: string | null;
+  } | null;
   findings: { state: string; due: number; deadline: string | null; tool: string }[];
   policies: { id: string | null; version: number | null; state: string }[];
 }

@@ -121,7 +121,10 @@ function inventoryRow(item: InventoryItem): InventoryRow {
   };
 }
 
-export function fleetSnapshot(status: Status, agent: { processSource: string; startedAt: string; heartbeatAt: string; lastPassAt: string; staleAfterSeconds: number }): FleetSnapshot {
+export function fleetSnapshot(
+  status: Status,
+  agent: { processSource: string; startedAt: string; heartbeatAt: string; lastPassAt: string; staleAfterSeconds: number },
+): FleetSnapshot {
   const policies: PolicyRow[] = [
     ...status.policies.map((p) => ({
       id: p.id,
@@ -133,7 +136,16 @@ export function fleetSnapshot(status: Status, agent: { processSource: string; st
       code: null,
       message: null,
     })),
-    ...status.policyErrors.map((e) => ({ id: null, version: null, file: e.file, state: 'rejected', signed_by: null, issuer: null, code: e.code, message: e.message })),
+    ...status.policyErrors.map((e) => ({
+      id: null,
+      version: null,
+      file: e.file,
+      state: 'rejected',
+      signed_by: null,
+      issuer: null,
+      code: e.code,
+      message: e.message,
+    })),
   ];
   return {
     agent: {

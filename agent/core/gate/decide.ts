@@ -60,7 +60,10 @@ function refusal(d: Due): Extract<GateDecision, { kind: 'prevent' }> {
 }
 
 export function highestVersion(versions: readonly (string | undefined)[]): string | undefined {
-  return versions.filter((v): v is string => v !== undefined).sort(compareVersions).pop();
+  return versions
+    .filter((v): v is string => v !== undefined)
+    .sort(compareVersions)
+    .pop();
 }
 
 /** Every instant at which some decision can change: phase starts, exemption ends, policy expiries. */
@@ -135,7 +138,9 @@ export function firstRefusal(decisions: GateDecisions, now: Date): string | null
 
 /** The highest requiredMinimumVersion of the rules that prevent or narrow the tool: written into the fragment too. */
 export function hookMinimumVersion(tool: string, policies: readonly LoadedPolicy[]): string | undefined {
-  const rules = policies.flatMap((p) => p.policy.rules).filter((r) => r.tools.includes(tool) && r.phases.some((ph) => ph.actions.includes('prevent') || ph.actions.includes('narrow')));
+  const rules = policies
+    .flatMap((p) => p.policy.rules)
+    .filter((r) => r.tools.includes(tool) && r.phases.some((ph) => ph.actions.includes('prevent') || ph.actions.includes('narrow')));
   return highestVersion(rules.map((r) => r.requiredMinimumVersion));
 }
 

@@ -15,8 +15,7 @@ const EN: Words = {
     `Cordon: ${tool} is blocked from starting on this computer since ${since}, by policy ${policy} (rule ${rule}) of ${issuer}.`,
   noCommonModel: (tool, theirs, ours) =>
     `Cordon: ${tool} cannot start: your organisation's managed settings allow only ${theirs} and Cordon's policy allows only ${ours}; no model is allowed by both.`,
-  unknown: (tool, why) =>
-    `Cordon: ${tool} cannot start: the decision for this computer cannot be read (${why}) while a ban may be in force. Ask your IT team.`,
+  unknown: (tool, why) => `Cordon: ${tool} cannot start: the decision for this computer cannot be read (${why}) while a ban may be in force. Ask your IT team.`,
   instead: 'Use instead:',
 };
 

@@ -36,9 +36,19 @@ export function parsePolicy(bytes: Buffer, file: string, options: ParseOptions =
   } catch (err) {
     if (err instanceof CordonError) throw err;
     if (err instanceof RangeError) {
-      throw new CordonError('policy-invalid', `nested more than ${POLICY_MAX_DEPTH} levels deep; no policy field needs that`, { where: file, fix: 'flatten the structure as in policies/anthropic-ban.yaml' }, err);
+      throw new CordonError(
+        'policy-invalid',
+        `nested more than ${POLICY_MAX_DEPTH} levels deep; no policy field needs that`,
+        { where: file, fix: 'flatten the structure as in policies/anthropic-ban.yaml' },
+        err,
+      );
     }
-    throw new CordonError('policy-parse', `cannot be read as a policy: ${(err as Error).message}`, { where: file, fix: 'check the file is a policy written as in policies/anthropic-ban.yaml (schema: policies/policy.schema.json)' }, err);
+    throw new CordonError(
+      'policy-parse',
+      `cannot be read as a policy: ${(err as Error).message}`,
+      { where: file, fix: 'check the file is a policy written as in policies/anthropic-ban.yaml (schema: policies/policy.schema.json)' },
+      err,
+    );
   }
 }
 
@@ -50,7 +60,11 @@ function parseChecked(bytes: Buffer, file: string, options: ParseOptions): Polic
     });
   }
   const text = decodeUtf8(bytes, file);
-  if (text.trim() === '') throw new CordonError('policy-parse', 'file is empty', { where: file, fix: 'write a policy as in policies/anthropic-ban.yaml (schema: policies/policy.schema.json)' });
+  if (text.trim() === '')
+    throw new CordonError('policy-parse', 'file is empty', {
+      where: file,
+      fix: 'write a policy as in policies/anthropic-ban.yaml (schema: policies/policy.schema.json)',
+    });
   const json = isJsonFile(file, text);
   checkBracketDepth(text, file);
   const counter = new LineCounter();
@@ -103,10 +117,15 @@ function parseJson(text: string, src: Source): unknown {
     if (err instanceof RangeError) throw err;
     const at = /position (\d+)/.exec((err as Error).message);
     const line = at ? text.slice(0, Number(at[1])).split('\n').length : null;
-    throw new CordonError('policy-parse', `JSON syntax error: ${(err as Error).message.replace(/ in JSON at position \d+.*$/, '')}`, {
-      where: line ? `${src.file}:${line}` : src.file,
-      fix: 'fix the JSON syntax (quotes around keys, commas between entries, no trailing commas)',
-    }, err);
+    throw new CordonError(
+      'policy-parse',
+      `JSON syntax error: ${(err as Error).message.replace(/ in JSON at position \d+.*$/, '')}`,
+      {
+        where: line ? `${src.file}:${line}` : src.file,
+        fix: 'fix the JSON syntax (quotes around keys, commas between entries, no trailing commas)',
+      },
+      err,
+    );
   }
 }
 
@@ -141,16 +160,25 @@ function toPlainValue(doc: Document, src: Source): unknown {
   try {
     return doc.toJS({ maxAliasCount: POLICY_MAX_ALIASES });
   } catch (err) {
-    throw new CordonError('policy-parse', `YAML aliases expand too much (more than ${POLICY_MAX_ALIASES} expansions): this looks like an alias bomb`, {
-      where: src.file,
-      fix: 'write the values out instead of nesting anchors and aliases',
-    }, err);
+    throw new CordonError(
+      'policy-parse',
+      `YAML aliases expand too much (more than ${POLICY_MAX_ALIASES} expansions): this looks like an alias bomb`,
+      {
+        where: src.file,
+        fix: 'write the values out instead of nesting anchors and aliases',
+      },
+      err,
+    );
   }
 }
 
 function fail(src: Source, code: ErrorCode, path: FieldPath, what: string, fix?: string): never {
   const line = lineOf(src.doc, src.counter, path);
-  throw new CordonError(code, `${formatFieldPath(path)}: ${what}`, { where: line ? `${src.file}:${line}` : src.file, field: formatFieldPath(path), ...(fix ? { fix } : {}) });
+  throw new CordonError(code, `${formatFieldPath(path)}: ${what}`, {
+    where: line ? `${src.file}:${line}` : src.file,
+    field: formatFieldPath(path),
+    ...(fix ? { fix } : {}),
+  });
 }
 
 /** Walks the value without recursion so even hostile nesting cannot overflow the stack. */
@@ -160,7 +188,13 @@ function checkDepth(value: unknown, src: Source): void {
     const { node, path } = stack.pop() as { node: unknown; path: (string | number)[] };
     if (node === null || typeof node !== 'object') continue;
     if (path.length >= POLICY_MAX_DEPTH) {
-      fail(src, 'policy-invalid', path.slice(0, 4), `nested more than ${POLICY_MAX_DEPTH} levels deep; no policy field needs that`, 'flatten the structure as in policies/anthropic-ban.yaml');
+      fail(
+        src,
+        'policy-invalid',
+        path.slice(0, 4),
+        `nested more than ${POLICY_MAX_DEPTH} levels deep; no policy field needs that`,
+        'flatten the structure as in policies/anthropic-ban.yaml',
+      );
     }
     const entries: [string | number, unknown][] = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node);
     for (const [key, child] of entries) stack.push({ node: child, path: [...path, key] });
@@ -239,12 +273,19 @@ function instant(iso: string): number {
 
 function checkSemantics(policy: Policy, src: Source, options: ParseOptions): void {
   if (policy.expiresAt !== undefined && instant(policy.expiresAt) <= instant(policy.issuedAt)) {
-    fail(src, 'policy-invalid', ['expiresAt'], `${policy.expiresAt} is not after issuedAt (${policy.issuedAt})`, 'set expiresAt later than issuedAt, or remove it');
+    fail(
+      src,
+      'policy-invalid',
+      ['expiresAt'],
+      `${policy.expiresAt} is not after issuedAt (${policy.issuedAt})`,
+      'set expiresAt later than issuedAt, or remove it',
+    );
   }
   const ruleIds = new Map<string, number>();
   policy.rules.forEach((rule, r) => {
     const seen = ruleIds.get(rule.id);
-    if (seen !== undefined) fail(src, 'policy-invalid', ['rules', r, 'id'], `duplicate rule id "${rule.id}" (also rules[${seen}])`, 'give each rule its own id');
+    if (seen !== undefined)
+      fail(src, 'policy-invalid', ['rules', r, 'id'], `duplicate rule id "${rule.id}" (also rules[${seen}])`, 'give each rule its own id');
     ruleIds.set(rule.id, r);
     checkNarrowing(rule, r, src);
     rule.phases.forEach((phase, p) => {
@@ -252,19 +293,38 @@ function checkSemantics(policy: Policy, src: Source, options: ParseOptions): voi
       const prev = rule.phases[p - 1] as { from: string };
       const delta = instant(phase.from) - instant(prev.from);
       if (delta === 0) {
-        fail(src, 'policy-invalid', ['rules', r, 'phases', p, 'from'], `duplicate phase time: ${phase.from} is the same instant as phases[${p - 1}].from (${prev.from})`, 'merge the two phases or move one');
+        fail(
+          src,
+          'policy-invalid',
+          ['rules', r, 'phases', p, 'from'],
+          `duplicate phase time: ${phase.from} is the same instant as phases[${p - 1}].from (${prev.from})`,
+          'merge the two phases or move one',
+        );
       }
       if (delta < 0) {
-        fail(src, 'policy-invalid', ['rules', r, 'phases', p, 'from'], `phases are not sorted by from: ${phase.from} is before phases[${p - 1}].from (${prev.from})`, 'list phases from earliest to latest');
+        fail(
+          src,
+          'policy-invalid',
+          ['rules', r, 'phases', p, 'from'],
+          `phases are not sorted by from: ${phase.from} is before phases[${p - 1}].from (${prev.from})`,
+          'list phases from earliest to latest',
+        );
       }
     });
   });
   (policy.exemptions ?? []).forEach((ex, e) => {
     (ex.rules ?? []).forEach((id, i) => {
-      if (!ruleIds.has(id)) fail(src, 'policy-invalid', ['exemptions', e, 'rules', i], `unknown rule "${id}"; this policy's rules are ${[...ruleIds.keys()].join(', ')}`);
+      if (!ruleIds.has(id))
+        fail(src, 'policy-invalid', ['exemptions', e, 'rules', i], `unknown rule "${id}"; this policy's rules are ${[...ruleIds.keys()].join(', ')}`);
     });
     if ((ex.users ?? []).length + (ex.hosts ?? []).length + (ex.groups ?? []).length === 0) {
-      fail(src, 'policy-invalid', ['exemptions', e], 'names no users, hosts or groups, so it would exempt everyone', 'list the users, hosts or groups that are exempt');
+      fail(
+        src,
+        'policy-invalid',
+        ['exemptions', e],
+        'names no users, hosts or groups, so it would exempt everyone',
+        'list the users, hosts or groups that are exempt',
+      );
     }
   });
   checkTools(policy, src, options);
@@ -274,14 +334,32 @@ function checkSemantics(policy: Policy, src: Source, options: ParseOptions): voi
 function checkNarrowing(rule: Policy['rules'][number], r: number, src: Source): void {
   const narrows = rule.phases.findIndex((phase) => phase.actions.includes('narrow'));
   if (narrows >= 0 && !rule.allowedModels?.length) {
-    fail(src, 'policy-invalid', ['rules', r, 'phases', narrows, 'actions'], 'narrow needs the models it allows: add a non-empty allowedModels to the rule (e.g. [haiku])', 'list the allowed model families, version prefixes or model ids in allowedModels');
+    fail(
+      src,
+      'policy-invalid',
+      ['rules', r, 'phases', narrows, 'actions'],
+      'narrow needs the models it allows: add a non-empty allowedModels to the rule (e.g. [haiku])',
+      'list the allowed model families, version prefixes or model ids in allowedModels',
+    );
   }
   if (narrows < 0 && rule.allowedModels !== undefined) {
-    fail(src, 'policy-invalid', ['rules', r, 'allowedModels'], 'allowedModels is used only by the narrow action, and no phase of this rule narrows', 'add narrow to a phase, or remove allowedModels');
+    fail(
+      src,
+      'policy-invalid',
+      ['rules', r, 'allowedModels'],
+      'allowedModels is used only by the narrow action, and no phase of this rule narrows',
+      'add narrow to a phase, or remove allowedModels',
+    );
   }
   const gates = rule.phases.some((phase) => phase.actions.includes('narrow') || phase.actions.includes('prevent'));
   if (!gates && rule.requiredMinimumVersion !== undefined) {
-    fail(src, 'policy-invalid', ['rules', r, 'requiredMinimumVersion'], 'requiredMinimumVersion is used only with prevent or narrow, and no phase of this rule has either', 'add prevent or narrow to a phase, or remove requiredMinimumVersion');
+    fail(
+      src,
+      'policy-invalid',
+      ['rules', r, 'requiredMinimumVersion'],
+      'requiredMinimumVersion is used only with prevent or narrow, and no phase of this rule has either',
+      'add prevent or narrow to a phase, or remove requiredMinimumVersion',
+    );
   }
 }
 
@@ -295,10 +373,15 @@ function checkTools(policy: Policy, src: Source, options: ParseOptions): void {
       const where = typeof e?.details.where === 'string' ? e.details.where : 'catalog';
       const index = /^catalog\[(\d+)\]/.exec(where);
       const line = lineOf(src.doc, src.counter, index ? ['catalog', Number(index[1])] : ['catalog']);
-      throw new CordonError('policy-invalid', `${where}: ${e ? e.message : (err as Error).message}`, {
-        where: line ? `${src.file}:${line}` : src.file,
-        fix: 'write each tool in the catalog format (policies/catalog.schema.json)',
-      }, err);
+      throw new CordonError(
+        'policy-invalid',
+        `${where}: ${e ? e.message : (err as Error).message}`,
+        {
+          where: line ? `${src.file}:${line}` : src.file,
+          fix: 'write each tool in the catalog format (policies/catalog.schema.json)',
+        },
+        err,
+      );
     }
   }
   const own = new Set((policy.catalog ?? []).map((tool) => tool.id));
@@ -306,7 +389,13 @@ function checkTools(policy: Policy, src: Source, options: ParseOptions): void {
   policy.rules.forEach((rule, r) => {
     rule.tools.forEach((tool, t) => {
       if (!builtIn.has(tool) && !own.has(tool)) {
-        fail(src, 'policy-invalid', ['rules', r, 'tools', t], `unknown tool "${tool}"${didYouMean(tool, [...builtIn, ...own])}`, 'use an id that `cordon catalog --ids` lists, or define the tool in this policy\'s catalog section');
+        fail(
+          src,
+          'policy-invalid',
+          ['rules', r, 'tools', t],
+          `unknown tool "${tool}"${didYouMean(tool, [...builtIn, ...own])}`,
+          "use an id that `cordon catalog --ids` lists, or define the tool in this policy's catalog section",
+        );
       }
     });
   });

@@ -130,17 +130,27 @@ function versionMarks(versions: PolicySetInput['versions'], stored: LastKnownGoo
       marks = Object.fromEntries(Object.entries(doc).filter(([, m]) => typeof (m as { version?: unknown })?.version === 'number')) as VersionMarks;
     } catch (err) {
       const file = versions.file;
-      errors.push({ file, code: 'state-corrupt', message: `${file}: the rollback guard is damaged (${(err as Error).message}); versions are taken from the last-known-good copies instead` });
+      errors.push({
+        file,
+        code: 'state-corrupt',
+        message: `${file}: the rollback guard is damaged (${(err as Error).message}); versions are taken from the last-known-good copies instead`,
+      });
     }
   }
   for (const rec of stored) {
-    if (typeof rec.version === 'number' && (marks[rec.id]?.version ?? -Infinity) < rec.version) marks[rec.id] = { version: rec.version, acceptedAt: rec.acceptedAt };
+    if (typeof rec.version === 'number' && (marks[rec.id]?.version ?? -Infinity) < rec.version)
+      marks[rec.id] = { version: rec.version, acceptedAt: rec.acceptedAt };
   }
   return marks;
 }
 
 /** Verify, then parse: a signed file becomes a candidate, anything else an error. */
-function candidateOf(read: { file: string; bytes: Buffer; sig: string | null }, input: PolicySetInput, keys: TrustedKeyPem[], knownToolIds: string[]): Candidate {
+function candidateOf(
+  read: { file: string; bytes: Buffer; sig: string | null },
+  input: PolicySetInput,
+  keys: TrustedKeyPem[],
+  knownToolIds: string[],
+): Candidate {
   const { file, bytes, sig } = read;
   const sigFile = `${file}.sig`;
   if (sig === null && !input.allowUnsigned) {
@@ -181,18 +191,32 @@ export function decidePolicySet(input: PolicySetInput): PolicySetDecision {
     const { id, version } = cand.policy;
     const mark = versions[id];
     if (mark && version < mark.version) {
-      errors.push(errorOf(file, new CordonError('policy-rollback', `rollback: "${id}" version ${version} is older than version ${mark.version}, accepted ${mark.acceptedAt}`, {
-        where: file,
-        fix: 'ship the current policy, or issue a new one with a higher version',
-      })));
+      errors.push(
+        errorOf(
+          file,
+          new CordonError('policy-rollback', `rollback: "${id}" version ${version} is older than version ${mark.version}, accepted ${mark.acceptedAt}`, {
+            where: file,
+            fix: 'ship the current policy, or issue a new one with a higher version',
+          }),
+        ),
+      );
       continue;
     }
     const other = accepted.get(id);
     if (other && other.policy.version >= version) {
-      errors.push({ file, code: 'policy-invalid', message: `${file}: policy id "${id}" is also used by ${other.ref.file} (version ${other.policy.version}); this copy is ignored. Give each policy file its own id` });
+      errors.push({
+        file,
+        code: 'policy-invalid',
+        message: `${file}: policy id "${id}" is also used by ${other.ref.file} (version ${other.policy.version}); this copy is ignored. Give each policy file its own id`,
+      });
       continue;
     }
-    if (other) errors.push({ file: other.ref.file, code: 'policy-invalid', message: `${other.ref.file}: policy id "${id}" is also used by ${file} (version ${version}); this copy is ignored. Give each policy file its own id` });
+    if (other)
+      errors.push({
+        file: other.ref.file,
+        code: 'policy-invalid',
+        message: `${other.ref.file}: policy id "${id}" is also used by ${file} (version ${version}); this copy is ignored. Give each policy file its own id`,
+      });
     if (cand.ref.unsigned) {
       errors.push({ file, code: 'policy-unsigned', message: `${file}: accepted without a signature because allowUnsigned is on (development only)` });
     }

@@ -6,7 +6,7 @@ export const ACTION_PRECEDENCE: Readonly<Record<Action, { rank: number; reason: 
   report: { rank: 1, reason: 'only records the finding; nothing on the machine changes' },
   notify: { rank: 2, reason: 'tells the user; still nothing on the machine changes' },
   narrow: { rank: 3, reason: 'the tool still runs, but its own managed start hook limits it to the allowed models' },
-  prevent: { rank: 4, reason: 'the tool\'s own managed start hook refuses to start it; nothing is removed and running sessions go on' },
+  prevent: { rank: 4, reason: "the tool's own managed start hook refuses to start it; nothing is removed and running sessions go on" },
   kill: { rank: 5, reason: 'ends a running process, but the install stays and can start again' },
   quarantine: { rank: 6, reason: 'moves the install away (reversibly), so it cannot start again' },
 };
@@ -41,7 +41,7 @@ export const COMBINATION_RULES: readonly { when: string; then: string; reason: s
   {
     when: 'computing the deadline',
     then: 'the earliest later phase of a deciding rule that adds an action the finding does not carry yet, if it starts before its policy expires',
-    reason: 'the deadline is when the user\'s situation next gets stricter',
+    reason: "the deadline is when the user's situation next gets stricter",
   },
 ];
 

@@ -41,7 +41,9 @@ export function signPolicy(bytes: Buffer, privateKeyPem: string): string {
     throw new CordonError('input-invalid', 'the private key is not a PEM key', { fix: 'pass the private key file written by `cordon policy keygen`' }, err);
   }
   if (key.asymmetricKeyType !== 'ed25519') {
-    throw new CordonError('input-invalid', `the private key is ${key.asymmetricKeyType ?? 'not asymmetric'}, not Ed25519`, { fix: 'make an Ed25519 key with `cordon policy keygen`' });
+    throw new CordonError('input-invalid', `the private key is ${key.asymmetricKeyType ?? 'not asymmetric'}, not Ed25519`, {
+      fix: 'make an Ed25519 key with `cordon policy keygen`',
+    });
   }
   return `${sign(null, bytes, key).toString('base64')}\n`;
 }
@@ -52,10 +54,18 @@ export function parsePublicKey(pem: string, where: string): KeyObject {
   try {
     key = createPublicKey(pem);
   } catch (err) {
-    throw new CordonError('config-invalid', 'publicKey is not a PEM public key', { where, fix: 'paste the public key file written by `cordon policy keygen`' }, err);
+    throw new CordonError(
+      'config-invalid',
+      'publicKey is not a PEM public key',
+      { where, fix: 'paste the public key file written by `cordon policy keygen`' },
+      err,
+    );
   }
   if (key.asymmetricKeyType !== 'ed25519') {
-    throw new CordonError('config-invalid', `publicKey is ${key.asymmetricKeyType ?? 'not asymmetric'}, not Ed25519`, { where, fix: 'use an Ed25519 key from `cordon policy keygen`' });
+    throw new CordonError('config-invalid', `publicKey is ${key.asymmetricKeyType ?? 'not asymmetric'}, not Ed25519`, {
+      where,
+      fix: 'use an Ed25519 key from `cordon policy keygen`',
+    });
   }
   return key;
 }
@@ -82,7 +92,7 @@ export function verifyPolicySignature(bytes: Buffer, sigText: string, trustedKey
   if (trustedKeys.length === 0) {
     throw new CordonError('signature-untrusted', 'no trusted keys are configured, so no signature can be accepted', {
       where,
-      fix: 'add the signer\'s public key to trustedKeys in the agent config',
+      fix: "add the signer's public key to trustedKeys in the agent config",
     });
   }
   for (const trusted of trustedKeys) {
@@ -91,6 +101,6 @@ export function verifyPolicySignature(bytes: Buffer, sigText: string, trustedKey
   throw new CordonError(
     'signature-invalid',
     `the signature does not verify with any trusted key (${trustedKeys.map((k) => k.id).join(', ')}): the file was changed after signing, or it was signed by a key that is not trusted`,
-    { where, fix: 'sign the exact file with a trusted key (`cordon policy sign`), or add the signer\'s public key to trustedKeys' },
+    { where, fix: "sign the exact file with a trusted key (`cordon policy sign`), or add the signer's public key to trustedKeys" },
   );
 }

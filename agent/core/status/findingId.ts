@@ -8,11 +8,7 @@ import type { Observation } from '../../common/model.js';
  */
 export function findingId(obs: Observation, policy: string, rule: string): string {
   const identity =
-    obs.kind === 'process'
-      ? `${obs.pid ?? ''}@${obs.startTime ?? ''}`
-      : obs.kind === 'config'
-        ? `${obs.path ?? ''}#${obs.signal}`
-        : (obs.path ?? '');
+    obs.kind === 'process' ? `${obs.pid ?? ''}@${obs.startTime ?? ''}` : obs.kind === 'config' ? `${obs.path ?? ''}#${obs.signal}` : (obs.path ?? '');
   const digest = createHash('sha256').update([policy, rule, obs.tool, obs.kind, identity].join('\u0000')).digest('hex');
   return `f-${digest.slice(0, 16)}`;
 }

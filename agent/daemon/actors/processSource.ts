@@ -69,7 +69,10 @@ export class ProcessSourceActor implements Actor {
       });
       this.live = state.live;
       this.reason = state.live ? undefined : state.reason;
-      this.deps.audit(state.live ? 'events-live' : 'events-unavailable', state.live ? `${events.name}: new processes are seen as they start` : `${events.name}: ${state.reason}; polling every ${this.deps.pollIntervalMs} ms`);
+      this.deps.audit(
+        state.live ? 'events-live' : 'events-unavailable',
+        state.live ? `${events.name}: new processes are seen as they start` : `${events.name}: ${state.reason}; polling every ${this.deps.pollIntervalMs} ms`,
+      );
       // Whatever started while the subscription was being set up.
       if (state.live) void this.tick(true);
     }

@@ -9,7 +9,11 @@ export function reporterActor(reporter: Reporter, intervalMs: number, status: ()
   const send = async (): Promise<void> => {
     const r = await reporter.submit(status());
     if (r.error !== lastError) {
-      audit.write({ event: 'report', outcome: r.error ? 'queued' : 'ok', detail: r.error ? `collector unreachable (${r.error}); ${r.queued} report(s) wait in the outbox` : `sent ${r.sent} report(s)` });
+      audit.write({
+        event: 'report',
+        outcome: r.error ? 'queued' : 'ok',
+        detail: r.error ? `collector unreachable (${r.error}); ${r.queued} report(s) wait in the outbox` : `sent ${r.sent} report(s)`,
+      });
     }
     lastError = r.error;
   };

@@ -8,7 +8,18 @@ import { repoRoot } from '../../support/paths.js';
 
 function fakePackage(): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-renderer-'));
-  const files = ['package.json', 'tray/renderer/index.html', 'tray/renderer/styles.css', 'tray/assets/tray-warning.png', 'dist/tray/renderer/app.js', 'dist/tray/model/trayView.js', 'dist/tray/main/trayApp.js', 'dist/agent/cli/main.js', 'dist/agent/common/localize.js', 'secret.txt'];
+  const files = [
+    'package.json',
+    'tray/renderer/index.html',
+    'tray/renderer/styles.css',
+    'tray/assets/tray-warning.png',
+    'dist/tray/renderer/app.js',
+    'dist/tray/model/trayView.js',
+    'dist/tray/main/trayApp.js',
+    'dist/agent/cli/main.js',
+    'dist/agent/common/localize.js',
+    'secret.txt',
+  ];
   for (const f of files) {
     fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
     fs.writeFileSync(path.join(root, f), f === 'package.json' ? '{"name":"cordon"}' : f);

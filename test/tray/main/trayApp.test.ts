@@ -145,7 +145,9 @@ describe('tray shell', () => {
     expect(electron.state.notifications).toEqual([{ title: 'Cordon：需要处理', body: expect.stringContaining('claude-code') }]);
     fix.click?.();
     await until(() => (electron.state.images.at(-1)?.endsWith('tray-compliant.png') ? true : undefined));
-    expect(daemon.requests.filter((r) => r.method === 'remediate')).toEqual([{ id: expect.any(Number), method: 'remediate', params: { finding: 'f-claude-code-1' } }]);
+    expect(daemon.requests.filter((r) => r.method === 'remediate')).toEqual([
+      { id: expect.any(Number), method: 'remediate', params: { finding: 'f-claude-code-1' } },
+    ]);
     expect(electron.state.notifications.map((n) => n.title)).toEqual(['Cordon：需要处理', 'Cordon 已移除 claude-code']);
   });
 
@@ -187,6 +189,8 @@ describe('tray shell', () => {
   });
 
   it('uses template images on macOS', () => {
-    expect(trayIconFile('/r', { connection: 'connected', status: statusFixture([]), user: 'a', locale: 'en' }, 'darwin')).toBe('/r/tray/assets/tray-compliantTemplate.png');
+    expect(trayIconFile('/r', { connection: 'connected', status: statusFixture([]), user: 'a', locale: 'en' }, 'darwin')).toBe(
+      '/r/tray/assets/tray-compliantTemplate.png',
+    );
   });
 });

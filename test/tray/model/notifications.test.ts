@@ -16,7 +16,9 @@ describe('notification decisions', () => {
   it('announces a new finding once, however many statuses repeat it', () => {
     const decider = new NotificationDecider();
     const first = decider.decide(connected([findingFixture()]), NOW);
-    expect(first).toEqual([{ key: 'pending:f-claude-code-1:ahead', title: 'Cordon: action needed', body: 'claude-code must be removed (due in 8 days).', urgent: false }]);
+    expect(first).toEqual([
+      { key: 'pending:f-claude-code-1:ahead', title: 'Cordon: action needed', body: 'claude-code must be removed (due in 8 days).', urgent: false },
+    ]);
     expect(decider.decide(connected([findingFixture()]), NOW)).toEqual([]);
   });
 
@@ -56,10 +58,17 @@ describe('notification decisions', () => {
   it('never tells the user a reported-only tool must be removed', () => {
     const reported = findingFixture({ actions: ['report'], deadline: undefined, deadlineActions: undefined });
     expect(new NotificationDecider().decide(connected([reported]), NOW)).toEqual([
-      { key: 'pending:f-claude-code-1:ahead', title: 'Cordon: tool reported', body: 'claude-code is not allowed by company policy. It is reported; nothing will be removed.', urgent: false },
+      {
+        key: 'pending:f-claude-code-1:ahead',
+        title: 'Cordon: tool reported',
+        body: 'claude-code is not allowed by company policy. It is reported; nothing will be removed.',
+        urgent: false,
+      },
     ]);
     const several = [reported, { ...reported, id: 'f2' }];
-    expect(new NotificationDecider().decide(connected(several), NOW)[0]?.body).toBe('2 tools not allowed by company policy were found. They are reported; nothing will be removed.');
+    expect(new NotificationDecider().decide(connected(several), NOW)[0]?.body).toBe(
+      '2 tools not allowed by company policy were found. They are reported; nothing will be removed.',
+    );
   });
 
   it('announces removals ahead and reported-only tools separately', () => {
@@ -70,7 +79,9 @@ describe('notification decisions', () => {
 
   it('asks the user to remove a setting past its deadline themselves', () => {
     const setting = findingFixture({ kind: 'config', path: '/home/alice/.bashrc', actions: ['report', 'notify', 'quarantine'] });
-    expect(new NotificationDecider().decide(connected([setting]), NOW)).toMatchObject([{ title: 'Cordon: deadline passed', body: 'claude-code is past its deadline: remove this setting yourself.' }]);
+    expect(new NotificationDecider().decide(connected([setting]), NOW)).toMatchObject([
+      { title: 'Cordon: deadline passed', body: 'claude-code is past its deadline: remove this setting yourself.' },
+    ]);
   });
 
   it('speaks the user’s language', () => {

@@ -63,10 +63,22 @@ describe('menu', () => {
 
   it('offers Fix all when the user has several findings, and lists what is coming', () => {
     const status = statusFixture([findingFixture(), findingFixture({ id: 'f-2', path: '/home/alice/.claude' })], {
-      upcoming: [{ policy: 'p', rule: 'codex', tools: ['codex-cli'], toolNames: ['OpenAI Codex CLI'], from: '2026-07-02T09:00:00+08:00', actions: ['report', 'notify'], found: false }],
+      upcoming: [
+        {
+          policy: 'p',
+          rule: 'codex',
+          tools: ['codex-cli'],
+          toolNames: ['OpenAI Codex CLI'],
+          from: '2026-07-02T09:00:00+08:00',
+          actions: ['report', 'notify'],
+          found: false,
+        },
+      ],
     });
     const menu = buildMenu(view({ status }), NOW, 'Asia/Shanghai');
-    expect(menu.find((m) => m.kind === 'item' && m.label === 'Fix all now (2)')).toMatchObject({ action: { type: 'remediate-all', findings: ['f-claude-code-1', 'f-2'] } });
+    expect(menu.find((m) => m.kind === 'item' && m.label === 'Fix all now (2)')).toMatchObject({
+      action: { type: 'remediate-all', findings: ['f-claude-code-1', 'f-2'] },
+    });
     expect(labels(menu)).toContain('From tomorrow, Thu, Jul 2, 09:00 China Standard Time: OpenAI Codex CLI is restricted (it is recorded; you are notified)');
   });
 
@@ -89,7 +101,10 @@ describe('menu', () => {
   });
 
   it('says a tool past its deadline is being removed, before tools that still have time', () => {
-    const status = statusFixture([findingFixture(), findingFixture({ id: 'd', tool: 'claude-desktop', toolName: 'Claude Desktop', actions: ['report', 'kill', 'quarantine'], deadline: undefined })]);
+    const status = statusFixture([
+      findingFixture(),
+      findingFixture({ id: 'd', tool: 'claude-desktop', toolName: 'Claude Desktop', actions: ['report', 'kill', 'quarantine'], deadline: undefined }),
+    ]);
     expect(labels(buildMenu(view({ status }), NOW, 'UTC')).slice(2, 4)).toEqual([
       'Claude Desktop is past its deadline: it is being removed',
       'Remove claude-code by Thu, Jul 9, 16:00 Coordinated Universal Time (8 days left)',

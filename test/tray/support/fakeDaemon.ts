@@ -62,7 +62,10 @@ export function statusFixture(findings: Finding[], over: Partial<Status> = {}): 
 
 const NONCE = '0123456789abcdef0123456789abcdef';
 
-export async function startFakeDaemon(initial: Status, options: { history?: HistoryEntry[]; explain?: unknown; owner?: string; failRemediation?: string } = {}): Promise<FakeDaemon> {
+export async function startFakeDaemon(
+  initial: Status,
+  options: { history?: HistoryEntry[]; explain?: unknown; owner?: string; failRemediation?: string } = {},
+): Promise<FakeDaemon> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-fake-daemon-'));
   const socketPath = path.join(dir, 'cordon.sock');
   let status = initial;
@@ -102,7 +105,10 @@ export async function startFakeDaemon(initial: Status, options: { history?: Hist
         if (options.owner !== undefined && finding.user !== options.owner) return reply({ error: { code: 'forbidden', message: 'not your finding' } });
         if (options.failRemediation) return reply({ error: { code: 'quarantine-failed', message: options.failRemediation } });
         const done: Finding = { ...finding, state: 'remediated', outcome: `quarantined ${finding.path ?? ''}`.trim() };
-        status = statusFixture(status.findings.map((f) => (f.id === id ? done : f)), { policies: status.policies });
+        status = statusFixture(
+          status.findings.map((f) => (f.id === id ? done : f)),
+          { policies: status.policies },
+        );
         history.push({ time: '2026-07-01T08:01:00Z', event: 'quarantine', tool: finding.tool, path: finding.path, outcome: 'ok' });
         reply({ result: { finding: withDecisions(done) } });
         return push();

@@ -85,7 +85,8 @@ export function procConnectorUnavailable(procDir = '/proc'): string | null {
   } catch {
     return `cannot read ${procDir}/self/ns/pid`;
   }
-  if (ns !== `pid:[${INIT_PID_NS_INODE}]`) return `the agent runs in a private pid namespace (${ns}); the kernel reports process events only to the initial one`;
+  if (ns !== `pid:[${INIT_PID_NS_INODE}]`)
+    return `the agent runs in a private pid namespace (${ns}); the kernel reports process events only to the initial one`;
   let status: string;
   try {
     status = fs.readFileSync(`${procDir}/self/status`, 'utf8');
@@ -127,8 +128,15 @@ export function createProcConnectorSource(opts: { readProcess(pid: number): Proc
       if (why) return Promise.resolve({ live: false, reason: why });
       let s: RawSocket;
       try {
-        const { RawNetlinkSocket } = createRequire(import.meta.url)('netlink/dist/raw.js') as { RawNetlinkSocket: new (protocol: number, o: object) => RawSocket };
-        s = new RawNetlinkSocket(NETLINK_CONNECTOR, { localGroups: CN_IDX_PROC, recvBufferSize: RECV_BUFFER_BYTES, messagePeeking: false, msgBufferSize: 8192 });
+        const { RawNetlinkSocket } = createRequire(import.meta.url)('netlink/dist/raw.js') as {
+          RawNetlinkSocket: new (protocol: number, o: object) => RawSocket;
+        };
+        s = new RawNetlinkSocket(NETLINK_CONNECTOR, {
+          localGroups: CN_IDX_PROC,
+          recvBufferSize: RECV_BUFFER_BYTES,
+          messagePeeking: false,
+          msgBufferSize: 8192,
+        });
       } catch (err) {
         return Promise.resolve({ live: false, reason: `cannot open the proc connector socket: ${(err as Error).message}` });
       }

@@ -129,16 +129,21 @@ export function createWin32ProcessSource(opts: { command?: string } = {}): Proce
   return {
     list() {
       return new Promise((resolve, reject) => {
-        execFile(opts.command ?? POWERSHELL, encodedCommand(SNAPSHOT_SCRIPT), { maxBuffer: 64 * 1024 * 1024, timeout: SNAPSHOT_TIMEOUT_MS, windowsHide: true }, (err, stdout) => {
-          if (err) reject(err);
-          else {
-            try {
-              resolve(parseWin32Snapshot(stdout));
-            } catch (parseErr) {
-              reject(parseErr as Error);
+        execFile(
+          opts.command ?? POWERSHELL,
+          encodedCommand(SNAPSHOT_SCRIPT),
+          { maxBuffer: 64 * 1024 * 1024, timeout: SNAPSHOT_TIMEOUT_MS, windowsHide: true },
+          (err, stdout) => {
+            if (err) reject(err);
+            else {
+              try {
+                resolve(parseWin32Snapshot(stdout));
+              } catch (parseErr) {
+                reject(parseErr as Error);
+              }
             }
-          }
-        });
+          },
+        );
       });
     },
   };
