@@ -183,6 +183,7 @@ export interface PolicyRuleSummary {
 }
 
 export interface PolicyExemptionSummary {
+  /** Rule ids this exemption covers; absent means every rule of the policy. */
   rules?: string[];
   users?: string[];
   hosts?: string[];

@@ -4,22 +4,9 @@ import type { Action, Finding, Observation, Target, TargetedFinding } from '../.
 import { planEnforcement } from '../../agent/core/enforce/plan.js';
 import { evaluate, exemptionFor, upcomingRules, type EvaluationContext } from '../../agent/core/policy/evaluate.js';
 import { COMBINATION_RULES } from '../../agent/core/policy/precedence.js';
-import type { LoadedPolicy, Policy, Rule } from '../../agent/core/policy/types.js';
 import { complianceOf, noticeFor } from '../../agent/core/status/compliance.js';
+import { policy, remove, rule, T0, T1, T2, warn } from './policyValues.js';
 
-const T0 = '2026-07-01T00:00:00Z';
-const T1 = '2026-07-10T00:00:00Z';
-const T2 = '2026-08-01T00:00:00Z';
-const warn: Action[] = ['report', 'notify'];
-const remove: Action[] = ['report', 'notify', 'kill', 'quarantine'];
-
-function rule(id: string, phases: [string, Action[]][], over: Partial<Rule> = {}): Rule {
-  return { id, tools: ['claude-code'], phases: phases.map(([from, actions]) => ({ from, actions })), ...over };
-}
-function policy(id: string, rules: Rule[], over: Partial<Policy> = {}): LoadedPolicy {
-  const p: Policy = { apiVersion: 'cordon/v1', id, version: 1, issuer: 'IT', issuedAt: '2026-06-01T00:00:00Z', message: 'm', rules, ...over };
-  return { policy: p, ref: { id, version: 1, file: `${id}.yaml`, signedBy: 'k' } };
-}
 const ctx = (iso: string, over: Partial<EvaluationContext> = {}): EvaluationContext => ({ now: new Date(iso), host: 'laptop-17', groupsOf: () => [], ...over });
 const install: Observation = {
   tool: 'claude-code',

@@ -3,22 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Action, Observation } from '../../agent/common/model.js';
 import { duePhaseIndex, evaluate, exemptionFor, policyInForce, type EvaluationContext } from '../../agent/core/policy/evaluate.js';
 import { actionRank, ACTION_PRECEDENCE, sortActions, strictestRank } from '../../agent/core/policy/precedence.js';
-import type { Exemption, LoadedPolicy, Policy, Rule } from '../../agent/core/policy/types.js';
-
-const T0 = '2026-07-01T00:00:00Z';
-const T1 = '2026-07-10T00:00:00Z';
-const T2 = '2026-08-01T00:00:00Z';
-const warn: Action[] = ['report', 'notify'];
-const remove: Action[] = ['report', 'notify', 'kill', 'quarantine'];
-
-function rule(id: string, phases: [string, Action[]][], over: Partial<Rule> = {}): Rule {
-  return { id, tools: ['claude-code'], phases: phases.map(([from, actions]) => ({ from, actions })), ...over };
-}
-
-function policy(id: string, rules: Rule[], over: Partial<Policy> = {}): LoadedPolicy {
-  const p: Policy = { apiVersion: 'cordon/v1', id, version: 1, issuer: 'IT', issuedAt: '2026-06-01T00:00:00Z', message: `message of ${id}`, rules, ...over };
-  return { policy: p, ref: { id, version: 1, file: `${id}.yaml`, signedBy: 'k' } };
-}
+import type { Exemption } from '../../agent/core/policy/types.js';
+import { policy, remove, rule, T0, T1, T2, warn } from './policyValues.js';
 
 const install: Observation = {
   tool: 'claude-code',

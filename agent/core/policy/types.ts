@@ -1,5 +1,5 @@
 // The typed shape of a policy once it has passed the schema and the semantic checks (see policies/policy.schema.json).
-import type { Action, Alternative, LocalizedText, PolicyRef } from '../../common/model.js';
+import type { Action, Alternative, LocalizedText, PolicyExemptionSummary, PolicyRef } from '../../common/model.js';
 import type { ToolSignature } from '../catalog/types.js';
 
 export const POLICY_API_VERSION = 'cordon/v1';
@@ -24,15 +24,8 @@ export interface Rule {
   requiredMinimumVersion?: string;
 }
 
-export interface Exemption {
-  /** Rule ids this exemption covers; absent means every rule of the policy. */
-  rules?: string[];
-  users?: string[];
-  hosts?: string[];
-  groups?: string[];
-  until: string;
-  reason: string;
-}
+/** An exemption as written in a policy; the status shows exemptions in exactly this shape. */
+export type Exemption = PolicyExemptionSummary;
 
 export interface Policy {
   apiVersion: typeof POLICY_API_VERSION;
