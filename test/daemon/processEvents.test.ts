@@ -2,30 +2,34 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { sessionOf } from '../../agent/adapters/processes/scope.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { procConnectorUnavailable } from '../../agent/adapters/processes/linux/procConnector.js';
 import { DaemonClient } from '../../agent/client/daemonClient.js';
 import { ENFORCE_NOW_POLICY, makeAgentFixture, waitFor, type AgentFixture } from '../support/agentFixture.js';
+import { startSession, type TestSession } from '../support/session.js';
 
-const children: ChildProcess[] = [];
+/** Only processes of this test's own session are acted on: a claude elsewhere on the machine is never touched. */
+let session: TestSession;
+beforeAll(async () => {
+  session = await startSession();
+});
+afterAll(() => session?.close());
+const outsiders: ChildProcess[] = [];
 afterAll(() => {
-  for (const c of children) c.kill('SIGKILL');
+  for (const c of outsiders) c.kill('SIGKILL');
 });
 
-/** Only processes of this test's session are acted on: a claude elsewhere on the machine is never touched. */
-const scope = { session: sessionOf(process.pid) };
-
-function startClaude(fx: AgentFixture, viaSetsid = false): { child: ChildProcess; exited: Promise<NodeJS.Signals | null | 'alive'> } {
+function claudeIn(fx: AgentFixture): string {
   const bin = path.join(fx.dir, 'bin');
   fs.mkdirSync(bin, { recursive: true });
   if (!fs.existsSync(path.join(bin, 'claude'))) fs.symlinkSync('/bin/sleep', path.join(bin, 'claude'));
-  const child = viaSetsid
-    ? spawn('setsid', [path.join(bin, 'claude'), '600'], { stdio: 'ignore' })
-    : spawn(path.join(bin, 'claude'), ['600'], { stdio: 'ignore' });
-  children.push(child);
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_c, sig) => resolve(sig)));
-  return { child, exited: Promise.race([exited, new Promise<'alive'>((r) => setTimeout(() => r('alive'), 5000))]) };
+  return path.join(bin, 'claude');
+}
+
+/** A claude in the test's session; `exited` says 'alive' if it still runs after 5 s. */
+async function startClaude(fx: AgentFixture): Promise<{ pid: number; exited: Promise<NodeJS.Signals | null | 'alive'> }> {
+  const claude = await session.launch([claudeIn(fx), '600']);
+  return { pid: claude.pid, exited: Promise.race([claude.exited, new Promise<'alive'>((r) => setTimeout(() => r('alive'), 5000))]) };
 }
 
 function auditKill(fx: AgentFixture, pid: number | undefined) {
@@ -42,8 +46,11 @@ function auditKill(fx: AgentFixture, pid: number | undefined) {
 const eventsHere = procConnectorUnavailable();
 
 describe.skipIf(eventsHere !== null)('cordon run with exec events (Linux proc connector)', () => {
-  const fx = makeAgentFixture({ processScope: scope, pollIntervalMs: 60_000 });
+  let fx: AgentFixture;
   let client: DaemonClient;
+  beforeAll(() => {
+    fx = makeAgentFixture({ processScope: { session: session.id }, pollIntervalMs: 60_000 });
+  });
   afterAll(() => {
     client?.close();
     fx.cleanup();
@@ -58,29 +65,33 @@ describe.skipIf(eventsHere !== null)('cordon run with exec events (Linux proc co
       return s.agent?.processSource?.live === 'proc-connector' ? s : undefined;
     });
     expect(status.agent?.processSource).toEqual({ live: 'proc-connector', listEveryMs: 10_000, events: { source: 'proc-connector', live: true } });
-    expect(status.agent?.warnings).toContain(`processScope is set: only processes of session ${scope.session} are acted on (testing only)`);
-    const claude = startClaude(fx);
+    expect(status.agent?.warnings).toContain(`processScope is set: only processes of session ${session.id} are acted on (testing only)`);
+    const claude = await startClaude(fx);
     expect(await claude.exited).toBe('SIGTERM');
-    expect((await auditKill(fx, claude.child.pid)).outcome).toBe('ok');
+    expect((await auditKill(fx, claude.pid)).outcome).toBe('ok');
   });
 
   it('never touches a claude outside its process scope', async () => {
     // Judged by this agent's own audit log: other agents on a shared machine may well kill the outsider.
-    const outsider = startClaude(fx, true);
+    const outsider = spawn('setsid', [claudeIn(fx), '600'], { stdio: 'ignore' });
+    outsiders.push(outsider);
     await new Promise((r) => setTimeout(r, 3000));
     const lines = fs
       .readFileSync(path.join(fx.stateDir, 'audit.jsonl'), 'utf8')
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l) as { pid?: number });
-    expect(outsider.child.pid).toBeGreaterThan(0);
-    expect(lines.filter((l) => l.pid === outsider.child.pid)).toEqual([]);
+    expect(outsider.pid).toBeGreaterThan(0);
+    expect(lines.filter((l) => l.pid === outsider.pid)).toEqual([]);
   });
 });
 
 describe('cordon run with exec events turned off (polling alone)', () => {
-  const fx = makeAgentFixture({ processScope: scope, processEvents: false, pollIntervalMs: 100 });
+  let fx: AgentFixture;
   let client: DaemonClient;
+  beforeAll(() => {
+    fx = makeAgentFixture({ processScope: { session: session.id }, processEvents: false, pollIntervalMs: 100 });
+  });
   afterAll(() => {
     client?.close();
     fx.cleanup();
@@ -96,8 +107,8 @@ describe('cordon run with exec events turned off (polling alone)', () => {
       listEveryMs: 100,
       events: { source: null, live: false, reason: 'turned off in the config (processEvents: false)' },
     });
-    const claude = startClaude(fx);
+    const claude = await startClaude(fx);
     expect(await claude.exited).toBe('SIGTERM');
-    expect((await auditKill(fx, claude.child.pid)).outcome).toBe('ok');
+    expect((await auditKill(fx, claude.pid)).outcome).toBe('ok');
   });
 });
