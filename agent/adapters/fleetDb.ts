@@ -39,6 +39,11 @@ CREATE TABLE IF NOT EXISTS refused_starts (
   time TEXT NOT NULL, time_epoch INTEGER NOT NULL, tool TEXT NOT NULL, username TEXT, uid INTEGER, policy TEXT,
   rule TEXT, reason TEXT NOT NULL, detail TEXT
 );
+CREATE TABLE IF NOT EXISTS exception_requests (
+  id TEXT PRIMARY KEY, username TEXT NOT NULL, tool TEXT NOT NULL, tool_name TEXT, rules TEXT NOT NULL, reason TEXT NOT NULL,
+  until TEXT, requested_at TEXT NOT NULL, requested_epoch INTEGER, state TEXT NOT NULL, granted_until TEXT, granted_by TEXT,
+  decided_at TEXT, denial TEXT
+);
 `;
 
 /** A start of a banned tool that its own managed start hook (Claude Code's policyHelper) refused for a policy. */
@@ -134,6 +139,12 @@ export class FleetDb {
         'INSERT INTO policies (id, version, file, state, signed_by, issuer, code, message) VALUES (@id, @version, @file, @state, @signed_by, @issuer, @code, @message)',
       );
       for (const row of snapshot.policies) policy.run(row);
+      this.db.prepare('DELETE FROM exception_requests').run();
+      const request = this.db.prepare(
+        `INSERT INTO exception_requests (id, username, tool, tool_name, rules, reason, until, requested_at, requested_epoch, state, granted_until, granted_by, decided_at, denial)
+         VALUES (@id, @username, @tool, @tool_name, @rules, @reason, @until, @requested_at, @requested_epoch, @state, @granted_until, @granted_by, @decided_at, @denial)`,
+      );
+      for (const row of snapshot.exceptions) request.run(row);
     })();
   }
 

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CordonError } from '../common/errors.js';
 import { generatePolicyKeyPair, keyFingerprint, signPolicy } from '../core/policy/signature.js';
+import { replaceFile } from './stateFiles.js';
 
 export interface WrittenKeyPair {
   id: string;
@@ -60,4 +61,25 @@ export function signPolicyFile(file: string, privateKeyFile: string): string {
   const sig = signPolicy(readInputFile(file, 'policy file'), readInputFile(privateKeyFile, 'private key file').toString('utf8'));
   fs.writeFileSync(sigFile, sig);
   return sigFile;
+}
+
+/**
+ * Writes a signed policy into a policy folder: the signature first, then the policy, each replaced atomically, so the
+ * agent's watcher never sees the policy without its signature. Returns the policy file's path.
+ */
+export function writeSignedPolicy(dir: string, fileName: string, bytes: Buffer, sig: string): string {
+  const file = path.join(dir, fileName);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    replaceFile(`${file}.sig`, sig, 0o644);
+    replaceFile(file, bytes, 0o644);
+  } catch (err) {
+    throw new CordonError(
+      'input-invalid',
+      `cannot be written (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      { where: file, fix: 'choose a folder you can write to with --out' },
+      err,
+    );
+  }
+  return file;
 }

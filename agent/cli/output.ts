@@ -1,5 +1,5 @@
 // How every command speaks: JSON alone on stdout with --json, human lines otherwise, one-line errors on stderr.
-import { EXIT, asCordonError, exitCodeFor } from '../common/errors.js';
+import { CordonError, EXIT, asCordonError, exitCodeFor } from '../common/errors.js';
 
 export interface GlobalOptions {
   config?: string;
@@ -36,6 +36,16 @@ export async function runCommand(body: () => Promise<number>): Promise<void> {
     process.stderr.write(`cordon: ${e.oneLine()}\n`);
     if (e.code === 'internal' && process.env.CORDON_DEBUG) process.stderr.write(`${String((err as Error).stack)}\n`);
     process.exitCode = exitCodeFor(e.code);
+  }
+}
+
+/** Runs a check of the command line's input; its refusal becomes a usage error (exit 64), said before anything is sent. */
+export function checkedInput<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    const e = asCordonError(err);
+    throw new CordonError('usage', e.message, e.details, err);
   }
 }
 

@@ -4,6 +4,7 @@ import { EXIT } from '../common/errors.js';
 import { AGENT_VERSION } from '../common/version.js';
 import { registerCatalog } from './commands/catalog.js';
 import { registerEnforce } from './commands/enforce.js';
+import { registerException } from './commands/exception.js';
 import { registerExplain } from './commands/explain.js';
 import { registerFleetFacts } from './commands/fleetFacts.js';
 import { registerPolicy } from './commands/policy.js';
@@ -26,6 +27,7 @@ function buildProgram(): Command {
     registerRun,
     registerStatus,
     registerPolicy,
+    registerException,
     registerQuarantine,
     registerCatalog,
     registerExplain,

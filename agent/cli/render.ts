@@ -2,7 +2,7 @@
 import type { Catalog } from '../core/catalog/types.js';
 import { uniqueAlternatives } from '../common/alternatives.js';
 import { localize } from '../common/localize.js';
-import type { Finding, Status } from '../common/model.js';
+import type { ExceptionRequest, Finding, Status } from '../common/model.js';
 
 const HEADLINE: Record<Status['compliance'], string> = {
   compliant: 'COMPLIANT: nothing on this machine needs to change.',
@@ -61,6 +61,11 @@ export function renderStatus(status: Status, catalog: Catalog, lang: string): st
     lines.push('Approved alternatives:');
     for (const a of alternatives) lines.push(`  - ${a.name}${a.url ? ` ${a.url}` : ''}`);
   }
+  if (status.exceptions?.length) {
+    lines.push('');
+    lines.push('Exception requests (only a signed exemption policy grants one):');
+    for (const r of status.exceptions) lines.push(`  - ${requestLine(r)}`);
+  }
   if (status.policyErrors.length) {
     lines.push('');
     lines.push('Policy problems (the last good version of each policy stays in force):');
@@ -70,4 +75,15 @@ export function renderStatus(status: Status, catalog: Catalog, lang: string): st
   lines.push('');
   lines.push('`cordon explain` lists everything Cordon reads, runs, writes and sends.');
   return lines.join('\n');
+}
+
+/** A request in one line: id, state, who, what, when, why. */
+export function requestLine(r: ExceptionRequest): string {
+  const state =
+    r.state === 'granted' || r.state === 'expired'
+      ? `${r.state} until ${r.grantedUntil ?? '?'}`
+      : r.state === 'denied'
+        ? `denied${r.denial ? ` (${r.denial})` : ''}`
+        : `pending${r.until ? `, asked until ${r.until}` : ''}`;
+  return `${r.id}  ${state}  ${r.user}  ${r.toolName ?? r.tool}  requested ${r.requestedAt}: ${JSON.stringify(r.reason)}`;
 }

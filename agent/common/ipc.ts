@@ -1,7 +1,7 @@
 // The closed, typed IPC vocabulary shared by the daemon, the CLI and the tray: methods, events, errors, limits, sockets.
 import { CordonError, type ErrorCode } from './errors.js';
 import type { GateDecision } from './gate.js';
-import type { Finding, Platform, QuarantineItem, Status } from './model.js';
+import type { ExceptionRequest, Finding, Platform, QuarantineItem, Status } from './model.js';
 
 /** One entry of the action history shown in the tray (from the audit log). */
 export interface HistoryEntry {
@@ -60,6 +60,15 @@ export interface StartRefusedParams {
   detail?: string;
 }
 
+/** `request-exception`: the proved user asks for a time-bound exception for a tool (or the tool of one of their findings). */
+export interface RequestExceptionParams {
+  tool?: string;
+  finding?: string;
+  reason: string;
+  /** The end asked for: an ISO time with its offset, in the future. */
+  until?: string;
+}
+
 /** Every method: its parameters, its result, and which socket serves it (the admin socket serves every method). */
 export interface IpcMethods {
   status: { params: NoParams; result: Status; socket: 'user' };
@@ -79,6 +88,10 @@ export interface IpcMethods {
   gate: { params: { tool: string }; result: GateDecision; socket: 'user' };
   /** A tool's start hook says it refused a start (needs `hello` first); written to the audit log. */
   'start-refused': { params: StartRefusedParams; result: { recorded: true }; socket: 'user' };
+  /** The proved user asks for an exception (needs `hello` first); it is pending until a signed exemption grants it. */
+  'request-exception': { params: RequestExceptionParams; result: ExceptionRequest; socket: 'user' };
+  /** An administrator refuses a pending request. */
+  'deny-exception': { params: { request: string; reason?: string }; result: ExceptionRequest; socket: 'admin' };
   reload: { params: NoParams; result: Status; socket: 'admin' };
   restore: { params: { id: string }; result: QuarantineItem; socket: 'admin' };
   'quarantine-list': { params: NoParams; result: { items: QuarantineItem[] }; socket: 'admin' };
@@ -103,6 +116,8 @@ export const METHOD_SOCKET: { readonly [M in Method]: IpcMethods[M]['socket'] } 
   hello: 'user',
   gate: 'user',
   'start-refused': 'user',
+  'request-exception': 'user',
+  'deny-exception': 'admin',
   reload: 'admin',
   restore: 'admin',
   'quarantine-list': 'admin',
@@ -128,6 +143,14 @@ export type IpcHandlers<Peer, M extends Method = Method> = {
 
 function badParam(message: string): CordonError {
   return new CordonError('ipc-bad-request', message);
+}
+
+/** A text parameter of at most `max` characters, or undefined when absent. */
+function optionalText(raw: Record<string, unknown>, key: string, max: number): string | undefined {
+  const v = raw[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v.length > max) throw badParam(`params.${key} must be text of at most ${max} characters`);
+  return v;
 }
 
 function noParams(): NoParams {
@@ -164,12 +187,7 @@ export const PARAMS: { readonly [M in Method]: (raw: Record<string, unknown>) =>
     return { tool: raw.tool };
   },
   'start-refused': (raw) => {
-    const text = (k: string, max: number): string | undefined => {
-      const v = raw[k];
-      if (v === undefined) return undefined;
-      if (typeof v !== 'string' || v.length > max) throw badParam(`params.${k} must be text of at most ${max} characters`);
-      return v;
-    };
+    const text = (k: string, max: number): string | undefined => optionalText(raw, k, max);
     const reason = raw.reason;
     if (reason !== 'policy' && reason !== 'no-common-model' && reason !== 'unknown-decision')
       throw badParam('params.reason must be policy, no-common-model or unknown-decision');
@@ -183,6 +201,21 @@ export const PARAMS: { readonly [M in Method]: (raw: Record<string, unknown>) =>
     const detail = text('detail', 2000);
     if (detail !== undefined) out.detail = detail;
     return out;
+  },
+  'request-exception': (raw) => {
+    const tool = optionalText(raw, 'tool', 64);
+    const finding = optionalText(raw, 'finding', 128);
+    if ((tool === undefined) === (finding === undefined)) throw badParam('params must name either a tool or a finding');
+    const reason = optionalText(raw, 'reason', 4000);
+    if (reason === undefined) throw badParam('params.reason must say why the exception is needed');
+    const until = optionalText(raw, 'until', 64);
+    return { ...(tool !== undefined ? { tool } : {}), ...(finding !== undefined ? { finding } : {}), reason, ...(until !== undefined ? { until } : {}) };
+  },
+  'deny-exception': (raw) => {
+    const request = optionalText(raw, 'request', 64);
+    if (!request) throw badParam('params.request must be an exception request id');
+    const reason = optionalText(raw, 'reason', 4000);
+    return { request, ...(reason !== undefined ? { reason } : {}) };
   },
   reload: noParams,
   restore: (raw) => {
@@ -261,6 +294,8 @@ export const REPLY_TIMEOUT_MS: { readonly [M in Method]: number } = {
   hello: 10_000,
   gate: 10_000,
   'start-refused': 10_000,
+  'request-exception': 10_000,
+  'deny-exception': 10_000,
   reload: 120_000,
   restore: 600_000,
   'quarantine-list': 10_000,

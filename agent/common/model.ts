@@ -190,6 +190,40 @@ export interface PolicyExemptionSummary {
   groups?: string[];
   until: string;
   reason: string;
+  /** Set by an exemption policy: the id of the policy whose rules it lifts (without it, this policy's own rules). */
+  policy?: string;
+  /** The exception request this exemption grants (`cordon policy exempt --request ID`). */
+  request?: string;
+}
+
+/**
+ * An employee's request for a time-bound exception: `pending` until an admin decides; `granted` while a signed
+ * exemption naming it is in force; `denied` by an admin; `expired` once the granted exemption has run out.
+ */
+export type ExceptionRequestState = 'pending' | 'granted' | 'denied' | 'expired';
+
+export interface ExceptionRequest {
+  id: string;
+  /** Who asked, as the daemon proved it (`hello`), never as the request said. */
+  user: string;
+  host: string;
+  tool: string;
+  toolName?: string;
+  /** The finding the request was made from, when it was. */
+  finding?: string;
+  /** The rules in force that cover the tool, which an exemption would lift. */
+  rules: { policy: string; rule: string }[];
+  reason: string;
+  /** The end the employee asked for, if any; the admin decides the real one. */
+  until?: string;
+  requestedAt: string;
+  state: ExceptionRequestState;
+  /** granted and expired: when the exemption ends, and the exemption policy that grants it. */
+  grantedUntil?: string;
+  grantedBy?: string;
+  /** denied: when and why. */
+  decidedAt?: string;
+  denial?: string;
 }
 
 /** A rule of a policy in force whose first phase has not started yet: what will be restricted, and from when. */
@@ -221,6 +255,8 @@ export interface Status {
   findings: Finding[];
   /** Rules that start later: the employee sees them before they apply. */
   upcoming?: UpcomingRule[];
+  /** Exception requests: on the user socket only the asking user's own, on the admin socket and in status.json all. */
+  exceptions?: ExceptionRequest[];
   /** Tools whose own managed start hook Cordon answers (Claude Code's policyHelper): what is installed, and what is in the way. */
   startHooks?: StartHookStatus[];
   /** Agent version and mode facts for the tray and audit; the daemon adds its liveness. */

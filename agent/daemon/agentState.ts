@@ -14,6 +14,7 @@ import { auditStartHookChanges, type StartHookSync } from './startHooks.js';
 import { decisionFor } from '../core/gate/decisions.js';
 import type { GateDecision } from '../common/gate.js';
 import type { StatusPublisher } from './statusPublisher.js';
+import type { ExceptionDesk } from './exceptionDesk.js';
 
 export interface AgentStateDeps {
   users: UserDirectory;
@@ -24,6 +25,8 @@ export interface AgentStateDeps {
   audit: AuditLog;
   collector: Collector;
   publisher: StatusPublisher;
+  /** The employees' exception requests, settled against the policies on every pass and shown in the status. */
+  exceptions: ExceptionDesk;
   loadPolicies(now: Date): PolicyState & { now: Date };
   /** Keeps the tools' start hooks in step with the policies (install, update, remove); see startHooks.ts. */
   syncStartHooks(policies: PolicyState['policies'], now: Date): StartHookSync;
@@ -129,9 +132,21 @@ export class AgentState {
         guard: deps.guard,
       },
     );
-    this.last = result;
-    deps.publisher.publish(result.status);
-    return result;
+    this.last = { ...result, status: { ...result.status, exceptions: deps.exceptions.settle(this.policyState.policies, this.now()) } };
+    deps.publisher.publish(this.last.status);
+    return this.last;
+  }
+
+  /** Publishes the last status again with the requests as they stand now (after a request or a denial). */
+  publishExceptions(): void {
+    if (!this.last) return;
+    this.last = { ...this.last, status: { ...this.last.status, exceptions: this.deps.exceptions.settle(this.policyState.policies, this.now()) } };
+    this.deps.publisher.publish(this.last.status);
+  }
+
+  /** Trusted time, for decisions made outside a pass (an exception request). */
+  trustedNow(): Date {
+    return this.now();
   }
 
   /** A finding as of the last pass, with its target. */

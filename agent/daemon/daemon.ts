@@ -18,6 +18,7 @@ import { reporterActor } from './actors/reporter.js';
 import { AgentState } from './agentState.js';
 import { Collector } from './collector.js';
 import { detectContextFor, explainInputFor, type PolicyState } from './engine.js';
+import { ExceptionDesk } from './exceptionDesk.js';
 import { FleetState } from './fleetState.js';
 import { ipcHandlers } from './ipcHandlers.js';
 import { IpcServer } from './ipcServer.js';
@@ -49,6 +50,7 @@ export class Daemon {
   private readonly audit: AuditLog;
   private readonly state: AgentState;
   private readonly publisher: StatusPublisher;
+  private readonly exceptions: ExceptionDesk;
   private readonly processSource: ProcessSourceActor;
   /** In start order; stopped in reverse. */
   private readonly actors: Actor[];
@@ -77,7 +79,9 @@ export class Daemon {
       ...(config.processScope ? [`processScope is set: only processes of session ${config.processScope.session} are acted on (testing only)`] : []),
     ];
     const syncHooks = (policies: PolicyState['policies'], now: Date) => syncStartHooks(config, policies, deps.users, deps.users.hostName(), now);
-    this.state = new AgentState({ ...deps, audit, collector, publisher, warnings, guard: agentOwnTargets(config), syncStartHooks: syncHooks });
+    const exceptions = new ExceptionDesk({ stateDir: config.stateDir, host: deps.users.hostName(), audit });
+    this.exceptions = exceptions;
+    this.state = new AgentState({ ...deps, audit, collector, publisher, exceptions, warnings, guard: agentOwnTargets(config), syncStartHooks: syncHooks });
     const state = this.state;
     const ipc = new IpcServer({
       socketPath: config.socketPath,
@@ -89,6 +93,7 @@ export class Daemon {
         publisher,
         audit,
         quarantine: deps.quarantine,
+        exceptions,
         explainInput: () => explainInputFor(config, state.policyState.catalog),
         refusedStarts: fleetState,
         now: () => deps.clock.now(),
@@ -127,6 +132,7 @@ export class Daemon {
     this.audit.write({ event: 'agent-start', outcome: 'ok', detail: `pid ${process.pid}, poll ${config.pollIntervalMs} ms` });
     const recovery = await this.deps.quarantine.recover();
     this.audit.write({ event: 'recovery', outcome: 'ok', detail: JSON.stringify(recovery) });
+    this.exceptions.load();
     await this.state.serial(async () => {
       await this.state.reloadPolicies('start');
       await this.state.collector.rescanAll();

@@ -4,20 +4,22 @@ import type { RefusedStart } from '../adapters/fleetDb.js';
 import type { Quarantine } from '../adapters/quarantine/index.js';
 import { CordonError } from '../common/errors.js';
 import { DEFAULT_HISTORY, type IpcParams } from '../common/ipc.js';
-import type { Finding, QuarantineItem, Status } from '../common/model.js';
+import type { ExceptionRequest, Finding, QuarantineItem, Status } from '../common/model.js';
 import { explainAgent, type ExplainInput } from '../core/explain.js';
 import { isActionable, withDecisions } from '../core/status/compliance.js';
 import type { AgentState } from './agentState.js';
 import { reloadAndPass } from './actors/policyWatcher.js';
 import { auditFields } from './enforcer.js';
 import type { DaemonHandlers, Peer } from './ipcServer.js';
-import type { StatusPublisher } from './statusPublisher.js';
+import type { ExceptionDesk } from './exceptionDesk.js';
+import { statusFor, type StatusPublisher } from './statusPublisher.js';
 
 export interface IpcHandlerDeps {
   state: AgentState;
   publisher: StatusPublisher;
   audit: AuditLog;
   quarantine: Quarantine;
+  exceptions: ExceptionDesk;
   explainInput(): ExplainInput;
   /** cordon.db's table of refused starts (the fleet state). */
   refusedStarts: { recordRefusedStart(r: RefusedStart): void };
@@ -56,6 +58,29 @@ async function remediate({ state, audit }: IpcHandlerDeps, { finding: id }: IpcP
   return { finding: after ?? withDecisions({ ...rest, state: 'remediated', outcome: outcome.outcome }) };
 }
 
+/** The proved user asks for an exception for a tool, or for the tool of one of their own findings. */
+async function requestException({ state, exceptions }: IpcHandlerDeps, p: IpcParams<'request-exception'>, peer: Peer): Promise<ExceptionRequest> {
+  const user = peer.user;
+  if (user === undefined) throw new CordonError('forbidden', 'say hello first: a request is made in the name of a proved user');
+  let tool = p.tool ?? '';
+  if (p.finding !== undefined) {
+    const known = state.finding(p.finding);
+    if (!known) throw new CordonError('not-found', `no finding ${p.finding.slice(0, 64)}`);
+    if (known.user !== user) throw new CordonError('forbidden', 'this finding belongs to another user');
+    tool = known.tool;
+  }
+  const { catalog, policies } = state.policyState;
+  const toolName = catalog.tools.find((t) => t.id === tool)?.name;
+  return state.serial(() => {
+    const added = exceptions.request(
+      { user, tool, ...(toolName ? { toolName } : {}), ...(p.finding ? { finding: p.finding } : {}), reason: p.reason, ...(p.until ? { until: p.until } : {}) },
+      { policies, knownTools: catalog.tools.map((t) => t.id), now: state.trustedNow() },
+    );
+    state.publishExceptions();
+    return added;
+  });
+}
+
 async function restore({ quarantine, audit }: IpcHandlerDeps, params: IpcParams<'restore'>): Promise<QuarantineItem> {
   const item = await quarantine.restore(params.id);
   audit.write({
@@ -74,8 +99,8 @@ async function restore({ quarantine, audit }: IpcHandlerDeps, params: IpcParams<
 export function ipcHandlers(deps: IpcHandlerDeps): DaemonHandlers {
   const { state, publisher, audit } = deps;
   return {
-    status: () => publisher.current(),
-    scan: () => rescanAndPass(state),
+    status: (_params, peer) => publisher.current(peer),
+    scan: async (_params, peer) => statusFor(await rescanAndPass(state), peer),
     enforce: () => rescanAndPass(state),
     subscribe: (_params, peer) => publisher.subscribe(peer),
     unsubscribe: (_params, peer) => publisher.unsubscribe(peer),
@@ -87,6 +112,13 @@ export function ipcHandlers(deps: IpcHandlerDeps): DaemonHandlers {
       return publisher.current();
     },
     restore: (params) => state.serial(() => restore(deps, params)),
+    'request-exception': (params, peer) => requestException(deps, params, peer),
+    'deny-exception': (params) =>
+      state.serial(() => {
+        const denied = deps.exceptions.deny(params.request, params.reason, deps.now());
+        state.publishExceptions();
+        return denied;
+      }),
     'quarantine-list': () => ({ items: deps.quarantine.list() }),
     gate: (params, peer) => {
       if (peer.user === undefined) throw new CordonError('forbidden', 'say hello first: the decision depends on who is starting the tool');

@@ -2,6 +2,7 @@
 import { writeStatusFile } from '../adapters/statusFile.js';
 import { CordonError } from '../common/errors.js';
 import type { ActorState, AgentFacts, ProcessSourceState, Status } from '../common/model.js';
+import { requestsVisibleTo } from '../core/exceptions/requests.js';
 import type { Peer } from './ipcServer.js';
 
 /** Also told of every pass and every new status: the fleet state (cordon.db), whose liveness facts the shown status carries. */
@@ -27,9 +28,11 @@ export class StatusPublisher {
     private readonly sink: StatusSink | null = null,
   ) {}
 
-  current(): Status {
+  /** The status; for a peer, with only the exception requests it may see (a user their own, an admin all). */
+  current(peer?: Peer): Status {
     if (!this.status) throw new CordonError('internal', 'the agent is still starting');
-    return this.withLiveness(this.status);
+    const status = this.withLiveness(this.status);
+    return peer ? statusFor(status, peer) : status;
   }
 
   private withLiveness(status: Status): Status {
@@ -60,7 +63,7 @@ export class StatusPublisher {
     } catch (err) {
       this.onError((err as Error).message);
     }
-    for (const peer of this.subscribers) peer.push({ event: 'status', result: out });
+    for (const peer of this.subscribers) peer.push({ event: 'status', result: statusFor(out, peer) });
   }
 
   /** Publishes the last status again (the actors started or stopped since). */
@@ -73,7 +76,7 @@ export class StatusPublisher {
       this.subscribers.add(peer);
       peer.onClose(() => this.subscribers.delete(peer));
     }
-    if (this.status) setImmediate(() => peer.push({ event: 'status', result: this.current() }));
+    if (this.status) setImmediate(() => peer.push({ event: 'status', result: this.current(peer) }));
     return { subscribed: true };
   }
 
@@ -81,4 +84,11 @@ export class StatusPublisher {
     this.subscribers.delete(peer);
     return { subscribed: false };
   }
+}
+
+/** A status as one peer may see it: other users' exception requests (and their reasons) left out. */
+export function statusFor(status: Status, peer: Pick<Peer, 'admin' | 'uid' | 'user'>): Status {
+  if (!status.exceptions) return status;
+  const viewer = { admin: peer.admin || peer.uid === 0, ...(peer.user !== undefined ? { user: peer.user } : {}) };
+  return { ...status, exceptions: requestsVisibleTo(status.exceptions, viewer) };
 }

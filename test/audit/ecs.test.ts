@@ -71,6 +71,12 @@ const RECORDS = {
   'start-hook-removed': [
     { event: 'start-hook-removed', outcome: 'ok', tool: 'claude-code', detail: '/etc/claude-code/managed-settings.d/cordon-policy-helper.json' },
   ],
+  'exception-requested': [{ event: 'exception-requested', outcome: 'pending', user: 'alice', tool: 'claude-code', detail: 'req-0a1b2c3d4e5f: customer demo' }],
+  'exception-granted': [
+    { event: 'exception-granted', outcome: 'granted', user: 'alice', tool: 'claude-code', policy: 'exception-req-0a1b2c3d4e5f', detail: 'req-0a1b2c3d4e5f' },
+  ],
+  'exception-denied': [{ event: 'exception-denied', outcome: 'denied', user: 'alice', tool: 'claude-code', detail: 'req-0a1b2c3d4e5f: not this quarter' }],
+  'exception-expired': [{ event: 'exception-expired', outcome: 'expired', user: 'alice', tool: 'claude-code', detail: 'req-0a1b2c3d4e5f' }],
   suppressed: [{ event: 'suppressed', outcome: 'rate-limit', user: 'mallory', detail: '500 records about mallory not written' }],
   error: [{ event: 'error', outcome: 'internal', detail: 'Error: boom' }],
 } satisfies Record<AuditEvent, (AuditRecord & { event: AuditEvent })[]>;

@@ -149,12 +149,16 @@ describe('evaluate: what the finding carries', () => {
     const hosts = { hosts: ['build-1', 'LAPTOP-17'], until: T2, reason: 'h' };
     const groups = { groups: ['staff', 'red-team'], until: T2, reason: 'g' };
     const at = Date.parse(T1);
-    expect(exemptionFor(policy('p', [r], { exemptions: [hosts] }).policy, r, install, ctx(T1), at)).toBe(hosts);
-    expect(exemptionFor(policy('p', [r], { exemptions: [groups] }).policy, r, install, ctx(T1, { groupsOf: () => ['red-team'] }), at)).toBe(groups);
-    expect(exemptionFor(policy('p', [r], { exemptions: [groups] }).policy, r, install, ctx(T1, { groupsOf: () => ['Stryker was here'] }), at)).toBeNull();
+    expect(exemptionFor(policy('p', [r], { exemptions: [hosts] }).policy.exemptions ?? [], r, install, ctx(T1), at)).toBe(hosts);
+    expect(exemptionFor(policy('p', [r], { exemptions: [groups] }).policy.exemptions ?? [], r, install, ctx(T1, { groupsOf: () => ['red-team'] }), at)).toBe(
+      groups,
+    );
+    expect(
+      exemptionFor(policy('p', [r], { exemptions: [groups] }).policy.exemptions ?? [], r, install, ctx(T1, { groupsOf: () => ['Stryker was here'] }), at),
+    ).toBeNull();
     const first = { users: ['bob'], until: T2, reason: 'first' };
     const second = { users: ['bob'], until: T2, reason: 'second' };
-    expect(exemptionFor(policy('p', [r], { exemptions: [first, second] }).policy, r, install, ctx(T1), at)).toBe(first);
+    expect(exemptionFor(policy('p', [r], { exemptions: [first, second] }).policy.exemptions ?? [], r, install, ctx(T1), at)).toBe(first);
   });
 });
 

@@ -59,7 +59,7 @@ describe('exemptionFor', () => {
   const r = rule('cc', [[T0, warn]]);
   const other = rule('other', [[T0, warn]]);
   const check = (ex: Exemption[], obs: Observation = install, c = ctx(T1), which = r) =>
-    exemptionFor(policy('p', [which], { exemptions: ex }).policy, which, obs, c, c.now.getTime());
+    exemptionFor(policy('p', [which], { exemptions: ex }).policy.exemptions ?? [], which, obs, c, c.now.getTime());
 
   it('applies only to the rules it lists, or to every rule when it lists none', () => {
     const ex = { rules: ['other'], users: ['bob'], until: T2, reason: 'x' };

@@ -14,6 +14,8 @@ export interface AgentFixture {
   stateDir: string;
   socketPath: string;
   configFile: string;
+  /** The trusted signing key (PKCS#8 PEM, root-only), for commands that sign, like `cordon policy exempt`. */
+  privateKeyFile: string;
   /** Writes a policy file and its detached signature made with the fixture's trusted key. */
   writePolicy(name: string, yamlText: string): void;
   start(): Promise<ChildProcess>;
@@ -30,6 +32,8 @@ export function makeAgentFixture(extraConfig: Record<string, unknown> = {}): Age
   for (const d of [home, root, policyDir]) fs.mkdirSync(d, { recursive: true });
   const { privateKey, publicKey } = crypto.generateKeyPairSync('ed25519');
   const configFile = path.join(dir, 'agent.json');
+  const privateKeyFile = path.join(dir, 'signing.key.pem');
+  fs.writeFileSync(privateKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });
   fs.writeFileSync(
     configFile,
     JSON.stringify({
@@ -53,6 +57,7 @@ export function makeAgentFixture(extraConfig: Record<string, unknown> = {}): Age
     stateDir,
     socketPath,
     configFile,
+    privateKeyFile,
     writePolicy(name, yamlText) {
       const file = path.join(policyDir, name);
       const bytes = Buffer.from(yamlText);

@@ -23,9 +23,9 @@ function asUser(uid: number, gid: number, cmd: string, args: string[]): [string,
   return ['setpriv', ['--reuid', String(uid), '--regid', String(gid), '--clear-groups', '--', cmd, ...args]];
 }
 
-/** Creates `cdh<random>` with `home` as its home folder (created if missing and given to the user). */
-export function createThrowawayUser(home: string): ThrowawayUser {
-  const name = `cdh${crypto.randomBytes(3).toString('hex')}`;
+/** Creates `<prefix><random>` (cdh… by default) with `home` as its home folder (created if missing and given to the user). */
+export function createThrowawayUser(home: string, prefix = 'cdh'): ThrowawayUser {
+  const name = `${prefix}${crypto.randomBytes(3).toString('hex')}`;
   fs.mkdirSync(home, { recursive: true });
   const made = spawnSync('useradd', ['--no-create-home', '--home-dir', home, '--shell', '/bin/bash', name], { encoding: 'utf8' });
   if (made.status !== 0) throw new Error(`useradd ${name}: ${made.stderr}`);

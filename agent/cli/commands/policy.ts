@@ -1,4 +1,4 @@
-// `cordon policy validate|keygen|sign|verify|reload|reset-clock`: what an admin needs to write, sign, check and apply a
+// `cordon policy validate|keygen|sign|verify|reload|reset-clock|exempt`: what an admin needs to write, sign, check and apply a
 // policy, and to clear a suspect clock mark.
 import type { Command } from 'commander';
 import { loadBuiltInCatalog } from '../../adapters/catalogFiles.js';
@@ -10,6 +10,7 @@ import { verifyPolicySignature } from '../../core/policy/signature.js';
 import { commandContext } from '../context.js';
 import { askRunningAgent } from '../runningAgent.js';
 import { EXIT, runCommand } from '../output.js';
+import { registerExempt } from './policyExempt.js';
 
 function registerValidate(policy: Command): void {
   policy
@@ -157,4 +158,5 @@ export function registerPolicy(program: Command): void {
   registerVerify(policy);
   registerReload(policy);
   registerResetClock(policy);
+  registerExempt(policy);
 }

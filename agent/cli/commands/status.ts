@@ -17,6 +17,8 @@ export function registerStatus(program: Command): void {
         const ctx = commandContext(cmd);
         const client = await DaemonClient.connect(ctx.config().socketPath);
         try {
+          // Proved, the agent also shows this user's own exception requests; without a proof the status is the same otherwise.
+          await client.hello().catch(() => undefined);
           const status = await client.request('status');
           if (ctx.out.json) ctx.out.data(status);
           else ctx.out.line(renderStatus(status, loadBuiltInCatalog(), languageFromEnv(process.env)));

@@ -65,11 +65,31 @@ export interface AgentRow {
   stale_after_seconds: number;
 }
 
+/** One employee's exception request, so admins see what is pending across the fleet. */
+export interface ExceptionRow {
+  id: string;
+  username: string;
+  tool: string;
+  tool_name: string | null;
+  /** `policy/rule` pairs the request would lift, comma-separated. */
+  rules: string;
+  reason: string;
+  until: string | null;
+  requested_at: string;
+  requested_epoch: number | null;
+  state: string;
+  granted_until: string | null;
+  granted_by: string | null;
+  decided_at: string | null;
+  denial: string | null;
+}
+
 export interface FleetSnapshot {
   agent: AgentRow;
   findings: FindingRow[];
   inventory: InventoryRow[];
   policies: PolicyRow[];
+  exceptions: ExceptionRow[];
 }
 
 /** Fleet's ai_tools `type` for each catalog category (model-config and agent-config have no ai_tools type: Cordon's own). */
@@ -181,5 +201,21 @@ export function fleetSnapshot(
     })),
     inventory: status.inventory.map(inventoryRow),
     policies,
+    exceptions: (status.exceptions ?? []).map((r) => ({
+      id: r.id,
+      username: r.user,
+      tool: r.tool,
+      tool_name: r.toolName ?? null,
+      rules: r.rules.map((x) => `${x.policy}/${x.rule}`).join(','),
+      reason: r.reason,
+      until: r.until ?? null,
+      requested_at: r.requestedAt,
+      requested_epoch: epoch(r.requestedAt),
+      state: r.state,
+      granted_until: r.grantedUntil ?? null,
+      granted_by: r.grantedBy ?? null,
+      decided_at: r.decidedAt ?? null,
+      denial: r.denial ?? null,
+    })),
   };
 }

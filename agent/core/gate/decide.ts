@@ -1,5 +1,5 @@
 // Decides, for one tool with a managed start hook and each user, whether it may start, only narrowed, or not at all, over time.
-import { exemptionFor, duePhaseIndex, policyInForce, type EvaluationContext } from '../policy/evaluate.js';
+import { exemptionFor, exemptionsOf, duePhaseIndex, policyInForce, type EvaluationContext } from '../policy/evaluate.js';
 import type { LoadedPolicy, Phase, Rule } from '../policy/types.js';
 import { GATE_DECISIONS_FORMAT, type GateDecision, type GateDecisions, type GateSegment } from './decisions.js';
 import { compareVersions } from './managedSettings.js';
@@ -26,11 +26,12 @@ export function decideAt(tool: string, policies: readonly LoadedPolicy[], user: 
   const due: Due[] = [];
   for (const loaded of policies) {
     if (!policyInForce(loaded.policy, at)) continue;
+    const exemptions = exemptionsOf(loaded.policy, policies, at);
     for (const rule of loaded.policy.rules) {
       if (!rule.tools.includes(tool)) continue;
       const index = duePhaseIndex(rule, at);
       if (index === null) continue;
-      if (exemptionFor(loaded.policy, rule, obs, ctx, at)) continue;
+      if (exemptionFor(exemptions, rule, obs, ctx, at)) continue;
       due.push({ loaded, rule, phase: rule.phases[index] as Phase });
     }
   }

@@ -37,10 +37,22 @@ export function duePhaseIndex(rule: Rule, at: number): number | null {
   return due;
 }
 
+/**
+ * The exemptions that can lift a policy's rules: its own, and those an exemption policy in force grants by naming
+ * the policy's id (what `cordon policy exempt` writes); an exemption naming another policy never lifts its own.
+ */
+export function exemptionsOf(policy: Policy, all: readonly LoadedPolicy[], at: number): Exemption[] {
+  const own = (policy.exemptions ?? []).filter((ex) => ex.policy === undefined || ex.policy === policy.id);
+  const granted = all
+    .filter((p) => p.policy.id !== policy.id && policyInForce(p.policy, at))
+    .flatMap((p) => (p.policy.exemptions ?? []).filter((ex) => ex.policy === policy.id));
+  return [...own, ...granted];
+}
+
 /** The matching exemption that lasts longest, or null; an exemption ends exactly at its `until`. */
-export function exemptionFor(policy: Policy, rule: Rule, obs: Observation, ctx: EvaluationContext, at: number): Exemption | null {
+export function exemptionFor(exemptions: readonly Exemption[], rule: Rule, obs: Observation, ctx: EvaluationContext, at: number): Exemption | null {
   let best: Exemption | null = null;
-  for (const ex of policy.exemptions ?? []) {
+  for (const ex of exemptions) {
     if (ex.rules && !ex.rules.includes(rule.id)) continue;
     if (instant(ex.until) <= at) continue;
     if (ex.users?.length && !(obs.user !== undefined && ex.users.includes(obs.user.normalize('NFC')))) continue;
@@ -62,12 +74,13 @@ export function evaluate(observations: readonly Observation[], policies: readonl
   for (const obs of observations) {
     const covering: Coverage[] = [];
     for (const loaded of inForce) {
+      const exemptions = exemptionsOf(loaded.policy, inForce, at);
       for (const rule of loaded.policy.rules) {
         if (!rule.tools.includes(obs.tool)) continue;
         const phaseIndex = duePhaseIndex(rule, at);
         if (phaseIndex === null) continue;
         const phase = rule.phases[phaseIndex] as Phase;
-        covering.push({ loaded, rule, phaseIndex, phase, exemption: exemptionFor(loaded.policy, rule, obs, ctx, at) });
+        covering.push({ loaded, rule, phaseIndex, phase, exemption: exemptionFor(exemptions, rule, obs, ctx, at) });
       }
     }
     if (covering.length > 0) findings.push(findingFor(obs, covering));

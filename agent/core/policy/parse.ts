@@ -312,7 +312,18 @@ function checkSemantics(policy: Policy, src: Source, options: ParseOptions): voi
       }
     });
   });
+  if (policy.rules.length === 0 && !(policy.exemptions ?? []).some((ex) => ex.policy !== undefined && ex.policy !== policy.id)) {
+    fail(
+      src,
+      'policy-invalid',
+      ['rules'],
+      'has no rules and grants no exemption from another policy, so it would do nothing',
+      'add a rule, or name the policy each exemption lifts with `policy`',
+    );
+  }
   (policy.exemptions ?? []).forEach((ex, e) => {
+    // Another policy's rules are checked where both are loaded: that policy may come or go independently.
+    if (ex.policy !== undefined && ex.policy !== policy.id) return;
     (ex.rules ?? []).forEach((id, i) => {
       if (!ruleIds.has(id))
         fail(src, 'policy-invalid', ['exemptions', e, 'rules', i], `unknown rule "${id}"; this policy's rules are ${[...ruleIds.keys()].join(', ')}`);

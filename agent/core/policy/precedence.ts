@@ -26,7 +26,8 @@ export const COMBINATION_RULES: readonly { when: string; then: string; reason: s
   {
     when: 'some covering rules are exempt for this user, host or group and others are not',
     then: 'the finding is open with the actions of the rules that are not exempt',
-    reason: 'an exemption is granted by one policy for its own rules only',
+    reason:
+      "an exemption lifts only the rules it names: its own policy's, or those of the policy an exemption policy names (the signed answer to an exception request)",
   },
   {
     when: 'every covering rule is exempt',
