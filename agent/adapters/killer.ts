@@ -1,40 +1,18 @@
-// Ends processes, but only the one that was found: the pid's start marker is checked first (pid reuse), read as its source read it.
+// Ends processes, but only the one that was found: picks the killer whose identity check reads start markers as this
+// machine's process source records them (see adapters/processes/index.ts). Each OS's killer lives in its own folder.
 import fs from 'node:fs';
 import type { ProcessKiller } from '../ports/index.js';
-import { readProcStat, readPsListStartMarker } from './processes/identity.js';
+import { psProcessKiller } from './processes/darwin/killer.js';
+import { procProcessKiller } from './processes/linux/killer.js';
+import { createWin32ProcessKiller } from './processes/win32/killer.js';
 
-function signal(pid: number, sig: NodeJS.Signals): void {
-  process.kill(pid, sig);
+export { procProcessKiller } from './processes/linux/killer.js';
+export { psProcessKiller } from './processes/darwin/killer.js';
+
+function pickKiller(): ProcessKiller {
+  if (process.platform === 'linux' && fs.existsSync('/proc/self/stat')) return procProcessKiller;
+  if (process.platform === 'win32') return createWin32ProcessKiller();
+  return psProcessKiller;
 }
 
-function answersSignals(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** The killer for the /proc process source (Linux): start markers in clock ticks, and a zombie counts as gone. */
-export const procProcessKiller: ProcessKiller = {
-  async identity(pid) {
-    return readProcStat(pid)?.startTime ?? null;
-  },
-  signal,
-  alive(pid) {
-    // A zombie has exited: it only waits for its parent to reap it.
-    const stat = readProcStat(pid);
-    return stat !== null && stat.state !== 'Z';
-  },
-};
-
-/** The killer for the ps-list process source (macOS, and anywhere without /proc): start markers in epoch milliseconds. */
-export const psListProcessKiller: ProcessKiller = {
-  identity: readPsListStartMarker,
-  signal,
-  alive: answersSignals,
-};
-
-/** The killer that matches the process source this machine uses (see adapters/processes/index.ts). */
-export const nodeProcessKiller: ProcessKiller = process.platform === 'linux' && fs.existsSync('/proc/self/stat') ? procProcessKiller : psListProcessKiller;
+export const nodeProcessKiller: ProcessKiller = pickKiller();

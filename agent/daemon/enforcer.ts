@@ -41,32 +41,41 @@ export function auditFields(f: Finding): Omit<AuditRecord, 'event' | 'outcome'> 
 async function waitForExit(deps: EnforcerDeps, pid: number, ms: number): Promise<boolean> {
   const until = Date.now() + ms;
   for (;;) {
-    if (!deps.killer.alive(pid)) return true;
+    if (!(await deps.killer.alive(pid))) return true;
     if (Date.now() >= until) return false;
     await deps.sleep(10);
   }
 }
 
-/** Graceful, then forced; never signals a pid that now belongs to another process. */
+/**
+ * Graceful, then forced, where the OS has a graceful request (POSIX); forced at once where it has none (Windows). Never
+ * stops a pid that now belongs to another process; the outcome names what was really sent.
+ */
 export async function killProcess(deps: EnforcerDeps, { pid, startTime }: Extract<Target, { kind: 'process' }>): Promise<{ ok: boolean; outcome: string }> {
   const sameProcess = async (): Promise<boolean | null> => {
     const now = await deps.killer.identity(pid);
     if (now === null) return null;
     return startTime === undefined || now === startTime;
   };
-  const first = await sameProcess();
-  if (first === null || first === false) return { ok: true, outcome: 'the process had already exited' };
   try {
-    deps.killer.signal(pid, 'SIGTERM');
-    if (await waitForExit(deps, pid, deps.graceMs ?? 3000)) return { ok: true, outcome: 'stopped (SIGTERM)' };
-    if ((await sameProcess()) !== true) return { ok: true, outcome: 'stopped (SIGTERM)' };
-    deps.killer.signal(pid, 'SIGKILL');
-    if (await waitForExit(deps, pid, 2000)) return { ok: true, outcome: 'stopped (SIGKILL after the grace period)' };
-    return { ok: false, outcome: 'the process did not exit after SIGKILL' };
+    const first = await sameProcess();
+    if (first === null || first === false) return { ok: true, outcome: 'the process had already exited' };
+    if (deps.killer.graceful) {
+      const asked = await deps.killer.stop(pid, 'terminate');
+      if (await waitForExit(deps, pid, deps.graceMs ?? 3000)) return { ok: true, outcome: `stopped (${asked})` };
+      if ((await sameProcess()) !== true) return { ok: true, outcome: `stopped (${asked})` };
+    }
+    const forced = await deps.killer.stop(pid, 'kill');
+    if (await waitForExit(deps, pid, 2000))
+      return { ok: true, outcome: deps.killer.graceful ? `stopped (${forced} after the grace period)` : `stopped (${forced})` };
+    return { ok: false, outcome: `the process did not exit after ${forced}` };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ESRCH') return { ok: true, outcome: 'the process had already exited' };
-    return { ok: false, outcome: code === 'EPERM' ? "not permitted: the agent must run as root to stop other users' processes" : (err as Error).message };
+    return {
+      ok: false,
+      outcome: code === 'EPERM' ? "not permitted: the agent must run as root (SYSTEM on Windows) to stop other users' processes" : (err as Error).message,
+    };
   }
 }
 

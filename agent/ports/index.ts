@@ -77,10 +77,20 @@ export interface ProcessEventSource {
 }
 
 export interface ProcessKiller {
-  /** Current identity of a pid (start marker), or null when it no longer exists. */
+  /** Current identity of a pid (start marker, read as this OS's process source reads it), or null when it no longer exists. */
   identity(pid: number): Promise<string | null>;
-  signal(pid: number, signal: 'SIGTERM' | 'SIGKILL'): void;
-  alive(pid: number): boolean;
+  /**
+   * Whether this OS has a request a process may handle before it is forced (POSIX SIGTERM). Where it has none
+   * (Windows: terminating is TerminateProcess, a hard kill), the enforcer sends 'kill' at once and gives no grace period.
+   */
+  readonly graceful: boolean;
+  /**
+   * Ends the process: 'terminate' asks, 'kill' forces (on Windows with the process's tree). Resolves with what was really
+   * sent, in the words the audit records; rejects with code ESRCH when the process is gone, EPERM when not allowed.
+   */
+  stop(pid: number, how: 'terminate' | 'kill'): Promise<string>;
+  /** Whether the process still runs (a zombie has exited: it only waits to be reaped). */
+  alive(pid: number): Promise<boolean>;
 }
 
 export interface Notification {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBuiltInCatalog } from '../../agent/adapters/catalogFiles.js';
-import { nodeProcessKiller, psListProcessKiller } from '../../agent/adapters/killer.js';
+import { nodeProcessKiller, psProcessKiller } from '../../agent/adapters/killer.js';
 import { createProcReader, createPsListSource } from '../../agent/adapters/processes/index.js';
 import type { ProcessSource, ProcessKiller } from '../../agent/ports/index.js';
 import { matchProcesses } from '../../agent/core/detect/index.js';
@@ -59,7 +59,7 @@ async function findAndKill(source: ProcessSource, killer: ProcessKiller): Promis
 
 describe('killing a claude found by each process source', () => {
   it('ps-list source with the portable identity check: the claude is stopped, not reported as already gone', async () => {
-    const { outcome, gone } = await findAndKill(createPsListSource(), psListProcessKiller);
+    const { outcome, gone } = await findAndKill(createPsListSource(), psProcessKiller);
     expect(outcome).toBe('stopped (SIGTERM)');
     expect(gone).toBe(true);
   });
@@ -75,6 +75,6 @@ describe('killing a claude found by each process source', () => {
     await new Promise((r) => setTimeout(r, 300));
     const listed = (await createPsListSource().list()).find((p) => p.pid === claude.pid);
     expect(listed?.startTime).toBeTruthy();
-    expect(await psListProcessKiller.identity(claude.pid as number)).toBe(listed?.startTime);
+    expect(await psProcessKiller.identity(claude.pid as number)).toBe(listed?.startTime);
   });
 });

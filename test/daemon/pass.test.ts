@@ -78,12 +78,15 @@ function fakeMachine(opts: { killFails?: boolean } = {}) {
   const enforcer: EnforcerDeps = {
     killer: {
       identity: async (pid) => (present.some((p) => p.pid === pid) ? '777' : null),
-      signal: (pid, signal) => {
+      graceful: true,
+      stop: async (pid, how) => {
+        const signal = how === 'terminate' ? 'SIGTERM' : 'SIGKILL';
         calls.push(`${signal} ${pid}`);
         if (opts.killFails) throw Object.assign(new Error('not permitted'), { code: 'EPERM' });
         present = present.filter((p) => p.pid !== pid);
+        return signal;
       },
-      alive: (pid) => present.some((p) => p.pid === pid),
+      alive: async (pid) => present.some((p) => p.pid === pid),
     },
     quarantine: {
       quarantine: async (req: QuarantineRequest) => {

@@ -51,6 +51,15 @@ while ($true) {
 }`;
 }
 
+/** One process's Win32_Process record (or `null` when it is gone): the killer's identity check, read as the sources read it. */
+export function identityScript(pid: number): string {
+  return `$ErrorActionPreference = 'Stop'
+[Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false
+${RECORD}
+$p = Get-CimInstance -ClassName Win32_Process -Filter "ProcessId = ${pid}" -Property $props
+[Console]::Out.WriteLine((ConvertTo-Json -InputObject (Get-CordonRecord $p) -Compress -Depth 3))`;
+}
+
 /** PowerShell's -EncodedCommand: the script as base64 of UTF-16LE, so no file and no quoting. */
 export function encodedCommand(script: string): string[] {
   return ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-EncodedCommand', Buffer.from(script, 'utf16le').toString('base64')];
@@ -122,6 +131,16 @@ export function parseWin32Snapshot(text: string): ProcessInfo[] {
   const v: unknown = JSON.parse(text);
   const list = Array.isArray(v) ? v : [v];
   return list.map(parseWin32Process).filter((p): p is ProcessInfo => p !== null);
+}
+
+/**
+ * The identity script's output to the start marker the sources record (CreationDate as printed), '' for a process
+ * without one (System), or null when the pid is gone or the record is of another pid.
+ */
+export function parseWin32Identity(text: string, pid: number): string | null {
+  const proc = parseWin32Process(JSON.parse(text));
+  if (!proc || proc.pid !== pid) return null;
+  return proc.startTime ?? '';
 }
 
 /** Process listing on Windows: one PowerShell run per listing (paths and command lines, which ps-list lacks there). */
