@@ -149,7 +149,10 @@ export function loadAgentConfig(explicit?: string, env: NodeJS.ProcessEnv = proc
     if (reason !== null) {
       throw new CordonError('config-invalid', `refused: another user could have written it (${reason})`, {
         where: file,
-        fix: 'make it and every folder above it owned by root and not writable by group or others (chown root; chmod go-w)',
+        fix:
+          platform === 'win32'
+            ? 'run scripts\\windows\\install-service.ps1, which gives the Cordon folder to SYSTEM and Administrators with inheritance removed'
+            : 'make it and every folder above it owned by root and not writable by group or others (chown root; chmod go-w)',
       });
     }
   }

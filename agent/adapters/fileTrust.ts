@@ -1,8 +1,10 @@
 // Whether a file the agent obeys (config, policy, signature) could have been written by someone else: the file and
 // every folder above it, as named and as really resolved, must be owned by root or the agent's own account and
-// writable by nobody else. A sticky folder (/tmp) is fine: others cannot replace what they do not own in it.
+// writable by nobody else. A sticky folder (/tmp) is fine: others cannot replace what they do not own in it. On Windows
+// the same question is asked of the owner and DACL (win32/acl.ts).
 import fs from 'node:fs';
 import path from 'node:path';
+import { windowsUntrustedReason } from './win32/acl.js';
 
 /** Accounts whose files the agent trusts: root and the account it runs as. */
 function trustedOwners(): ReadonlySet<number> {
@@ -30,12 +32,13 @@ function problemWith(entry: string, owners: ReadonlySet<number>, isTarget: boole
   return null;
 }
 
-/**
- * Null when `file` is safe to obey; else why not (the first entry found that another user could change).
- * Windows has no Unix owners or modes: its ACLs are the installer's job, and null is returned.
- */
+/** Null when `file` is safe to obey; else why not (the first entry found that another user could change). */
 export function untrustedReason(file: string): string | null {
-  if (process.platform === 'win32') return null;
+  return process.platform === 'win32' ? windowsUntrustedReason(file) : posixUntrustedReason(file);
+}
+
+/** The POSIX owners and modes (Windows reads its ACLs instead: win32/acl.ts). */
+function posixUntrustedReason(file: string): string | null {
   const owners = trustedOwners();
   let real: string;
   try {

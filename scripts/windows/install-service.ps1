@@ -23,19 +23,47 @@ if (-not $Node -or -not (Test-Path $Node)) { throw 'No Node.js binary: pass -Nod
 $main = Join-Path $Agent 'dist\agent\cli\main.js'
 if (-not (Test-Path $main)) { throw "No agent at ${main}: run npm run build, or pass -Agent DIR." }
 
+# A native program's failure does not stop PowerShell: each one's exit code is checked here.
+function Invoke-Checked([string]$What, [scriptblock]$Run) {
+  # Windows PowerShell turns a redirected stderr line into a terminating error under 'Stop': the exit code decides here.
+  $ErrorActionPreference = 'Continue'
+  $out = & $Run 2>&1
+  if ($LASTEXITCODE -ne 0) { throw "${What} failed (exit code ${LASTEXITCODE}): $out" }
+}
+
+# The Cordon folder holds the config (which keys to trust), the journal recovery acts on as SYSTEM and the service
+# host: by default any user may create folders in ProgramData, so one made before this install is not taken over.
+# Accounts are named by SID (S-1-5-18 SYSTEM, S-1-5-32-544 Administrators, S-1-5-32-545 Users): names are localized.
+$root = Join-Path $env:ProgramData 'Cordon'
+$trusted = @('S-1-5-18', 'S-1-5-32-544')
+if (Test-Path -LiteralPath $root) {
+  $item = Get-Item -LiteralPath $root -Force
+  if ($item.Attributes -band [IO.FileAttributes]::ReparsePoint) { throw "Refusing: $root is a link or junction. Remove it and run this script again." }
+  $owner = (Get-Acl -LiteralPath $root).GetOwner([Security.Principal.SecurityIdentifier]).Value
+  if ($trusted -notcontains $owner) {
+    throw "Refusing: $root already exists and is owned by $owner, not SYSTEM or Administrators; another account could have planted files in it. Check its contents, remove it, and run this script again."
+  }
+}
+New-Item -ItemType Directory -Force -Path (Join-Path $root 'policies') | Out-Null
+# Inheritance removed: SYSTEM and Administrators own everything below; Users may read the folder itself and the config.
+Invoke-Checked 'icacls (owner)' { icacls $root /setowner '*S-1-5-32-544' /T /C /Q }
+Invoke-Checked 'icacls (access)' { icacls $root /inheritance:r /grant:r '*S-1-5-18:(OI)(CI)F' '*S-1-5-32-544:(OI)(CI)F' '*S-1-5-32-545:RX' /Q }
+Invoke-Checked 'icacls (contents)' { icacls (Join-Path $root '*') /reset /T /C /Q }
+
 if (-not (Test-Path $Config)) {
   New-Item -ItemType Directory -Force -Path (Join-Path (Split-Path $Config) 'policies') | Out-Null
   Set-Content -Path $Config -Value '{}' -Encoding ascii
 }
+if ((Split-Path $Config) -eq $root) { Invoke-Checked 'icacls (config)' { icacls $Config /grant '*S-1-5-32-545:R' /Q } }
 
 # The service host is compiled from source here, so no third-party service wrapper has to be shipped or trusted.
-$hostDir = Join-Path $env:ProgramData 'Cordon\service'
+$hostDir = Join-Path $root 'service'
 New-Item -ItemType Directory -Force -Path $hostDir | Out-Null
 $hostExe = Join-Path $hostDir 'CordonService.exe'
 $existing = Get-Service -Name $ServiceName -ErrorAction SilentlyContinue
 if ($existing) {
   if ($existing.Status -ne 'Stopped') { Stop-Service -Name $ServiceName -Force }
-  sc.exe delete $ServiceName | Out-Null
+  Invoke-Checked 'sc.exe delete' { sc.exe delete $ServiceName }
   Start-Sleep -Seconds 1
 }
 Add-Type -TypeDefinition (Get-Content -Raw (Join-Path $PSScriptRoot 'CordonService.cs')) `
@@ -45,7 +73,8 @@ $binaryPath = '"{0}" "{1}" --max-semi-space-size=1 --single-threaded-gc "{2}" ru
 New-Service -Name $ServiceName -BinaryPathName $binaryPath -DisplayName 'Cordon endpoint policy agent' `
   -Description 'Detects banned AI tools and enforces the signed policies of your organisation.' -StartupType Automatic | Out-Null
 # Restart 2 s, 5 s, then every 10 s after each failure; the failure count resets after a day without one.
-sc.exe failure $ServiceName reset= 86400 actions= restart/2000/restart/5000/restart/10000 | Out-Null
-sc.exe failureflag $ServiceName 1 | Out-Null
+Invoke-Checked 'sc.exe failure' { sc.exe failure $ServiceName reset= 86400 actions= restart/2000/restart/5000/restart/10000 }
+Invoke-Checked 'sc.exe failureflag' { sc.exe failureflag $ServiceName 1 }
 Start-Service -Name $ServiceName
+if ((Get-Service -Name $ServiceName).Status -ne 'Running') { throw "Service $ServiceName did not start: see the Application event log." }
 Write-Output "Service $ServiceName installed and started (config: $Config)."

@@ -157,6 +157,29 @@ describe('Windows service', () => {
     expect(install).toContain("Add-Type -TypeDefinition (Get-Content -Raw (Join-Path $PSScriptRoot 'CordonService.cs'))");
   });
 
+  it('refuses a Cordon folder that exists and is not owned by SYSTEM or Administrators, or is a junction', () => {
+    const check = install.indexOf('if (Test-Path -LiteralPath $root)');
+    expect(check).toBeGreaterThan(0);
+    expect(check).toBeLessThan(install.indexOf('New-Item -ItemType Directory'));
+    expect(install).toContain("$trusted = @('S-1-5-18', 'S-1-5-32-544')");
+    expect(install).toContain('GetOwner([Security.Principal.SecurityIdentifier]).Value');
+    expect(install).toMatch(/if \(\$trusted -notcontains \$owner\) \{\s*throw "Refusing/);
+    expect(install).toContain('[IO.FileAttributes]::ReparsePoint) { throw');
+  });
+
+  it('gives the folder to SYSTEM and Administrators with inheritance removed, naming accounts by SID', () => {
+    expect(install).toContain("icacls $root /inheritance:r /grant:r '*S-1-5-18:(OI)(CI)F' '*S-1-5-32-544:(OI)(CI)F' '*S-1-5-32-545:RX'");
+    expect(install).toContain("icacls $root /setowner '*S-1-5-32-544' /T");
+    expect(install).not.toMatch(/BUILTIN|NT AUTHORITY/);
+  });
+
+  it('checks the exit code of every native program it runs', () => {
+    const lines = install.split('\n').filter((l) => /^\s*[^#]*\b(sc\.exe|icacls)\b/.test(l) && !l.includes('function'));
+    expect(lines.length).toBeGreaterThan(5);
+    for (const l of lines) expect(l, l).toMatch(/Invoke-Checked '/);
+    expect(uninstall).toMatch(/sc\.exe delete \$ServiceName 2>&1\s*\n\s*if \(\$LASTEXITCODE -ne 0\)/);
+  });
+
   it('compiles a host that exits when the agent dies, so the failure actions restart it', () => {
     expect(host).toMatch(/agent\.Exited \+= [\s\S]*if \(stopping\) return;[\s\S]*Environment\.Exit\(1\);/);
     expect(host).toContain('info.EnvironmentVariables["ELECTRON_RUN_AS_NODE"] = "1";');

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { CordonError, asCordonError } from '../../common/errors.js';
 import type { InstallRole, QuarantineItem } from '../../common/model.js';
 import { osPath } from '../byteNames.js';
-import { Journal, syncDirectory, type JournalRecord } from './journal.js';
+import { JOURNAL_ID, Journal, syncDirectory, type JournalRecord } from './journal.js';
 import { MANIFEST_FILE, PAYLOAD, PAYLOAD_PARTIAL, forbiddenRead, itemOf, readManifest, summarize, writeManifest, type Manifest } from './manifest.js';
 import { DIR_FLAGS, dirRef, pinParent, pinnedEntry, releasePinned, reverifyPinned, unsafePath, type PinnedParent } from './pinnedPath.js';
 import { TAR_END, tarHeader, tarPadding } from './tar.js';
@@ -94,7 +94,8 @@ interface RestoreIntent {
   staging: string;
 }
 
-const ID_PATTERN = /^[0-9A-Za-z][0-9A-Za-z-]{0,63}$/;
+/** Item ids are the journal's ids: what newId makes, nothing a path could be built from. */
+const ID_PATTERN = JOURNAL_ID;
 /** Room left free after a quarantine copy, for the audit log and the state files. */
 const MIN_FREE_AFTER = 64 * 1024 * 1024;
 
@@ -330,14 +331,18 @@ export class Quarantine {
 
   /** After a failure mid-operation: settle the item now the way a restart would, keeping the error for the caller. */
   private async settleAfterError(id: string): Promise<void> {
-    const op = this.journal.pending().find((p) => p.id === id);
+    const op = this.journal.pending().find((p) => p.id === id && p.refused === undefined);
     if (op) await this.recoverOne(id, op.records).catch(() => undefined);
   }
 
   /** Finishes or rolls back every operation a killed or crashed agent left in the journal. */
   async recover(): Promise<RecoveryReport> {
     const operations: RecoveredOperation[] = [];
-    for (const { id, records } of this.journal.pending()) {
+    for (const { id, records, refused } of this.journal.pending()) {
+      if (refused !== undefined) {
+        operations.push({ id, op: 'quarantine', outcome: 'failed', detail: `journal refused, left untouched: ${refused}` });
+        continue;
+      }
       const intent = records[0];
       const pid = typeof intent?.pid === 'number' ? intent.pid : 0;
       const op = intent?.op === 'restore' ? 'restore' : 'quarantine';
