@@ -1,5 +1,5 @@
 # Shared by the Linux and macOS service installers: options, defaults, checks and template rendering (POSIX sh).
-# Sourced, not run. Sets NODE, AGENT_DIR, AGENT_MAIN, CONFIG, DEST_DIR, PRINT_ONLY, START.
+# Sourced, not run. Sets NODE, AGENT_DIR, AGENT_MAIN, CONFIG, DEST_DIR, PRINT_ONLY, START (UNINSTALLING=1: no checks).
 
 usage() {
   cat <<USAGE
@@ -40,6 +40,8 @@ parse_service_args() {
     esac
   done
   AGENT_MAIN="$AGENT_DIR/dist/agent/cli/main.js"
+  # The uninstallers go on without an agent: the service must still go when the agent's files are already gone.
+  [ "${UNINSTALLING:-0}" = 1 ] && return 0
   [ -n "$NODE" ] && [ -x "$NODE" ] || fail "no Node.js binary: pass --node PATH (node 20+ or the Cordon app executable)" 64
   [ -f "$AGENT_MAIN" ] || fail "no agent at $AGENT_MAIN: run npm run build, or pass --agent DIR" 64
   case "$CONFIG" in /*) ;; *) fail "--config must be an absolute path" 64 ;; esac
@@ -67,4 +69,18 @@ ensure_config() {
   mkdir -p "$(dirname "$CONFIG")/policies"
   printf '{}\n' > "$CONFIG"
   chmod 0644 "$CONFIG"
+}
+
+# Claude Code's managed settings would otherwise keep naming a start hook that no agent answers, stopping Claude Code
+# for everyone. Run after the service has stopped, or the agent would put the hook back.
+remove_start_hooks() {
+  if [ -n "$NODE" ] && [ -x "$NODE" ] && [ -f "$AGENT_MAIN" ]; then
+    if [ -f "$CONFIG" ]; then
+      ELECTRON_RUN_AS_NODE=1 "$NODE" "$AGENT_MAIN" --config "$CONFIG" start-hook remove || echo "$0: some start hook files were kept; see above" >&2
+    else
+      ELECTRON_RUN_AS_NODE=1 "$NODE" "$AGENT_MAIN" start-hook remove || echo "$0: some start hook files were kept; see above" >&2
+    fi
+  else
+    echo "$0: the agent is not at $AGENT_MAIN: its start hooks (if any) are left; remove them with 'cordon start-hook remove'" >&2
+  fi
 }

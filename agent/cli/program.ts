@@ -11,6 +11,7 @@ import { registerPolicy } from './commands/policy.js';
 import { registerQuarantine } from './commands/quarantine.js';
 import { registerRun } from './commands/run.js';
 import { registerScan } from './commands/scan.js';
+import { registerStartHook } from './commands/startHook.js';
 import { registerStatus } from './commands/status.js';
 
 function buildProgram(): Command {
@@ -32,6 +33,7 @@ function buildProgram(): Command {
     registerCatalog,
     registerExplain,
     registerFleetFacts,
+    registerStartHook,
   ]) {
     register(program);
   }

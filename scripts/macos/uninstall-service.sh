@@ -1,8 +1,13 @@
 #!/bin/sh
-# Stops and removes the Cordon LaunchDaemon; keeps the config, the state and the quarantine. Run as root.
+# Stops and removes the Cordon LaunchDaemon and the start hooks it installed; keeps the config, the state and the
+# quarantine. Run as root.
 set -eu
-DEST_DIR=/Library/LaunchDaemons
-[ "${1:-}" = "--dest-dir" ] && DEST_DIR=$2
+DEFAULT_CONFIG="/Library/Application Support/Cordon/agent.json"
+DEFAULT_DEST_DIR=/Library/LaunchDaemons
+. "$(dirname "$0")/../service-common.sh"
+UNINSTALLING=1
+parse_service_args "$@"
 launchctl bootout system/com.cordon.agent 2>/dev/null || true
+remove_start_hooks
 rm -f "$DEST_DIR/com.cordon.agent.plist"
 echo "com.cordon.agent removed; /Library/Application Support/Cordon (config, state, quarantine) is kept"

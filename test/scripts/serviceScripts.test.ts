@@ -4,9 +4,27 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadAgentConfig } from '../../agent/adapters/config.js';
+import { installStartHook } from '../../agent/adapters/startHookFiles.js';
+import { fragmentText, launcherScript, type StartHookLayout } from '../../agent/core/gate/startHook.js';
+import { startHookLayoutFor, startHookRecordFile } from '../../agent/daemon/startHooks.js';
 import { cliEntry, repoRoot } from '../support/paths.js';
 
 const scripts = path.join(repoRoot, 'scripts');
+
+/** Claude Code's start hook as the agent of `config` would have installed it. */
+function hookIn(config: string): { layout: StartHookLayout } {
+  const cfg = loadAgentConfig(config);
+  const layout = startHookLayoutFor(cfg, 'claude-code');
+  const target = { node: process.execPath, entry: cliEntry, tool: 'claude-code', socketPath: cfg.socketPath, failClosedFrom: null };
+  const installed = installStartHook(
+    layout,
+    { fragment: fragmentText(layout), launcher: launcherScript(layout, target), decisions: '{}\n' },
+    startHookRecordFile(cfg, 'claude-code'),
+  );
+  expect(installed.problems).toEqual([]);
+  return { layout };
+}
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-service-'));
 
 /** A PATH whose `systemctl`/`launchctl` only record their arguments. */
@@ -70,9 +88,33 @@ describe('systemd service (Linux)', () => {
     expect(fs.readFileSync(config, 'utf8')).toBe('{}\n');
     expect(fs.existsSync(path.join(dir, 'etc', 'policies'))).toBe(true);
     expect(calls()).toEqual(['systemctl daemon-reload', 'systemctl enable --now cordon.service', 'systemctl restart cordon.service']);
-    expect(run('linux/uninstall-service.sh', ['--dest-dir', path.join(dir, 'units')], env).status).toBe(0);
+    const un = run('linux/uninstall-service.sh', ['--agent', path.join(dir, 'gone'), '--config', config, '--dest-dir', path.join(dir, 'units')], env);
+    expect(un.status).toBe(0);
+    expect(un.stderr).toContain(
+      `the agent is not at ${path.join(dir, 'gone', 'dist/agent/cli/main.js')}: its start hooks (if any) are left; remove them with 'cordon start-hook remove'`,
+    );
     expect(fs.existsSync(unit)).toBe(false);
     expect(calls().slice(3)).toEqual(['systemctl disable --now cordon.service', 'systemctl daemon-reload']);
+  });
+
+  it('uninstall takes out the start hook the agent installed, after the service stopped, and keeps a file someone changed', () => {
+    const dir = tmp();
+    const { env, calls } = fakeTools(dir, 'systemctl');
+    const config = path.join(dir, 'agent.json');
+    const startHook = { managedSettingsDir: path.join(dir, 'claude-code'), dir: path.join(dir, 'gate') };
+    fs.writeFileSync(config, JSON.stringify({ stateDir: path.join(dir, 'state'), socketPath: path.join(dir, 'run', 'cordon.sock'), startHook }));
+    const hook = hookIn(config);
+    expect(run('linux/install-service.sh', ['--node', process.execPath, '--config', config, '--dest-dir', dir], env).status).toBe(0);
+    fs.appendFileSync(hook.layout.decisionsPath, ' ');
+    const r = run('linux/uninstall-service.sh', ['--node', process.execPath, '--config', config, '--dest-dir', dir], env);
+    expect(r.status).toBe(0);
+    expect(calls().slice(3)).toEqual(['systemctl disable --now cordon.service', 'systemctl daemon-reload']);
+    expect(r.stdout).toContain(`claude-code: removed ${hook.layout.fragmentPath}, ${hook.layout.launcherPath}`);
+    expect(r.stdout).toContain(`${hook.layout.decisionsPath} was changed after Cordon wrote it; it is left in place`);
+    expect(fs.existsSync(hook.layout.fragmentPath)).toBe(false);
+    expect(fs.existsSync(hook.layout.launcherPath)).toBe(false);
+    expect(fs.existsSync(hook.layout.decisionsPath)).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'cordon.service'))).toBe(false);
   });
 
   it('keeps an existing config untouched', () => {
@@ -140,7 +182,7 @@ describe('launchd daemon (macOS)', () => {
       'launchctl enable system/com.cordon.agent',
       'launchctl kickstart -k system/com.cordon.agent',
     ]);
-    run('macos/uninstall-service.sh', ['--dest-dir', path.dirname(plist)], env);
+    run('macos/uninstall-service.sh', ['--agent', path.join(dir, 'gone'), '--dest-dir', path.dirname(plist)], env);
     expect(fs.existsSync(plist)).toBe(false);
   });
 });
