@@ -154,7 +154,7 @@ export class AuditLog {
     }
   }
 
-  /** The newest entries first, for the tray's history of actions taken on this machine. */
+  /** The newest entries first, for the tray's history of actions taken on this machine (exception requests stay out: their reasons are their users' own). */
   history(
     limit = 200,
     events: readonly AuditEvent[] = [
@@ -164,10 +164,6 @@ export class AuditLog {
       'quarantine',
       'restore',
       'remediation-requested',
-      'exception-requested',
-      'exception-granted',
-      'exception-denied',
-      'exception-expired',
       'policy-loaded',
       'policy-rejected',
       'policy-retired',

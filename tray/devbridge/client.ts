@@ -39,6 +39,7 @@ const bridge: CordonBridge = {
     return () => navigateListeners.delete(listener);
   },
   remediate: (finding) => call<RemediateOutcome>('POST', '/api/remediate', { finding }),
+  requestException: (ask) => call<RemediateOutcome>('POST', '/api/request-exception', ask),
   scan: () => call<void>('POST', '/api/scan', {}),
   history: () => call<HistoryEntry[]>('GET', '/api/history'),
   explain: (locale) => call<unknown>('GET', `/api/explain?lang=${encodeURIComponent(locale)}`),

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import { asCordonError } from '../../agent/common/errors.js';
 import { resolveRendererFile } from '../main/rendererFiles.js';
+import { exceptionAskFrom } from '../model/bridge.js';
 import { TraySession } from '../model/traySession.js';
 import type { WindowPage } from '../model/trayView.js';
 
@@ -74,6 +75,16 @@ export async function startDevBridge(options: DevBridgeOptions): Promise<DevBrid
         if (typeof finding !== 'string') return sendJson(res, 400, { error: 'finding id expected' });
         try {
           await session.remediate(finding);
+          return sendJson(res, 200, { ok: true });
+        } catch (err) {
+          return sendJson(res, 200, { ok: false, error: asCordonError(err).message });
+        }
+      }
+      case 'POST /api/request-exception': {
+        const ask = exceptionAskFrom(await readJson(req));
+        if (!ask) return sendJson(res, 400, { error: 'tool and reason expected' });
+        try {
+          await session.requestException(ask);
           return sendJson(res, 200, { ok: true });
         } catch (err) {
           return sendJson(res, 200, { ok: false, error: asCordonError(err).message });

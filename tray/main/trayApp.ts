@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { app, BrowserWindow, ipcMain, Menu, nativeImage, Notification, protocol, shell, Tray, type MenuItemConstructorOptions } from 'electron';
 import { asCordonError } from '../../agent/common/errors.js';
-import { BRIDGE_CHANNELS, type RemediateOutcome } from '../model/bridge.js';
+import { BRIDGE_CHANNELS, exceptionAskFrom, type RemediateOutcome } from '../model/bridge.js';
 import { pickLocale } from '../model/locale.js';
 import { NotificationDecider, type TrayNotification } from '../model/notifications.js';
 import { t } from '../model/strings.js';
@@ -100,14 +100,15 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp> {
     shown.show();
   };
 
-  const remediate = async (finding: string): Promise<RemediateOutcome> => {
+  const outcomeOf = async (ask: Promise<unknown>): Promise<RemediateOutcome> => {
     try {
-      await session.remediate(finding);
+      await ask;
       return { ok: true };
     } catch (err) {
       return { ok: false, error: asCordonError(err).message };
     }
   };
+  const remediate = (finding: string): Promise<RemediateOutcome> => outcomeOf(session.remediate(finding));
 
   /** Fixes one finding after the other; a failure is told in a notification, since the menu has no room for it. */
   const fixFromMenu = async (findings: readonly string[]): Promise<void> => {
@@ -157,6 +158,10 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp> {
 
   ipcMain.handle(BRIDGE_CHANNELS.getView, () => session.view);
   ipcMain.handle(BRIDGE_CHANNELS.remediate, (_event, finding: unknown) => remediate(String(finding)));
+  ipcMain.handle(BRIDGE_CHANNELS.requestException, (_event, raw: unknown) => {
+    const ask = exceptionAskFrom(raw);
+    return ask ? outcomeOf(session.requestException(ask)) : { ok: false, error: 'the request form was not understood' };
+  });
   ipcMain.handle(BRIDGE_CHANNELS.scan, () => session.scan());
   ipcMain.handle(BRIDGE_CHANNELS.history, () => session.history());
   ipcMain.handle(BRIDGE_CHANNELS.explain, (_event, locale: unknown) => session.explain(locale === 'zh-CN' ? 'zh-CN' : 'en'));

@@ -1,7 +1,8 @@
 // Keeps the tray's view of the daemon up to date and forwards the user's requests; shared by Electron and the dev bridge.
 import { EventEmitter } from 'node:events';
 import type { Explanation, HistoryEntry } from '../../agent/common/ipc.js';
-import type { Finding, Status } from '../../agent/common/model.js';
+import type { ExceptionAsk } from './bridge.js';
+import type { ExceptionRequest, Finding, Status } from '../../agent/common/model.js';
 import { AgentConnection, type AgentConnectionOptions } from './agentConnection.js';
 import type { UiLocale } from './locale.js';
 import type { TrayView } from './trayView.js';
@@ -43,6 +44,12 @@ export class TraySession extends EventEmitter<TraySessionEvents> {
   /** Asks the daemon to fix one of the user's own findings now; the daemon checks ownership and pushes the new status. */
   async remediate(findingId: string): Promise<{ finding: Finding }> {
     return this.client.request('remediate', { finding: findingId });
+  }
+
+  /** Asks for an exception in the proved user's name; the daemon checks it and pushes the status that shows it pending. */
+  async requestException({ tool, finding, ...rest }: ExceptionAsk): Promise<ExceptionRequest> {
+    // The finding names its tool and lets the agent check it is this user's own; the tool alone is for the rest.
+    return this.client.request('request-exception', finding !== undefined ? { finding, ...rest } : { tool, ...rest });
   }
 
   async scan(): Promise<void> {

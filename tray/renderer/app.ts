@@ -4,7 +4,8 @@ import { formatCountdown, formatDeadline } from '../model/countdown.js';
 import { t, type StringKey } from '../model/strings.js';
 import { iconStateFor, statusLine, type TrayView, type WindowPage } from '../model/trayView.js';
 import { byId, replaceChildren } from './dom.js';
-import { renderExplain, renderFindings, renderHistory, renderPolicies } from './pages.js';
+import { untilFromText } from '../../agent/common/untilDate.js';
+import { renderExplain, renderFindings, renderHistory, renderPolicies, type ExceptionDraft } from './pages.js';
 
 declare global {
   interface Window {
@@ -20,6 +21,9 @@ const bridge = window.cordon;
 let view: TrayView | null = null;
 const fixing = new Set<string>();
 const errors = new Map<string, string>();
+const drafts = new Map<string, ExceptionDraft>();
+const asking = new Set<string>();
+const askErrors = new Map<string, string>();
 
 function currentPage(): WindowPage {
   const hash = location.hash.replace('#', '');
@@ -63,12 +67,20 @@ function renderChrome(v: TrayView): void {
   byId('footer').textContent = v.status ? t(locale, 'lastChecked', { when: formatDeadline(v.status.evaluatedAt, locale), host: v.status.host }) : '';
 }
 
-/** Re-renders the findings while keeping keyboard focus on the same control when it still exists. */
+/** Re-renders the findings while keeping keyboard focus (and the caret in a form) on the same control when it still exists. */
 function renderFindingsPage(v: TrayView): void {
-  const focused = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.fix : undefined;
+  const active = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  const focused = active?.dataset.fix;
+  const field = active && (active instanceof HTMLTextAreaElement || active instanceof HTMLInputElement) ? active : null;
+  const caret = field instanceof HTMLTextAreaElement ? ([field.selectionStart, field.selectionEnd] as const) : null;
   byId('summary').textContent = statusLine(v);
-  replaceChildren(byId('findings'), ...renderFindings(v, Date.now(), { fixing, errors }));
+  replaceChildren(byId('findings'), ...renderFindings(v, Date.now(), { fixing, errors, drafts, asking, askErrors }));
   if (focused) document.querySelector<HTMLElement>(`[data-fix="${CSS.escape(focused)}"]`)?.focus();
+  if (field?.id) {
+    const again = document.getElementById(field.id);
+    again?.focus();
+    if (caret && again instanceof HTMLTextAreaElement) again.setSelectionRange(caret[0], caret[1]);
+  }
 }
 
 async function renderAsyncPage(v: TrayView, page: WindowPage): Promise<void> {
@@ -114,6 +126,32 @@ async function fixAll(ids: string[]): Promise<void> {
   for (const id of ids) await fix(id);
 }
 
+function draftOf(tool: string): ExceptionDraft {
+  let draft = drafts.get(tool);
+  if (!draft) drafts.set(tool, (draft = { open: false, reason: '', until: '' }));
+  return draft;
+}
+
+/** Sends a tool's exception form; the daemon's pushed status then shows the request pending. */
+async function askException(form: HTMLFormElement): Promise<void> {
+  const tool = form.dataset.exceptionTool ?? '';
+  const draft = draftOf(tool);
+  asking.add(tool);
+  askErrors.delete(tool);
+  render();
+  const ask = {
+    tool,
+    ...(form.dataset.finding ? { finding: form.dataset.finding } : {}),
+    reason: draft.reason,
+    ...(draft.until ? { until: untilFromText(draft.until) } : {}),
+  };
+  const outcome = await bridge.requestException(ask).catch((err: Error) => ({ ok: false, error: err.message }));
+  asking.delete(tool);
+  if (outcome.ok) drafts.delete(tool);
+  else askErrors.set(tool, outcome.error ?? '');
+  render();
+}
+
 function navigate(page: WindowPage): void {
   if (currentPage() !== page) location.hash = page;
   else render();
@@ -125,6 +163,28 @@ function wire(): void {
     if (!button || button.disabled) return;
     if (button.dataset.fixAll) void fixAll(button.dataset.fixAll.split(' ').filter(Boolean));
     else if (button.dataset.fix) void fix(button.dataset.fix);
+  });
+  byId('findings').addEventListener('input', (event) => {
+    const field = event.target as HTMLInputElement | HTMLTextAreaElement;
+    const tool = field.closest<HTMLFormElement>('form[data-exception-tool]')?.dataset.exceptionTool;
+    if (tool === undefined) return;
+    const draft = draftOf(tool);
+    if (field.dataset.draft === 'reason') draft.reason = field.value;
+    if (field.dataset.draft === 'until') draft.until = field.value;
+  });
+  byId('findings').addEventListener(
+    'toggle',
+    (event) => {
+      const details = event.target as HTMLDetailsElement;
+      const tool = details.classList.contains('ask-exception') ? details.dataset.exceptionTool : undefined;
+      if (tool !== undefined) draftOf(tool).open = details.open;
+    },
+    true,
+  );
+  byId('findings').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    if (form.dataset.exceptionTool !== undefined && !asking.has(form.dataset.exceptionTool)) void askException(form);
   });
   byId('skip-link').addEventListener('click', (event) => {
     event.preventDefault();

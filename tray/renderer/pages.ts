@@ -1,7 +1,7 @@
 // Renders each page of the window (findings, history, policy, transparency) from the tray view and daemon answers.
 import { uniqueAlternatives } from '../../agent/common/alternatives.js';
 import type { HistoryEntry } from '../../agent/common/ipc.js';
-import type { Alternative, Finding, PolicyRef, Status } from '../../agent/common/model.js';
+import type { Alternative, ExceptionRequest, Finding, PolicyRef, Status } from '../../agent/common/model.js';
 import { formatCountdown, formatDeadline } from '../model/countdown.js';
 import { actionWords, formatPolicyTime, formatWhen, headlines, upcomingLine, type Headline } from '../model/headline.js';
 import { localize } from '../../agent/common/localize.js';
@@ -17,10 +17,22 @@ const STATE_WORD: Record<Finding['state'], StringKey> = {
   failed: 'stateFailed',
 };
 
+/** What the employee has typed into a tool's exception form, kept across re-renders. */
+export interface ExceptionDraft {
+  open: boolean;
+  reason: string;
+  /** The date input's value (YYYY-MM-DD), empty when none. */
+  until: string;
+}
+
 export interface FindingHandlers {
   /** Ids of findings whose "Fix now" is in flight, and the last error per finding. */
   fixing: ReadonlySet<string>;
   errors: ReadonlyMap<string, string>;
+  /** Exception forms by tool: what is typed, which are being sent, the last error. */
+  drafts?: ReadonlyMap<string, ExceptionDraft>;
+  asking?: ReadonlySet<string>;
+  askErrors?: ReadonlyMap<string, string>;
   /** The employee's time zone (the OS's when absent). */
   timeZone?: string;
 }
@@ -131,6 +143,102 @@ function headlineCard(h: Headline, status: Status, view: TrayView, nowMs: number
     message ? element('p', { class: 'why' }, element('strong', {}, labelled(locale, t(locale, 'why'))), message) : null,
     alternativesBlock(policy?.alternatives, locale),
     element('ul', { class: 'findings' }, ...h.findings.map((f) => findingItem(f, view, nowMs, handlers))),
+    exceptionBlock(h, view, nowMs, handlers),
+  );
+}
+
+/** The user's newest exception request for a tool. */
+function ownRequest(view: TrayView, tool: string): ExceptionRequest | undefined {
+  return (view.status?.exceptions ?? [])
+    .filter((r) => r.user === view.user && r.tool === tool)
+    .sort((a, b) => Date.parse(b.requestedAt) - Date.parse(a.requestedAt))[0];
+}
+
+/** The day after `nowMs` in the employee's zone, as a date input wants it: an exception ends in the future. */
+function tomorrow(nowMs: number): string {
+  const d = new Date(nowMs + 86_400_000);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** "Ask for an exception" on a tool the user has findings of: a short form, or where the request stands. */
+function exceptionBlock(h: Headline, view: TrayView, nowMs: number, handlers: FindingHandlers): HTMLElement | null {
+  const locale = view.locale;
+  const own = h.findings.find((f) => f.user === view.user);
+  if (!own || view.connection !== 'connected') return null;
+  const request = ownRequest(view, h.tool);
+  if (request?.state === 'pending') {
+    return element(
+      'p',
+      { class: 'exception-note', 'data-exception': request.id, 'data-exception-state': 'pending' },
+      t(locale, 'exceptionPendingNote', { when: formatWhen(request.requestedAt, locale) }),
+    );
+  }
+  const draft = handlers.drafts?.get(h.tool) ?? { open: false, reason: '', until: '' };
+  const busy = handlers.asking?.has(h.tool) ?? false;
+  const error = handlers.askErrors?.get(h.tool);
+  const reasonId = `exception-reason-${h.tool}`;
+  const untilId = `exception-until-${h.tool}`;
+  const reason = element('textarea', { id: reasonId, name: 'reason', rows: '3', maxlength: '500', required: '', 'data-draft': 'reason' });
+  reason.value = draft.reason;
+  const until = element('input', { id: untilId, name: 'until', type: 'date', min: tomorrow(nowMs), 'data-draft': 'until' });
+  until.value = draft.until;
+  const send = element('button', { type: 'submit', class: 'button button-primary' }, busy ? t(locale, 'exceptionSending') : t(locale, 'exceptionSend'));
+  send.disabled = busy;
+  const form = element(
+    'form',
+    { class: 'exception-form', 'data-exception-tool': h.tool, 'data-finding': own.id },
+    element('label', { for: reasonId }, t(locale, 'exceptionReason')),
+    reason,
+    element('label', { for: untilId }, t(locale, 'exceptionUntil')),
+    until,
+    element('p', { class: 'note' }, t(locale, 'exceptionHint')),
+    send,
+    error ? element('p', { class: 'error', role: 'alert' }, t(locale, 'exceptionFailed', { reason: error })) : null,
+  );
+  const details = element('details', { class: 'ask-exception', 'data-exception-tool': h.tool }, element('summary', {}, t(locale, 'askException')), form);
+  details.open = draft.open;
+  return details;
+}
+
+const REQUEST_CHIP: Record<ExceptionRequest['state'], string> = { pending: 'open', granted: 'exempt', denied: 'failed', expired: 'remediated' };
+
+function requestState(r: ExceptionRequest, locale: UiLocale): string {
+  switch (r.state) {
+    case 'pending':
+      return t(locale, 'exceptionPending');
+    case 'granted':
+      return t(locale, 'exceptionGranted', { when: formatWhen(r.grantedUntil ?? '', locale) });
+    case 'denied':
+      return t(locale, 'exceptionDenied');
+    case 'expired':
+      return t(locale, 'exceptionExpired');
+  }
+}
+
+/** The user's own exception requests and where each stands (granted ones are how an exempt tool is explained). */
+function exceptionsCard(view: TrayView): HTMLElement | null {
+  const locale = view.locale;
+  const mine = (view.status?.exceptions ?? []).filter((r) => r.user === view.user).sort((a, b) => Date.parse(b.requestedAt) - Date.parse(a.requestedAt));
+  if (mine.length === 0) return null;
+  return element(
+    'section',
+    { class: 'card exceptions', 'aria-labelledby': 'exceptions-heading' },
+    element('h2', { id: 'exceptions-heading' }, t(locale, 'exceptionsHeading')),
+    element(
+      'ul',
+      { class: 'findings' },
+      ...mine.map((r) =>
+        element(
+          'li',
+          { class: 'finding exception', 'data-exception': r.id, 'data-exception-state': r.state },
+          element('div', { class: 'finding-kind' }, r.toolName ?? r.tool, ' ', element('code', {}, r.id)),
+          element('div', { class: 'finding-side' }, element('span', { class: `chip chip-${REQUEST_CHIP[r.state]}` }, requestState(r, locale))),
+          element('p', { class: 'note' }, t(locale, 'exceptionRequestedOn', { when: formatWhen(r.requestedAt, locale) })),
+          element('p', {}, element('strong', {}, labelled(locale, t(locale, 'exceptionYourReason'))), r.reason),
+          r.denial ? element('p', {}, element('strong', {}, labelled(locale, t(locale, 'exceptionDenial'))), r.denial) : null,
+        ),
+      ),
+    ),
   );
 }
 
@@ -191,6 +299,8 @@ export function renderFindings(view: TrayView, nowMs: number, handlers: FindingH
   }
   cards.push(...headlines(status, locale, nowMs, handlers.timeZone).map((h) => headlineCard(h, status, view, nowMs, handlers)));
   if (cards.length === 0) cards.push(element('div', { class: 'card empty' }, element('strong', {}, t(locale, 'compliant')), t(locale, 'noFindings')));
+  const exceptions = exceptionsCard(view);
+  if (exceptions) cards.push(exceptions);
   const upcoming = upcomingCard(status, locale, nowMs, handlers.timeZone);
   if (upcoming) cards.push(upcoming);
   const resolved = status.findings.filter((f) => f.state === 'remediated' || (f.state === 'exempt' && f.user === view.user));

@@ -8,7 +8,7 @@ import { commandContext } from '../context.js';
 import { checkedInput, runCommand } from '../output.js';
 import { requestLine } from '../render.js';
 import { askRunningAgent } from '../runningAgent.js';
-import { untilFromText } from '../untilDate.js';
+import { untilFromText } from '../../common/untilDate.js';
 
 /** Runs `ask` on the user socket as the proved user running this command. */
 async function asThisUser<T>(socketPath: string, ask: (client: DaemonClient) => Promise<T>): Promise<T> {

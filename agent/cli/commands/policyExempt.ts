@@ -13,7 +13,7 @@ import { signPolicy, verifyPolicySignature } from '../../core/policy/signature.j
 import { commandContext } from '../context.js';
 import { checkedInput, runCommand } from '../output.js';
 import { askRunningAgent } from '../runningAgent.js';
-import { untilFromText } from '../untilDate.js';
+import { untilFromText } from '../../common/untilDate.js';
 
 /** Two years: an exemption is time-bound; a longer one belongs in the policy itself. */
 const MAX_EXEMPTION_DAYS = 731;
