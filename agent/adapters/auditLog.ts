@@ -40,6 +40,7 @@ const SECURITY_EVENTS: ReadonlySet<AuditEvent> = new Set<AuditEvent>([
   'unsigned-policy',
   'recovery',
   'suppressed',
+  'connections-refused',
 ]);
 
 interface Bucket {

@@ -23,6 +23,7 @@ export type AuditEvent =
   | 'report'
   | 'refused-start'
   | 'suppressed'
+  | 'connections-refused'
   | 'start-hook-installed'
   | 'start-hook-removed'
   | 'error';

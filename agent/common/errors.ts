@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'ipc-bad-request'
   | 'ipc-too-large'
   | 'ipc-timeout'
+  | 'ipc-busy'
   | 'ipc-unknown-method'
   | 'forbidden'
   | 'not-found'
@@ -83,6 +84,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'unsafe-path':
       return EXIT.dataErr;
     case 'daemon-unavailable':
+    case 'ipc-busy':
       return EXIT.unavailable;
     case 'ipc-bad-request':
     case 'ipc-too-large':

@@ -258,6 +258,7 @@ export const IPC_ERROR_CODES = [
   'ipc-bad-request',
   'ipc-too-large',
   'ipc-timeout',
+  'ipc-busy',
   'ipc-unknown-method',
   'forbidden',
   'not-found',

@@ -1,6 +1,7 @@
 // The running agent as wiring: one state, the named actors around it, started in order and stopped in reverse.
 import { agentOwnTargets, type AgentConfig } from '../adapters/config.js';
 import { AuditLog } from '../adapters/auditLog.js';
+import { openFileLimit, userConnectionBudget } from '../adapters/descriptors.js';
 import type { Reporter } from '../adapters/reporter.js';
 import { ensureStateDir } from '../adapters/statusFile.js';
 import type { Quarantine } from '../adapters/quarantine/index.js';
@@ -88,6 +89,9 @@ export class Daemon {
       adminSocketPath: config.adminSocketPath,
       userName: (uid) => deps.users.userName(uid),
       onError: (message) => audit.write({ event: 'error', outcome: 'ipc', detail: message }),
+      onBusy: (refused) =>
+        audit.write({ event: 'connections-refused', outcome: 'ipc-busy', detail: `${refused} user-socket connections refused or closed for the limits` }),
+      limits: { total: userConnectionBudget(openFileLimit()) },
       handlers: ipcHandlers({
         state,
         publisher,

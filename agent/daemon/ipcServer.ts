@@ -45,7 +45,31 @@ export interface IpcServerOptions {
   handlers: DaemonHandlers;
   userName(uid: number): string | undefined;
   onError(message: string): void;
+  /** Connections refused for the limits below since the last call (called once a minute at most while it happens). */
+  onBusy?(refused: number): void;
+  /** Bounds on the user socket (the admin socket is root's and always served). */
+  limits?: Partial<ConnectionLimits>;
 }
+
+/** How much of the daemon the user socket may take: a user holding connections must never starve enforcement. */
+export interface ConnectionLimits {
+  /** All user-socket connections together (see agent/adapters/descriptors.ts for the share of descriptors). */
+  total: number;
+  /** Connections of one proven user. */
+  perUser: number;
+  /** Connections that have not proven who they are yet (every connection starts so). */
+  unproven: number;
+  /** A connection that has not proven who it is is closed after this long, whatever it does. */
+  unprovenLifetimeMs: number;
+  /** A proven connection with nothing in flight and no subscription is closed after this long. */
+  idleMs: number;
+}
+
+export const DEFAULT_LIMITS: ConnectionLimits = { total: 512, perUser: 32, unproven: 64, unprovenLifetimeMs: 30_000, idleMs: 60_000 };
+
+/** Requests of one connection handled at once; further lines wait, and past MAX_WAITING_LINES reading pauses. */
+const MAX_IN_FLIGHT = 8;
+const MAX_WAITING_LINES = 64;
 
 /** A proof holds a 32-character nonce and maybe a newline. */
 const MAX_PROOF_BYTES = 64;
@@ -63,9 +87,19 @@ export class IpcServer {
   private readonly servers: net.Server[] = [];
   private readonly sockets = new Set<net.Socket>();
   private readonly nonces = new Map<string, number>();
+  /** Open user-socket connections per owner: a uid, or 'unproven'. */
+  private readonly owners = new Map<string, number>();
+  private userConnections = 0;
+  private readonly limits: ConnectionLimits;
+  /** Refusals since the last audit line about them: one line per minute at most, however hard a user pushes. */
+  private refused = 0;
+  private refusedNotedAt = 0;
+  /** One serialisation per pushed status, shared by every subscriber that gets the same view. */
+  private readonly pushText = new WeakMap<object, string>();
   readonly proofDir: string;
 
   constructor(private readonly opts: IpcServerOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.proofDir = opts.proofDir ?? path.join(isNamedPipe(opts.socketPath) ? os.tmpdir() : path.dirname(opts.socketPath), 'cordon-proof');
   }
 
@@ -97,45 +131,155 @@ export class IpcServer {
   }
 
   private serve(socket: net.Socket, admin: boolean): void {
+    if (!admin && !this.admit('unproven')) {
+      this.refuse(socket, 'the agent serves no more connections now: close some and try again');
+      return;
+    }
     this.sockets.add(socket);
+    let owner = admin ? null : 'unproven';
     const closers: Array<() => void> = [];
-    const send = (msg: IpcReply | IpcEvent): void => {
+    const reply = (msg: IpcReply | IpcEvent): void => {
       if (!socket.destroyed && socket.writable) socket.write(`${JSON.stringify(msg)}\n`);
     };
-    const peer: Peer = { admin, push: send, onClose: (fn) => closers.push(fn) };
+    // A subscriber that does not read gets only the latest status once its socket backs up: memory stays one status.
+    let latest: string | null = null;
+    const flushLatest = (): void => {
+      const text = latest;
+      latest = null;
+      if (text !== null && !socket.destroyed && socket.writable) socket.write(text);
+    };
+    const push = (msg: IpcEvent): void => {
+      const text = this.textOf(msg);
+      if (socket.writableNeedDrain) {
+        if (latest === null) socket.once('drain', flushLatest);
+        latest = text;
+        return;
+      }
+      if (!socket.destroyed && socket.writable) socket.write(text);
+    };
+    const peer: Peer = { admin, push, onClose: (fn) => closers.push(fn) };
     if (admin) {
       peer.uid = process.getuid?.() ?? 0;
       peer.user = this.opts.userName(peer.uid) ?? 'root';
     }
-    let buffer = '';
-    socket.setEncoding('utf8');
-    socket.setTimeout(REQUEST_IDLE_TIMEOUT_MS);
-    socket.on('timeout', () => {
-      // Only a half-sent request times out; an idle subscriber may wait for pushes as long as it likes.
-      if (buffer.length > 0) {
-        send({ id: null, error: { code: 'ipc-timeout', message: 'incomplete request: no newline within the time limit' } });
-        socket.end();
+    let subscribed = false;
+    let inFlight = 0;
+    let lastActive = Date.now();
+    const waiting: string[] = [];
+    const lifetime = admin
+      ? null
+      : setTimeout(() => {
+          if (owner === 'unproven') this.close(socket, 'ipc-timeout', 'say hello within the time limit: a connection of no known user does not stay open');
+        }, this.limits.unprovenLifetimeMs);
+    lifetime?.unref();
+
+    const pump = (): void => {
+      while (waiting.length > 0 && inFlight < MAX_IN_FLIGHT && !socket.writableNeedDrain) {
+        const line = waiting.shift() as string;
+        inFlight++;
+        void this.handleLine(line, peer).then((msg) => {
+          inFlight--;
+          lastActive = Date.now();
+          if (owner === 'unproven' && peer.uid !== undefined) owner = this.settleOwner(socket, peer);
+          if ('result' in msg && isRecord(msg.result) && typeof msg.result.subscribed === 'boolean') subscribed = msg.result.subscribed;
+          reply(msg);
+          pump();
+        });
       }
+      if (waiting.length > MAX_WAITING_LINES) socket.pause();
+      else if (socket.isPaused() && !socket.destroyed) socket.resume();
+    };
+    socket.on('drain', pump);
+
+    let buffer = '';
+    const tick = Math.min(REQUEST_IDLE_TIMEOUT_MS, this.limits.idleMs);
+    socket.setEncoding('utf8');
+    socket.setTimeout(tick);
+    socket.on('timeout', () => {
+      if (buffer.length > 0) return this.close(socket, 'ipc-timeout', 'incomplete request: no newline within the time limit');
+      // A subscriber may wait for pushes as long as it likes; any other user connection is closed once idle.
+      const idle = Date.now() - lastActive;
+      const limit = owner === 'unproven' ? tick : this.limits.idleMs;
+      if (!admin && !subscribed && inFlight === 0 && waiting.length === 0 && idle >= limit) this.close(socket, 'ipc-timeout', 'idle connection closed');
+      // The timer fires once per quiet spell: armed again so a long idle limit is still checked.
+      else socket.setTimeout(tick);
     });
     socket.on('data', (chunk: string) => {
+      lastActive = Date.now();
       buffer += chunk;
       let nl: number;
       while ((nl = buffer.indexOf('\n')) >= 0) {
         const line = buffer.slice(0, nl);
         buffer = buffer.slice(nl + 1);
-        if (line.trim()) void this.handleLine(line, peer).then(send);
+        if (line.trim()) waiting.push(line);
       }
       if (Buffer.byteLength(buffer) > MAX_REQUEST_BYTES) {
-        send({ id: null, error: { code: 'ipc-too-large', message: `request larger than ${MAX_REQUEST_BYTES} bytes` } });
         buffer = '';
-        socket.end();
+        return this.close(socket, 'ipc-too-large', `request larger than ${MAX_REQUEST_BYTES} bytes`);
       }
+      pump();
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
+      if (lifetime) clearTimeout(lifetime);
       this.sockets.delete(socket);
+      if (owner !== null) this.release(owner);
       for (const fn of closers) fn();
     });
+  }
+
+  /** After a successful `hello {nonce}` the connection counts for its user: closed if that user holds too many. */
+  private settleOwner(socket: net.Socket, peer: Peer): string | null {
+    const mine = `uid:${peer.uid}`;
+    this.release('unproven');
+    if (this.admit(mine)) return mine;
+    this.noteRefusal();
+    setImmediate(() => this.close(socket, 'ipc-busy', `user ${peer.user ?? peer.uid} holds too many connections to the agent: close some`));
+    return null;
+  }
+
+  private admit(owner: string): boolean {
+    const held = this.owners.get(owner) ?? 0;
+    const cap = owner === 'unproven' ? this.limits.unproven : this.limits.perUser;
+    if (held >= cap || this.userConnections >= this.limits.total) return false;
+    this.owners.set(owner, held + 1);
+    this.userConnections++;
+    return true;
+  }
+
+  private release(owner: string): void {
+    const held = (this.owners.get(owner) ?? 1) - 1;
+    if (held > 0) this.owners.set(owner, held);
+    else this.owners.delete(owner);
+    this.userConnections--;
+  }
+
+  private refuse(socket: net.Socket, message: string): void {
+    this.noteRefusal();
+    socket.on('error', () => socket.destroy());
+    socket.end(`${JSON.stringify({ id: null, error: { code: 'ipc-busy', message } })}\n`, () => socket.destroy());
+  }
+
+  private close(socket: net.Socket, code: 'ipc-busy' | 'ipc-timeout' | 'ipc-too-large', message: string): void {
+    if (socket.destroyed) return;
+    // A peer that does not read never lets the goodbye through: the descriptor is freed regardless.
+    socket.end(`${JSON.stringify({ id: null, error: { code, message } })}\n`, () => socket.destroy());
+    setTimeout(() => socket.destroy(), 1000).unref();
+  }
+
+  private noteRefusal(): void {
+    this.refused++;
+    const now = Date.now();
+    if (now - this.refusedNotedAt < 60_000) return;
+    this.opts.onBusy?.(this.refused);
+    this.refused = 0;
+    this.refusedNotedAt = now;
+  }
+
+  private textOf(msg: IpcEvent): string {
+    let text = this.pushText.get(msg);
+    if (text === undefined) this.pushText.set(msg, (text = `${JSON.stringify(msg)}\n`));
+    return text;
   }
 
   private async handleLine(line: string, peer: Peer): Promise<IpcReply> {

@@ -3,6 +3,7 @@ import { writeStatusFile } from '../adapters/statusFile.js';
 import { CordonError } from '../common/errors.js';
 import type { ActorState, AgentFacts, ProcessSourceState, Status } from '../common/model.js';
 import { requestsVisibleTo } from '../core/exceptions/requests.js';
+import type { StatusEvent } from '../common/ipc.js';
 import type { Peer } from './ipcServer.js';
 
 /** Also told of every pass and every new status: the fleet state (cordon.db), whose liveness facts the shown status carries. */
@@ -63,7 +64,14 @@ export class StatusPublisher {
     } catch (err) {
       this.onError((err as Error).message);
     }
-    for (const peer of this.subscribers) peer.push({ event: 'status', result: statusFor(out, peer) });
+    // One view per kind of viewer, shared by its subscribers: serialised once, held once however many wait for it.
+    const views = new Map<string, StatusEvent>();
+    for (const peer of this.subscribers) {
+      const key = peer.admin || peer.uid === 0 ? '' : `u:${peer.user ?? ''}`;
+      let event = views.get(key);
+      if (!event) views.set(key, (event = { event: 'status', result: statusFor(out, peer) }));
+      peer.push(event);
+    }
   }
 
   /** Publishes the last status again (the actors started or stopped since). */

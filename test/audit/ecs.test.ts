@@ -64,6 +64,7 @@ const RECORDS = {
       detail: 'policyHelper refused',
     },
   ],
+  'connections-refused': [{ event: 'connections-refused', outcome: 'ipc-busy', detail: '1200 connections refused in the last minute' }],
   'process-source': [{ event: 'process-source', outcome: 'proc-connector', detail: 'exec events live; polling every 10 s as a safety net' }],
   'start-hook-installed': [
     { event: 'start-hook-installed', outcome: 'ok', tool: 'claude-code', detail: '/etc/claude-code/managed-settings.d/cordon-policy-helper.json' },

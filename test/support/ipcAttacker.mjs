@@ -14,17 +14,23 @@ function connect() {
   });
 }
 
+/** One reader per socket (a reader added later would start mid-line); each listener hears every message. */
 function lines(socket, onLine) {
-  let buf = '';
-  socket.setEncoding('utf8');
-  socket.on('data', (d) => {
-    buf += d;
-    let nl;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      onLine(JSON.parse(buf.slice(0, nl)));
-      buf = buf.slice(nl + 1);
-    }
-  });
+  if (!socket.readers) {
+    socket.readers = [];
+    let buf = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (d) => {
+      buf += d;
+      let nl;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const message = JSON.parse(buf.slice(0, nl));
+        buf = buf.slice(nl + 1);
+        for (const fn of socket.readers) fn(message);
+      }
+    });
+  }
+  socket.readers.push(onLine);
 }
 
 function request(socket, method, params, id) {
@@ -67,33 +73,63 @@ async function hugeProof() {
   return { ms, error: reply.error?.code ?? null };
 }
 
-async function holdConnections() {
+async function holdConnections(proven = false) {
+  // As many as the daemon takes: what it closes at once (too many) does not count as held.
   const held = [];
   let refused = 0;
   for (let i = 0; i < count; i++) {
     try {
-      held.push(await connect());
+      const s = await connect();
+      s.on('error', () => undefined);
+      s.on('close', () => (s.gone = true));
+      if (proven) await Promise.race([hello(s), new Promise((r) => s.once('close', r))]);
+      else s.resume();
+      held.push(s);
     } catch {
       refused++;
     }
   }
-  process.stdout.write(`${JSON.stringify({ held: held.length, refused })}\n`);
+  await new Promise((r) => setTimeout(r, 1000));
+  process.stdout.write(`${JSON.stringify({ opened: held.length, held: held.filter((s) => !s.gone).length, refused })}\n`);
   await new Promise((r) => setTimeout(r, 600_000));
 }
 
+/** Proves who the connection is, as the genuine client does (a nonce file in the proof folder). */
+async function hello(s) {
+  const { nonce, proofDir } = (await request(s, 'hello', {}, 'h1')).result;
+  fs.writeFileSync(path.join(proofDir, nonce), nonce, { mode: 0o600 });
+  return request(s, 'hello', { nonce }, 'h2');
+}
+
 async function subscribePaused() {
+  // Proven subscribers that stop reading: each would hold every status pushed to it if the agent let it.
   const held = [];
   for (let i = 0; i < count; i++) {
     const s = await connect();
-    s.write(`${JSON.stringify({ id: 1, method: 'subscribe' })}\n`);
+    await hello(s);
+    await request(s, 'subscribe', {}, 's1');
+    s.pushed = 0;
+    lines(s, (m) => (m.event === 'status' ? s.pushed++ : undefined));
     s.pause();
+    s.pushed = 0;
     held.push(s);
   }
+  // On SIGUSR2 it reads again and says how many statuses the most patient socket still had coming.
+  process.on('SIGUSR2', () => {
+    for (const s of held) s.resume();
+    setTimeout(() => process.stdout.write(`${JSON.stringify({ received: Math.max(...held.map((s) => s.pushed)) })}\n`), 2000);
+  });
   process.stdout.write(`${JSON.stringify({ subscribed: held.length })}\n`);
   await new Promise((r) => setTimeout(r, 600_000));
 }
 
-const modes = { 'flood-remediate': floodRemediate, 'huge-proof': hugeProof, 'hold-connections': holdConnections, 'subscribe-paused': subscribePaused };
+const modes = {
+  'flood-remediate': floodRemediate,
+  'huge-proof': hugeProof,
+  'hold-connections': () => holdConnections(false),
+  'hold-proven': () => holdConnections(true),
+  'subscribe-paused': subscribePaused,
+};
 const result = await modes[mode]();
 if (result) process.stdout.write(`${JSON.stringify(result)}\n`);
 process.exit(0);

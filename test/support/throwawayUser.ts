@@ -12,8 +12,8 @@ export interface ThrowawayUser {
   home: string;
   /** Runs a command as the user and waits for it. */
   run(cmd: string, args: string[], opts?: { input?: string; timeoutMs?: number }): SpawnSyncReturns<string>;
-  /** Starts a command as the user in its own process group; `remove` ends the group. */
-  start(cmd: string, args: string[]): ChildProcess;
+  /** Starts a command as the user in its own process group (`stdout: true` pipes its output); `remove` ends the group. */
+  start(cmd: string, args: string[], opts?: { stdout?: boolean }): ChildProcess;
   /** Makes `dir` and its contents the user's. */
   own(dir: string): void;
   remove(): void;
@@ -47,9 +47,14 @@ export function createThrowawayUser(home: string, prefix = 'cdh'): ThrowawayUser
         env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home },
       });
     },
-    start(cmd, args) {
+    start(cmd, args, opts = {}) {
       const [c, a] = asUser(uid, gid, cmd, args);
-      const child = spawn(c, a, { cwd: home, detached: true, stdio: 'ignore', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home } });
+      const child = spawn(c, a, {
+        cwd: home,
+        detached: true,
+        stdio: ['ignore', opts.stdout ? 'pipe' : 'ignore', 'ignore'],
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home },
+      });
       children.push(child);
       return child;
     },

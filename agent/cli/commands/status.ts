@@ -1,12 +1,25 @@
-// `cordon status`: asks the running agent; exit 69 when none answers.
+// `cordon status`: asks the running agent (root on the admin socket, a user on the user socket); exit 69 when none answers.
 import type { Command } from 'commander';
 import { loadBuiltInCatalog } from '../../adapters/catalogFiles.js';
+import type { AgentConfig } from '../../adapters/config.js';
 import { DaemonClient } from '../../client/daemonClient.js';
 import { EXIT } from '../../common/errors.js';
 import { languageFromEnv } from '../../common/localize.js';
 import { commandContext } from '../context.js';
 import { runCommand } from '../output.js';
 import { renderStatus } from '../render.js';
+
+/**
+ * Root asks on the admin socket, which no user can crowd out; anyone else on the user socket, proving who they are
+ * so the agent shows them their own findings.
+ */
+async function statusClient(config: AgentConfig): Promise<DaemonClient> {
+  const admin = await DaemonClient.connect(config.adminSocketPath, { connectTimeoutMs: 1000 }).catch(() => null);
+  if (admin) return admin;
+  const client = await DaemonClient.connect(config.socketPath);
+  await client.hello().catch(() => undefined);
+  return client;
+}
 
 export function registerStatus(program: Command): void {
   program
@@ -15,7 +28,7 @@ export function registerStatus(program: Command): void {
     .action((_opts, cmd: Command) =>
       runCommand(async () => {
         const ctx = commandContext(cmd);
-        const client = await DaemonClient.connect(ctx.config().socketPath);
+        const client = await statusClient(ctx.config());
         try {
           // Proved, the agent also shows this user's own exception requests; without a proof the status is the same otherwise.
           await client.hello().catch(() => undefined);

@@ -37,6 +37,7 @@ const CATEGORIZATION: Readonly<Record<Exclude<AuditEvent, 'detected'>, Categoriz
   report: { kind: 'event', category: ['network'], type: ['info'] },
   'refused-start': { kind: 'alert', category: ['intrusion_detection'], type: ['denied'] },
   suppressed: { kind: 'event', category: ['host'], type: ['info'] },
+  'connections-refused': { kind: 'event', category: ['network'], type: ['denied'] },
   'start-hook-installed': { kind: 'event', category: ['configuration'], type: ['creation'] },
   'start-hook-removed': { kind: 'event', category: ['configuration'], type: ['deletion'] },
   error: { kind: 'event', category: ['host'], type: ['info'] },
