@@ -1,9 +1,13 @@
-// Who lives on this machine: home directories to scan, uid-to-name lookups and groups, from /etc/passwd, /Users or C:\Users.
+// Who lives on this machine: home directories to scan, uid-to-name lookups and groups, from /etc/passwd and /etc/group
+// on Linux, Directory Services on macOS (darwin/directoryServices.ts), the registry's ProfileList on Windows (win32/profiles.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Platform } from '../common/model.js';
 import type { HomeDir, UserDirectory } from '../ports/index.js';
+import { readCommand, type ReadCommand } from './commandOutput.js';
+import { createDirectoryServices, type DirectoryServices } from './darwin/directoryServices.js';
+import { createProfileReader } from './win32/profiles.js';
 
 export interface PasswdEntry {
   user: string;
@@ -26,27 +30,93 @@ export function parsePasswd(text: string): PasswdEntry[] {
 
 /** Shells that mean "no login": such accounts (daemons) have no home worth scanning. */
 const NO_LOGIN_SHELL = /(nologin|\/false|\/sync|\/shutdown|\/halt)$/;
-/** Profile folders of Windows and macOS that belong to no person. */
-const NOT_A_PERSON = new Set(['Public', 'Default', 'Default User', 'All Users', 'Shared', 'Guest', 'desktop.ini', '.localized']);
-
 export interface UserDirectoryOptions {
   /** Configured homes (the agent config's `homes`); default: every user's home on the machine. */
   homes?: string[];
   platform?: Platform;
   /** Where passwd and group live (tests point it at a fixture). */
   etcDir?: string;
+  /** Runs dscl, id and reg (tests give recorded outputs where the OS is not this one). */
+  run?: ReadCommand;
+  env?: NodeJS.ProcessEnv;
+  now?: () => number;
+}
+
+/** The machine's homes are listed again when the folder that holds them changed (a profile was created) or after this. */
+const RELIST_MS = 5 * 60_000;
+
+/** `list` again only when `dir` changed or RELIST_MS passed: a new user's home is scanned without a restart. */
+function relisted(dir: string, list: () => HomeDir[], now: () => number): () => HomeDir[] {
+  let stamp = '';
+  let at = -Infinity;
+  let homes: HomeDir[] = [];
+  return () => {
+    const st = fs.statSync(dir, { throwIfNoEntry: false });
+    const next = st ? `${st.mtimeMs}` : '';
+    if (next !== stamp || now() - at >= RELIST_MS) {
+      stamp = next;
+      at = now();
+      homes = list().filter((h) => isRealDir(h.home));
+    }
+    return homes;
+  };
 }
 
 export function createUserDirectory(opts: UserDirectoryOptions = {}): UserDirectory {
   const platform = opts.platform ?? (process.platform as Platform);
   const etcDir = opts.etcDir ?? '/etc';
-  const names = createUserNameCache(path.join(etcDir, 'passwd'));
-  return {
-    homes: () => (opts.homes ? opts.homes.map((h) => configuredHome(h, names)) : machineHomes(platform, etcDir)),
-    userName: (uid) => names(uid),
-    groupsOf: (user) => (platform === 'win32' ? [] : groupsFromEtc(etcDir, user)),
-    hostName: () => os.hostname(),
-  };
+  const now = opts.now ?? Date.now;
+  const run = opts.run ?? readCommand;
+  const env = opts.env ?? process.env;
+  const configured = opts.homes;
+  const base = { hostName: () => os.hostname() };
+  switch (platform) {
+    case 'linux': {
+      const names = createUserNameCache(path.join(etcDir, 'passwd'));
+      return {
+        ...base,
+        homes: () => (configured ? configured.map((h) => configuredHome(h, names)) : linuxHomes(etcDir)),
+        userName: names,
+        groupsOf: (user) => groupsFromEtc(etcDir, user),
+      };
+    }
+    case 'darwin': {
+      const ds = directoryServicesOf(run, now);
+      const homes = relisted('/Users', () => ds.homes(), now);
+      return {
+        ...base,
+        homes: () => (configured ? configured.map((h) => configuredHome(h, (uid) => ds.userName(uid))) : homes()),
+        userName: (uid) => ds.userName(uid),
+        groupsOf: (user) => ds.groupsOf(user),
+      };
+    }
+    case 'win32': {
+      const homes = relisted(path.win32.join(env.SystemDrive ?? 'C:', '\\Users'), createProfileReader(run, env), now);
+      return {
+        ...base,
+        homes: () => (configured ? configured.map((h) => ({ user: path.win32.basename(h), home: h })) : homes()),
+        userName: () => undefined,
+        groupsOf: () => [],
+      };
+    }
+  }
+}
+
+/** One Directory Services reader per process on macOS: the process sources and the user directory share its caches. */
+let sharedDirectory: DirectoryServices | null = null;
+function directoryServicesOf(run: ReadCommand, now: () => number): DirectoryServices {
+  if (run !== readCommand) return createDirectoryServices(run, now);
+  sharedDirectory ??= createDirectoryServices(readCommand);
+  return sharedDirectory;
+}
+
+/** uid to user name for the process sources: passwd on Linux, Directory Services on macOS, none on Windows. */
+export function createUserNames(platform: Platform = process.platform as Platform): (uid: number) => string | undefined {
+  if (platform === 'darwin') {
+    const ds = directoryServicesOf(readCommand, Date.now);
+    return (uid) => ds.userName(uid);
+  }
+  return createUserNameCache();
 }
 
 /**
@@ -73,40 +143,18 @@ export function createUserNameCache(passwdPath = '/etc/passwd'): (uid: number) =
   };
 }
 
-function machineHomes(platform: Platform, etcDir: string): HomeDir[] {
-  switch (platform) {
-    case 'linux': {
-      let text: string;
-      try {
-        text = fs.readFileSync(path.join(etcDir, 'passwd'), 'utf8');
-      } catch {
-        return [];
-      }
-      const seen = new Set<string>();
-      return parsePasswd(text)
-        .filter((e) => (e.uid === 0 || e.uid >= 1000) && e.uid !== 65534 && !NO_LOGIN_SHELL.test(e.shell))
-        .filter((e) => isRealDir(e.home) && !seen.has(e.home) && seen.add(e.home))
-        .map((e) => ({ user: e.user, home: e.home, uid: e.uid }));
-    }
-    case 'darwin':
-      return profileFolders('/Users');
-    case 'win32':
-      return profileFolders(path.join(process.env['SystemDrive'] ?? 'C:', '\\Users'));
-  }
-}
-
-function profileFolders(dir: string): HomeDir[] {
-  let names: string[];
+function linuxHomes(etcDir: string): HomeDir[] {
+  let text: string;
   try {
-    names = fs.readdirSync(dir);
+    text = fs.readFileSync(path.join(etcDir, 'passwd'), 'utf8');
   } catch {
     return [];
   }
-  return names
-    .filter((n) => !NOT_A_PERSON.has(n) && !n.startsWith('.'))
-    .map((n) => path.join(dir, n))
-    .filter(isRealDir)
-    .map((home) => ({ user: path.basename(home), home, uid: fs.lstatSync(home).uid }));
+  const seen = new Set<string>();
+  return parsePasswd(text)
+    .filter((e) => (e.uid === 0 || e.uid >= 1000) && e.uid !== 65534 && !NO_LOGIN_SHELL.test(e.shell))
+    .filter((e) => isRealDir(e.home) && !seen.has(e.home) && seen.add(e.home))
+    .map((e) => ({ user: e.user, home: e.home, uid: e.uid }));
 }
 
 function configuredHome(home: string, names: (uid: number) => string | undefined): HomeDir {

@@ -68,8 +68,16 @@ export class AgentState {
   }
 
   /** Called whenever policies bring other tools (the install watcher plans its watches again). */
-  onCatalogChange(fn: () => void): void {
+  /** `fn` runs when the places to look change: a catalog with other tools, or homes that appeared or left. */
+  onLocationsChange(fn: () => void): void {
     this.catalogListeners.push(fn);
+  }
+
+  /** Lists the machine's homes again; a user who appeared is watched, scanned and given the start hook without a restart. */
+  relistHomes(): void {
+    if (!this.deps.collector.useHomes(this.deps.users.homes())) return;
+    for (const fn of this.catalogListeners) fn();
+    this.syncStartHooks();
   }
 
   /** Trusted time never goes back, even when the clock does. */

@@ -2,7 +2,7 @@
 import type { Catalog } from '../core/catalog/types.js';
 import { resolveLocation, type DetectContext } from '../core/detect/index.js';
 import type { Observation, ProcessInfo } from '../common/model.js';
-import type { FileSystemPort, ProcessSource } from '../ports/index.js';
+import type { FileSystemPort, HomeDir, ProcessSource } from '../ports/index.js';
 import type { StepOutcome } from './enforcer.js';
 import { detectFiles, detectProcesses } from './engine.js';
 import type { Collection } from './pass.js';
@@ -20,16 +20,31 @@ export class Collector implements Collection {
   /** Every process seen, by pid and start time: the object last read and what matched. */
   private readonly procSeen = new Map<string, { info: ProcessInfo; obs: Observation[] }>();
   private catalogJson = '';
+  private homesJson: string;
 
   constructor(
     private readonly fs: FileSystemPort,
     private readonly processes: ProcessSource,
-    readonly ctx: DetectContext,
+    private context: DetectContext,
     private catalog: Catalog,
     /** Whether a matched process may be acted on (config `processScope`); only a match pays for the check. */
     private readonly inScope: (p: ProcessInfo) => boolean = () => true,
   ) {
     this.catalogJson = JSON.stringify(catalog);
+    this.homesJson = JSON.stringify(context.homes);
+  }
+
+  get ctx(): DetectContext {
+    return this.context;
+  }
+
+  /** True when the machine's homes changed (a user appeared or left): installs are then looked for in the new list. */
+  useHomes(homes: HomeDir[]): boolean {
+    const json = JSON.stringify(homes);
+    if (json === this.homesJson) return false;
+    this.homesJson = json;
+    this.context = { ...this.context, homes };
+    return true;
   }
 
   /** True when the catalog changed (tools a policy added or changed): every process is matched again. */

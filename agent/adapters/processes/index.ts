@@ -1,7 +1,7 @@
 // Picks the process sources for this OS: /proc and the proc connector on Linux, ps-list and eslogger on macOS, WMI on Windows.
 import fs from 'node:fs';
 import type { ProcessEventSource, ProcessSource } from '../../ports/index.js';
-import { createUserNameCache } from '../users.js';
+import { createUserNames } from '../users.js';
 import { createEsloggerSource } from './darwin/eslogger.js';
 import { createProcConnectorSource } from './linux/procConnector.js';
 import { createProcReader, readProcessNow } from './procReader.js';
@@ -16,7 +16,7 @@ function hasProc(): boolean {
 }
 
 export function createProcessSource(opts: { incremental: boolean }): ProcessSource {
-  const userName = createUserNameCache();
+  const userName = createUserNames();
   if (hasProc()) return createProcReader({ ...opts, userName });
   if (process.platform === 'win32') return createWin32ProcessSource();
   return createPsListSource({ userName });
@@ -24,7 +24,7 @@ export function createProcessSource(opts: { incremental: boolean }): ProcessSour
 
 /** The exec event source of this OS, or null where there is none (polling alone). */
 export function createProcessEventSource(): ProcessEventSource | null {
-  const userName = createUserNameCache();
+  const userName = createUserNames();
   if (hasProc()) return createProcConnectorSource({ readProcess: (pid) => readProcessNow(pid, { userName }) });
   if (process.platform === 'darwin') return createEsloggerSource({ userName });
   if (process.platform === 'win32') return createWmiSource();

@@ -36,7 +36,7 @@ export class InstallWatcher implements Actor {
     });
     this.watcher.on('all', () => this.onEvent());
     this.watcher.on('error', (err) => this.audit.write({ event: 'error', outcome: 'watcher', detail: String(err) }));
-    this.state.onCatalogChange(() => this.replan());
+    this.state.onLocationsChange(() => this.replan());
     await new Promise<void>((resolve) => this.watcher?.once('ready', () => resolve()));
   }
 

@@ -1,0 +1,142 @@
+// Users on macOS and Windows from recorded Directory Services and ProfileList outputs, through the real user directory:
+// findings and the tray name the same account, group exemptions see macOS groups, and a new user's home is picked up.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readCommand } from '../../agent/adapters/commandOutput.js';
+import { createDirectoryServices, directoryHomes, parseDsclList, parseIdGroups } from '../../agent/adapters/darwin/directoryServices.js';
+import { createUserDirectory } from '../../agent/adapters/users.js';
+import { parseProfileList, parseSidNames, profileHomes, sidNamesScript } from '../../agent/adapters/win32/profiles.js';
+
+const fixtures = path.join(__dirname, '..', 'fixtures', 'platforms');
+const ds = JSON.parse(fs.readFileSync(path.join(fixtures, 'darwin-directory-services.json'), 'utf8')) as Record<
+  'uniqueId' | 'homeDirectory' | 'idGroups',
+  string
+>;
+const win = JSON.parse(fs.readFileSync(path.join(fixtures, 'win32-profile-list.json'), 'utf8')) as Record<'regQuery' | 'sidNames', string>;
+const winEnv = { SystemDrive: 'C:', SystemRoot: 'C:\\Windows' };
+
+const roots: string[] = [];
+afterAll(() => {
+  for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
+});
+
+describe('macOS Directory Services', () => {
+  it('lists people, not macOS’s own accounts, with homes that hold spaces', () => {
+    expect(directoryHomes(parseDsclList(ds.uniqueId), parseDsclList(ds.homeDirectory))).toEqual([
+      { user: 'alice', home: '/Users/alice', uid: 501 },
+      { user: 'bob', home: '/Users/Bob Smith', uid: 502 },
+      { user: 'zoe.muller', home: '/Users/zoe.muller', uid: 1922337615 },
+    ]);
+  });
+
+  it('names uid 501 "alice", as the findings do, and asks dscl again only after a miss has waited', () => {
+    let now = 0;
+    const calls: string[] = [];
+    const dir = createDirectoryServices(
+      (file, args) => {
+        calls.push([file, ...args].join(' '));
+        return ds.uniqueId;
+      },
+      () => now,
+    );
+    expect(dir.userName(501)).toBe('alice');
+    expect(dir.userName(-2)).toBe('nobody');
+    expect(dir.userName(777)).toBeUndefined();
+    expect(dir.userName(778)).toBeUndefined();
+    expect(calls).toEqual(['/usr/bin/dscl . -list /Users UniqueID']);
+    now = 61_000;
+    dir.userName(779);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('reads groups from `id -Gn`, so a group exemption for admin applies to alice', () => {
+    expect(parseIdGroups(ds.idGroups)).toContain('admin');
+    const dir = createDirectoryServices((file, args) => (file === '/usr/bin/id' && args.at(-1) === 'alice' ? ds.idGroups : null));
+    expect(dir.groupsOf('alice')).toEqual(expect.arrayContaining(['staff', 'admin', '_developer']));
+    expect(dir.groupsOf('mallory')).toEqual([]);
+  });
+
+  it('asks the real `id` the same way (this machine’s id prints the same layout)', () => {
+    expect(createDirectoryServices(readCommand).groupsOf('root')).toContain('root');
+  });
+
+  it('picks up a user who appears, without a restart', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-users-'));
+    roots.push(root);
+    const at = (text: string) => text.replaceAll('/Users/', `${root}/`);
+    for (const h of ['alice', 'Bob Smith']) fs.mkdirSync(path.join(root, h));
+    let uniqueId = ds.uniqueId.replace(/^zoe.*\n/m, '');
+    let now = 0;
+    const users = createUserDirectory({
+      platform: 'darwin',
+      now: () => now,
+      run: (_file, args) => (args.includes('UniqueID') ? uniqueId : args.includes('NFSHomeDirectory') ? at(ds.homeDirectory) : null),
+    });
+    expect(users.homes().map((h) => h.user)).toEqual(['alice', 'bob']);
+    fs.mkdirSync(path.join(root, 'zoe.muller'));
+    uniqueId = ds.uniqueId;
+    now = 5 * 60_000;
+    expect(users.homes().map((h) => h.user)).toEqual(['alice', 'bob', 'zoe.muller']);
+  });
+});
+
+describe('Windows ProfileList', () => {
+  const profiles = parseProfileList(win.regQuery, winEnv);
+
+  it('lists people’s profiles (local, Active Directory, Entra ID), on any drive, not the service accounts', () => {
+    expect(profiles).toEqual([
+      { sid: 'S-1-5-21-1004336348-1177238915-682003330-1001', home: 'C:\\Users\\alice' },
+      { sid: 'S-1-5-21-3623811015-3361044348-30300820-1013', home: 'C:\\Users\\alice.CORP' },
+      { sid: 'S-1-12-1-1911152045-1131233339-2612536229-1429398442', home: 'C:\\Users\\ZoeMuller' },
+      { sid: 'S-1-5-21-3623811015-3361044348-30300820-1107', home: 'D:\\Profiles\\bob' },
+      { sid: 'S-1-5-21-3623811015-3361044348-30300820-1200', home: 'C:\\Users\\carol' },
+    ]);
+  });
+
+  it('names each home by its account, as Windows names the process owner, not by the folder', () => {
+    expect(profileHomes(profiles, parseSidNames(win.sidNames)).map((h) => [h.user, h.home])).toEqual([
+      ['alice', 'C:\\Users\\alice'],
+      ['alice', 'C:\\Users\\alice.CORP'],
+      ['ZoeMüller', 'C:\\Users\\ZoeMuller'],
+      ['bob', 'D:\\Profiles\\bob'],
+      ['carol', 'C:\\Users\\carol'],
+    ]);
+  });
+
+  it('puts only SIDs into the naming script', () => {
+    expect(sidNamesScript(profiles.map((p) => p.sid))).toContain("@('S-1-5-21-1004336348-1177238915-682003330-1001',");
+    expect(parseSidNames("S-1-5-21-1'; Remove-Item C:\\ -Recurse; '\tCORP\\x\r\n").size).toBe(0);
+  });
+
+  it('runs reg once a listing and PowerShell only when the profiles changed', () => {
+    const calls: string[] = [];
+    const users = createUserDirectory({
+      platform: 'win32',
+      env: winEnv,
+      now: () => 0,
+      run: (file) => {
+        calls.push(path.win32.basename(file));
+        return file.endsWith('reg.exe') ? win.regQuery : win.sidNames;
+      },
+    });
+    users.homes();
+    expect(calls).toEqual(['reg.exe', 'powershell.exe']);
+  });
+});
+
+describe.skipIf(process.platform !== 'darwin')('on a real macOS host', () => {
+  it('names this process’s uid and lists its groups through Directory Services', () => {
+    const users = createUserDirectory({ platform: 'darwin' });
+    expect(users.userName(os.userInfo().uid)).toBe(os.userInfo().username);
+    expect(users.groupsOf(os.userInfo().username)).toContain('staff');
+  });
+});
+
+describe.skipIf(process.platform !== 'win32')('on a real Windows host', () => {
+  it('lists the signed-in account’s profile under its own name', () => {
+    const homes = createUserDirectory({ platform: 'win32' }).homes();
+    expect(homes.find((h) => h.home.toLowerCase() === os.homedir().toLowerCase())?.user.toLowerCase()).toBe(os.userInfo().username.toLowerCase());
+  });
+});
