@@ -207,6 +207,10 @@ export function resolveConfig(doc: unknown, file: string | null, platform: Platf
 }
 
 /** What enforcement never touches of the agent's own: its state, its quarantine, its policies, and itself. */
-export function agentOwnTargets(config: Pick<AgentConfig, 'stateDir' | 'quarantineDir' | 'policyDir'>): { protectedPids: number[]; protectedTrees: string[] } {
-  return { protectedPids: [process.pid, process.ppid], protectedTrees: [config.stateDir, config.quarantineDir, config.policyDir] };
+export function agentOwnTargets(config: Pick<AgentConfig, 'stateDir' | 'quarantineDir' | 'policyDir' | 'platform'>): {
+  protectedPids: number[];
+  protectedTrees: string[];
+  platform: Platform;
+} {
+  return { protectedPids: [process.pid, process.ppid], protectedTrees: [config.stateDir, config.quarantineDir, config.policyDir], platform: config.platform };
 }

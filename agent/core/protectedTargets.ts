@@ -3,6 +3,7 @@
 // each action (a match that slipped through is not acted on).
 import type { Platform } from '../common/model.js';
 import { parseLocation, segmentMatcher } from './detect/locations.js';
+import { pathKey, pathWithin } from './nameCase.js';
 
 /**
  * Executable names that are never a banned tool: process 1 and the system's services, logins and shells, and the
@@ -212,7 +213,6 @@ export function protectedProcessReason(sig: { names?: readonly string[]; pathFra
 }
 
 const norm = (p: string): string => p.replace(/\\/g, '/').replace(/\/+$/, '') || '/';
-const inside = (child: string, parent: string): boolean => child === parent || child.startsWith(parent === '/' ? '/' : `${parent}/`);
 
 function resolveAll(locations: readonly string[], homes: readonly string[], systemRoot: string): string[] {
   return locations.flatMap((loc) => {
@@ -223,19 +223,23 @@ function resolveAll(locations: readonly string[], homes: readonly string[], syst
   });
 }
 
+/** Where a concrete path is judged: the homes and system root the protected folders resolve against, the agent's own
+ * folders, and the OS whose disk compares the names (`/applications/…` is `/Applications/…` on macOS). */
+type PathScope = [homes: readonly string[], systemRoot: string, extraTrees?: readonly string[], platform?: Platform];
+
 /** The protected tree a concrete path lies in, or null. */
-export function protectedTreeOf(path: string, homes: readonly string[], systemRoot: string, extraTrees: readonly string[] = []): string | null {
-  const p = norm(path);
-  return [...resolveAll(PROTECTED_TREES, homes, systemRoot), ...extraTrees.map(norm)].find((tree) => inside(p, tree)) ?? null;
+export function protectedTreeOf(path: string, ...[homes, systemRoot, extraTrees = [], platform = 'linux']: PathScope): string | null {
+  return [...resolveAll(PROTECTED_TREES, homes, systemRoot), ...extraTrees.map(norm)].find((tree) => pathWithin(platform, path, tree)) ?? null;
 }
 
 /** A concrete path to act on, against the protected folders resolved for one home and the system root. */
-export function protectedPathReason(path: string, homes: readonly string[], systemRoot: string, extraTrees: readonly string[] = []): string | null {
-  const tree = protectedTreeOf(path, homes, systemRoot, extraTrees);
+export function protectedPathReason(path: string, ...[homes, systemRoot, extraTrees = [], platform = 'linux']: PathScope): string | null {
+  const tree = protectedTreeOf(path, homes, systemRoot, extraTrees, platform);
   if (tree !== null) return `${path} lies in ${tree}, which Cordon never touches`;
-  const p = norm(path);
+  const key = pathKey(platform);
+  const p = key(norm(path));
   for (const folder of [...resolveAll(PROTECTED_FOLDERS, homes, systemRoot), ...homes.map(norm), norm(systemRoot)]) {
-    if (p === folder) return `${path} is a folder Cordon never takes whole`;
+    if (p === key(folder)) return `${path} is a folder Cordon never takes whole`;
   }
   return null;
 }

@@ -101,6 +101,7 @@ export class Daemon {
         explainInput: () => explainInputFor(config, state.policyState.catalog),
         refusedStarts: fleetState,
         now: () => deps.clock.now(),
+        platform: config.platform,
       }),
     });
     // The sockets open last: a client that can connect finds every watch in place.

@@ -4,7 +4,8 @@ import type { RefusedStart } from '../adapters/fleetDb.js';
 import type { Quarantine } from '../adapters/quarantine/index.js';
 import { CordonError } from '../common/errors.js';
 import { DEFAULT_HISTORY, type IpcParams } from '../common/ipc.js';
-import type { ExceptionRequest, Finding, QuarantineItem, Status } from '../common/model.js';
+import type { ExceptionRequest, Finding, Platform, QuarantineItem, Status } from '../common/model.js';
+import { sameUser } from '../core/nameCase.js';
 import { explainAgent, type ExplainInput } from '../core/explain.js';
 import { isActionable, withDecisions } from '../core/status/compliance.js';
 import type { AgentState } from './agentState.js';
@@ -24,6 +25,8 @@ export interface IpcHandlerDeps {
   /** cordon.db's table of refused starts (the fleet state). */
   refusedStarts: { recordRefusedStart(r: RefusedStart): void };
   now(): Date;
+  /** The machine's OS: whose user names compare without case (Windows). */
+  platform: Platform;
 }
 
 /** Everything read afresh, then a pass: what `scan` (user) and `enforce` (admin) ask for. */
@@ -35,13 +38,13 @@ function rescanAndPass(state: AgentState): Promise<Status> {
 }
 
 /** The employee asks to fix their own finding now: its removal runs whatever the phase, in a pass like any other. */
-async function remediate({ state, audit }: IpcHandlerDeps, { finding: id }: IpcParams<'remediate'>, peer: Peer): Promise<{ finding: Finding }> {
+async function remediate({ state, audit, platform }: IpcHandlerDeps, { finding: id }: IpcParams<'remediate'>, peer: Peer): Promise<{ finding: Finding }> {
   if (peer.user === undefined) throw new CordonError('forbidden', 'say hello first: only a known user can fix findings');
   const known = state.finding(id);
   if (!known) throw new CordonError('not-found', `no finding ${id.slice(0, 64)}`);
   const { target: _target, ...rest } = known;
   const shown = withDecisions(rest);
-  const own = known.user === peer.user || peer.uid === 0 || peer.admin;
+  const own = (known.user !== undefined && sameUser(platform, known.user, peer.user)) || peer.uid === 0 || peer.admin;
   if (!own) throw new CordonError('forbidden', 'this finding belongs to another user');
   if (known.state !== 'open' && known.state !== 'failed') return { finding: shown };
   if (!isActionable(known)) throw new CordonError('forbidden', `Cordon does not edit your settings: ${known.detail}`);
@@ -59,14 +62,14 @@ async function remediate({ state, audit }: IpcHandlerDeps, { finding: id }: IpcP
 }
 
 /** The proved user asks for an exception for a tool, or for the tool of one of their own findings. */
-async function requestException({ state, exceptions }: IpcHandlerDeps, p: IpcParams<'request-exception'>, peer: Peer): Promise<ExceptionRequest> {
+async function requestException({ state, exceptions, platform }: IpcHandlerDeps, p: IpcParams<'request-exception'>, peer: Peer): Promise<ExceptionRequest> {
   const user = peer.user;
   if (user === undefined) throw new CordonError('forbidden', 'say hello first: a request is made in the name of a proved user');
   let tool = p.tool ?? '';
   if (p.finding !== undefined) {
     const known = state.finding(p.finding);
     if (!known) throw new CordonError('not-found', `no finding ${p.finding.slice(0, 64)}`);
-    if (known.user !== user) throw new CordonError('forbidden', 'this finding belongs to another user');
+    if (known.user === undefined || !sameUser(platform, known.user, user)) throw new CordonError('forbidden', 'this finding belongs to another user');
     tool = known.tool;
   }
   const { catalog, policies } = state.policyState;

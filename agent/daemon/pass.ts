@@ -56,7 +56,7 @@ function insisted(f: TargetedFinding): TargetedFinding {
 /** detect (done by the caller) → evaluate → plan → carry out → status; `scan` stops after the plan. */
 export async function runPass(input: PassInput, deps: PassDeps): Promise<PassResult> {
   const { collection, policyState, now, memory } = input;
-  const evaluation = { now, host: deps.host, groupsOf: (u: string) => deps.groupsOf(u) };
+  const evaluation = { now, host: deps.host, groupsOf: (u: string) => deps.groupsOf(u), ...(deps.guard?.platform ? { platform: deps.guard.platform } : {}) };
   let observations = collection.observations();
   let findings = findFindings(observations, policyState, evaluation);
   if (input.insist !== undefined) findings = findings.map((f) => (f.id === input.insist && f.state === 'open' ? insisted(f) : f));

@@ -116,10 +116,10 @@ describe('segmentMatcher', () => {
     expect(m('my-claude')).toBe(false);
   });
 
-  it('folds case on Windows only', () => {
+  it('folds case where the default disk does (Windows, macOS APFS), not on Linux', () => {
     expect(segmentMatcher('Claude*', 'win32')('claude-1.0')).toBe(true);
     expect(segmentMatcher('Claude*', 'linux')('claude-1.0')).toBe(false);
-    expect(segmentMatcher('Claude*', 'darwin')('claude-1.0')).toBe(false);
+    expect(segmentMatcher('Claude*', 'darwin')('claude-1.0')).toBe(true);
   });
 });
 

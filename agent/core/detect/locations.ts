@@ -1,6 +1,7 @@
 // Turns the catalog's location syntax (`~/x`, `%APPDATA%/x`, `/x`, `C:/x`, `*` inside a segment) into concrete roots and path segments.
 import type { Platform } from '../../common/model.js';
 import type { HomeDir } from '../../ports/index.js';
+import { pathKey } from '../nameCase.js';
 import type { DetectContext } from './context.js';
 
 /** One place a location resolves to: an existing base directory (a home or the system root) and the segments below it. */
@@ -63,14 +64,15 @@ export function hasWildcard(segment: string): boolean {
   return segment.includes('*');
 }
 
-/** `*` is any run of characters inside one segment; everything else is literal. Windows names compare case-insensitively. */
+/** `*` is any run of characters inside one segment; everything else is literal. Names compare as the OS's disk does (nameCase.ts). */
 export function segmentMatcher(segment: string, platform: Platform): (name: string) => boolean {
-  const source = segment
+  const key = pathKey(platform);
+  const source = key(segment)
     .split('*')
     .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
     .join('[^/\\\\]*');
-  const re = new RegExp(`^${source}$`, platform === 'win32' ? 'i' : '');
-  return (name) => re.test(name);
+  const re = new RegExp(`^${source}$`);
+  return (name) => re.test(key(name));
 }
 
 /** The path relative to its home written with `~`, for human words; system paths stay as they are. */

@@ -1,6 +1,7 @@
 // Process matcher: exact executable names and path fragments from the catalog, checked against every name a process goes by.
 import type { Observation, Platform, ProcessInfo } from '../../common/model.js';
 import type { Catalog, ProcessSignature } from '../catalog/types.js';
+import { pathKey } from '../nameCase.js';
 
 /** Linux keeps only the first 15 bytes of a process name in comm. */
 const LINUX_COMM_LENGTH = 15;
@@ -14,7 +15,9 @@ interface ProcessView {
 }
 
 export function matchProcesses(procs: ProcessInfo[], catalog: Catalog, platform: Platform): Observation[] {
+  // Program names: Windows ignores case; macOS keeps it (claude is Claude Code, Claude the desktop app). Paths: as the disk.
   const fold = platform === 'win32' ? (s: string) => s.toLowerCase() : (s: string) => s;
+  const pathFold = pathKey(platform);
   const interpreters = new Set(catalog.interpreters.map(fold));
   const observations: Observation[] = [];
   for (const proc of procs) {
@@ -22,7 +25,7 @@ export function matchProcesses(procs: ProcessInfo[], catalog: Catalog, platform:
     for (const tool of catalog.tools) {
       for (const sig of tool.processes ?? []) {
         if (sig.platforms && !sig.platforms.includes(platform)) continue;
-        const why = matchSignature(sig, view, fold, platform);
+        const why = matchSignature(sig, view, fold, pathFold, platform);
         if (!why) continue;
         observations.push({
           tool: tool.id,
@@ -62,8 +65,14 @@ function viewOf(proc: ProcessInfo, interpreters: Set<string>, fold: (s: string) 
   return { names, paths, ...(script ? { script } : {}) };
 }
 
-function matchSignature(sig: ProcessSignature, view: ProcessView, fold: (s: string) => string, platform: Platform): { signal: string; path?: string } | null {
-  const has = (path: string, fragment: string) => fold(path).includes(fold(fragment));
+function matchSignature(
+  sig: ProcessSignature,
+  view: ProcessView,
+  fold: (s: string) => string,
+  pathFold: (s: string) => string,
+  platform: Platform,
+): { signal: string; path?: string } | null {
+  const has = (path: string, fragment: string) => pathFold(path).includes(pathFold(fragment));
   if (sig.excludePathFragments?.some((f) => view.paths.some(([, p]) => has(p, f)))) return null;
   const reasons: string[] = [];
   let path: string | undefined;

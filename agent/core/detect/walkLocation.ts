@@ -80,7 +80,7 @@ export function walkLocation(
 }
 
 /** Links are read through into a user's or the system's ordinary folders, never into the system's or a user's secrets. */
-export function readableThroughLinks(ctx: Pick<DetectContext, 'homes' | 'systemRoot'>): (realDir: string) => boolean {
+export function readableThroughLinks(ctx: Pick<DetectContext, 'homes' | 'systemRoot' | 'platform'>): (realDir: string) => boolean {
   const homes = ctx.homes.map((h) => h.home);
-  return (realDir) => protectedTreeOf(realDir, homes, ctx.systemRoot) === null;
+  return (realDir) => protectedTreeOf(realDir, homes, ctx.systemRoot, [], ctx.platform) === null;
 }

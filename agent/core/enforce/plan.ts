@@ -1,5 +1,5 @@
 // Turns findings into the concrete steps enforcement takes; pure, so `scan` previews exactly what `enforce` would do.
-import type { Target, TargetedFinding } from '../../common/model.js';
+import type { Platform, Target, TargetedFinding } from '../../common/model.js';
 import { isProtectedProcessName, protectedPathReason } from '../protectedTargets.js';
 
 export type PlannedStep =
@@ -18,6 +18,8 @@ export interface PlanGuard {
   protectedPids?: readonly number[];
   /** Folders never to quarantine from (the agent's state, policies and quarantine). */
   protectedTrees?: readonly string[];
+  /** The OS whose disk the paths are on: macOS and Windows compare names without case. */
+  platform?: Platform;
 }
 
 /** Why a process must not be killed whatever the policy says, or null. */
@@ -40,7 +42,7 @@ function removalStep(finding: TargetedFinding, guard: PlanGuard): PlannedStep | 
     }
     case 'install': {
       if (!actions.includes('quarantine')) return null;
-      const refused = protectedPathReason(target.path, [target.scanRoot], target.scanRoot, guard.protectedTrees);
+      const refused = protectedPathReason(target.path, [target.scanRoot], target.scanRoot, guard.protectedTrees, guard.platform);
       return refused ? { action: 'manual', finding, reason: `not moved: ${refused}` } : { action: 'quarantine', finding, target };
     }
     case 'settings':

@@ -1,5 +1,6 @@
 // Decides, for each observation and a moment in time, which policy rules cover it and which actions are due.
-import type { Action, Observation, TargetedFinding, UpcomingRule } from '../../common/model.js';
+import type { Action, Observation, Platform, TargetedFinding, UpcomingRule } from '../../common/model.js';
+import { sameUser } from '../nameCase.js';
 import { targetOf } from '../enforce/target.js';
 import { findingId } from '../status/findingId.js';
 import { sortActions, strictestRank } from './precedence.js';
@@ -11,6 +12,8 @@ export interface EvaluationContext {
   host: string;
   /** Groups of a user where the OS tells them (empty when unknown). */
   groupsOf(user: string): string[];
+  /** The machine's OS: Windows compares account names without case (nameCase.ts). */
+  platform?: Platform;
 }
 
 interface Coverage {
@@ -55,7 +58,7 @@ export function exemptionFor(exemptions: readonly Exemption[], rule: Rule, obs: 
   for (const ex of exemptions) {
     if (ex.rules && !ex.rules.includes(rule.id)) continue;
     if (instant(ex.until) <= at) continue;
-    if (ex.users?.length && !(obs.user !== undefined && ex.users.includes(obs.user.normalize('NFC')))) continue;
+    if (ex.users?.length && !(obs.user !== undefined && ex.users.some((u) => sameUser(ctx.platform ?? 'linux', u, obs.user as string)))) continue;
     if (ex.hosts?.length && !ex.hosts.some((h) => h.toLowerCase() === ctx.host.toLowerCase())) continue;
     if (ex.groups?.length) {
       const groups = obs.user === undefined ? [] : ctx.groupsOf(obs.user);
