@@ -50,7 +50,8 @@ export function createProcReader(opts: ProcReaderOptions): ProcessSource & { rea
           continue;
         }
         const stat = readStat(`${procDir}/${name}/stat`);
-        if (!stat) continue;
+        // A zombie has exited and only waits for its parent to reap it: it runs nothing, so it is no finding.
+        if (!stat || stat.state === 'Z') continue;
         live.add(pid);
         const key = `${stat.startTime}\0${stat.comm}`;
         if (cached && cached.key === key) {
@@ -69,11 +70,11 @@ export function createProcReader(opts: ProcReaderOptions): ProcessSource & { rea
   };
 }
 
-/** One process read in full right now (an exec event names it); null when it is already gone. */
+/** One process read in full right now (an exec event names it); null when it is already gone (or a zombie). */
 export function readProcessNow(pid: number, opts: { procDir?: string; userName?: (uid: number) => string | undefined } = {}): ProcessInfo | null {
   const procDir = opts.procDir ?? '/proc';
   const stat = readStat(`${procDir}/${pid}/stat`);
-  return stat ? readProcess(procDir, pid, stat, opts.userName) : null;
+  return stat && stat.state !== 'Z' ? readProcess(procDir, pid, stat, opts.userName) : null;
 }
 
 /** null when the process vanished between readdir and the read. */
