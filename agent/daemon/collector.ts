@@ -1,6 +1,6 @@
 // What the agent currently observes: installs and settings (rescanned on events), and processes matched once each.
 import type { Catalog } from '../core/catalog/types.js';
-import { resolveLocation, type DetectContext } from '../core/detect/index.js';
+import { processPrefilter, resolveLocation, type DetectContext } from '../core/detect/index.js';
 import type { Observation, ProcessInfo } from '../common/model.js';
 import type { FileSystemPort, HomeDir, ProcessSource } from '../ports/index.js';
 import type { StepOutcome } from './enforcer.js';
@@ -21,6 +21,8 @@ export class Collector implements Collection {
   private readonly procSeen = new Map<string, { info: ProcessInfo; obs: Observation[] }>();
   private catalogJson = '';
   private homesJson: string;
+  /** Lets through every process the catalog could match (processPrefilter), so most are never matched in full. */
+  private mayMatch: (p: ProcessInfo) => boolean;
 
   constructor(
     private readonly fs: FileSystemPort,
@@ -32,6 +34,7 @@ export class Collector implements Collection {
   ) {
     this.catalogJson = JSON.stringify(catalog);
     this.homesJson = JSON.stringify(context.homes);
+    this.mayMatch = processPrefilter(catalog, context.platform);
   }
 
   get ctx(): DetectContext {
@@ -53,6 +56,7 @@ export class Collector implements Collection {
     const json = JSON.stringify(catalog);
     if (json === this.catalogJson) return false;
     this.catalogJson = json;
+    this.mayMatch = processPrefilter(catalog, this.ctx.platform);
     this.procSeen.clear();
     return true;
   }
@@ -83,6 +87,11 @@ export class Collector implements Collection {
     await this.recheckProcesses();
   }
 
+  /** Whether an exec event's program needs reading and matching: the catalog may match it, or it was a tool until now. */
+  wants(p: ProcessInfo): boolean {
+    return this.mayMatch(p) || (this.procSeen.get(procKey(p))?.obs.length ?? 0) > 0;
+  }
+
   /** An exec event: the new program is matched at once; true when it is (or was, under this pid) a tool. */
   processStarted(p: ProcessInfo): boolean {
     const key = procKey(p);
@@ -91,6 +100,12 @@ export class Collector implements Collection {
     if (!obs.length && !seen?.obs.length) return false;
     this.procSeen.set(key, { info: p, obs });
     return true;
+  }
+
+  /** Whether a matched process is running (one not already stopped by a kill). */
+  tracksProcesses(): boolean {
+    for (const seen of this.procSeen.values()) if (seen.obs.length) return true;
+    return false;
   }
 
   /** An exit event: true when a tool ended on its own (its finding goes). */
@@ -140,6 +155,7 @@ export class Collector implements Collection {
   }
 
   private match(p: ProcessInfo): Observation[] {
+    if (!this.mayMatch(p)) return [];
     const obs = detectProcesses([p], this.catalog, this.ctx);
     return obs.length && this.inScope(p) ? obs : [];
   }

@@ -57,6 +57,11 @@ export interface ProcessSource {
 export type EventSourceState = { live: true } | { live: false; reason: string };
 
 export interface ProcessEventHandlers {
+  /**
+   * A first look at a new program (without its owner): false means it cannot matter, and a source that reads
+   * processes itself may skip reading the rest of it and not report it.
+   */
+  wants?(proc: ProcessInfo): boolean;
   /** A program was started (exec), as read right after; a process that exited before it could be read is not reported. */
   exec(proc: ProcessInfo): void;
   /** A process ended (sources that report exits). */
@@ -74,6 +79,11 @@ export interface ProcessEventSource {
   /** Resolves once the source is live, or with the reason it cannot be. */
   start(handlers: ProcessEventHandlers): Promise<EventSourceState>;
   stop(): void;
+  /**
+   * Exits matter only while a matched process runs (its finding goes when it ends), yet every thread's exit is an
+   * event: a source that can narrow what the OS sends reports exits only while this is on (off after start).
+   */
+  followExits?(on: boolean): void;
 }
 
 export interface ProcessKiller {

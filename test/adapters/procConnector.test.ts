@@ -41,6 +41,12 @@ describe('proc connector messages (layouts of linux/connector.h and linux/cn_pro
     expect([req.readUInt32LE(16), req.readUInt32LE(20), req.readUInt16LE(32), req.readUInt32LE(36)]).toEqual([1, 1, 4, 1]);
   });
 
+  it('narrows to some events with the proc_input filter: PROC_CN_MCAST_LISTEN and the event mask', () => {
+    const req = listenRequest(4321, 2, 0x80000000 | 0x2);
+    expect(req.length).toBe(44);
+    expect([req.readUInt32LE(0), req.readUInt32LE(12), req.readUInt16LE(32), req.readUInt32LE(36), req.readUInt32LE(40)]).toEqual([44, 4321, 8, 1, 0x80000002]);
+  });
+
   it('reads exec, exit and the acknowledgement; ignores forks, thread execs, other connectors and short frames', () => {
     const ack = frame(0, 0, 0);
     ack.writeUInt32LE(1, 52);
@@ -76,6 +82,34 @@ describe.skipIf(why !== null)('the proc connector on this machine (Linux, root, 
       const proc = seen.find((p) => p.pid === child.pid);
       expect(proc).toMatchObject({ comm: 'claude', exe: fs.realpathSync('/bin/sleep'), argv: [path.join(dir, 'claude'), '30'] });
       expect(matchProcesses([proc!], loadBuiltInCatalog(), 'linux').map((o) => o.tool)).toEqual(['claude-code']);
+    } finally {
+      source.stop();
+    }
+  });
+
+  /** The event filter came with Linux 6.6; an older kernel keeps sending every event (the agent just ignores forks). */
+  const [major = 0, minor = 0] = os.release().split('.').map(Number);
+  it.skipIf(major * 100 + minor < 606)('sends exits only while asked to (the kernel drops them otherwise)', async () => {
+    const execs: number[] = [];
+    const exits: number[] = [];
+    const source = createProcConnectorSource({ readProcess: (pid) => readProcessNow(pid) });
+    await source.start({ exec: (p) => execs.push(p.pid), exit: (pid) => exits.push(pid), gap: () => undefined, down: () => undefined });
+    const runOnce = async (): Promise<number> => {
+      const child = spawn('/bin/sleep', ['0.05'], { stdio: 'ignore' });
+      await new Promise((r) => child.once('exit', r));
+      const end = Date.now() + 5_000;
+      while (!execs.includes(child.pid!) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+      return child.pid!;
+    };
+    try {
+      const quiet = await runOnce();
+      expect(execs).toContain(quiet);
+      source.followExits!(true);
+      const followed = await runOnce();
+      const end = Date.now() + 5_000;
+      while (!exits.includes(followed) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+      expect(exits).toContain(followed);
+      expect(exits).not.toContain(quiet);
     } finally {
       source.stop();
     }

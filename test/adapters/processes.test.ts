@@ -6,8 +6,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBuiltInCatalog } from '../../agent/adapters/catalogFiles.js';
 import { createProcReader, createProcessSource } from '../../agent/adapters/processes/index.js';
+import { readProcessNow } from '../../agent/adapters/processes/procReader.js';
 import { createUserNameCache } from '../../agent/adapters/users.js';
-import { matchProcesses } from '../../agent/core/detect/index.js';
+import { matchProcesses, processPrefilter } from '../../agent/core/detect/index.js';
 
 const catalog = loadBuiltInCatalog();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-procs-'));
@@ -56,6 +57,21 @@ describe('the Linux /proc process source', () => {
     expect(pids).not.toContain(monet.pid);
     expect(found.find((o) => o.pid === claude.pid)).toMatchObject({ user: me, kind: 'process' });
     expect(found.find((o) => o.pid === claude.pid)?.startTime).toMatch(/^\d+$/);
+  });
+
+  it("reads an exec event's process in full only when the first look wants it, showing that look no owner yet", () => {
+    const first = processPrefilter(catalog, 'linux');
+    const shown: unknown[] = [];
+    const wants = (p: Parameters<typeof first>[0]) => {
+      shown.push(p.uid);
+      return first(p);
+    };
+    expect(readProcessNow(claude.pid!, { userName: createUserNameCache(), wants })).toMatchObject({ comm: 'claude', user: me });
+    expect(readProcessNow(nodeClaude.pid!, { wants })).toMatchObject({ argv: [process.execPath, path.join(dir, 'npm-bin', 'claude')] });
+    expect(readProcessNow(claudette.pid!, { wants })).toBeNull();
+    expect(readProcessNow(monet.pid!, { wants })).toBeNull();
+    expect(readProcessNow(claudette.pid!)).toMatchObject({ comm: 'claudette' });
+    expect(shown).toEqual([undefined, undefined, undefined, undefined]);
   });
 
   it('finds a node script started through a symlink named claude via its script argument', async () => {

@@ -25,7 +25,7 @@ export function createProcessSource(opts: { incremental: boolean }): ProcessSour
 /** The exec event source of this OS, or null where there is none (polling alone). */
 export function createProcessEventSource(): ProcessEventSource | null {
   const userName = createUserNames();
-  if (hasProc()) return createProcConnectorSource({ readProcess: (pid) => readProcessNow(pid, { userName }) });
+  if (hasProc()) return createProcConnectorSource({ readProcess: (pid, wants) => readProcessNow(pid, { userName, ...(wants ? { wants } : {}) }) });
   if (process.platform === 'darwin') return createEsloggerSource({ userName });
   if (process.platform === 'win32') return createWmiSource();
   return null;

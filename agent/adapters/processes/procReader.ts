@@ -70,11 +70,17 @@ export function createProcReader(opts: ProcReaderOptions): ProcessSource & { rea
   };
 }
 
-/** One process read in full right now (an exec event names it); null when it is already gone (or a zombie). */
-export function readProcessNow(pid: number, opts: { procDir?: string; userName?: (uid: number) => string | undefined } = {}): ProcessInfo | null {
+/**
+ * One process read in full right now (an exec event names it); null when it is already gone (or a zombie), or when `wants`, shown
+ * the process before its owner is read, says it cannot matter.
+ */
+export function readProcessNow(
+  pid: number,
+  opts: { procDir?: string; userName?: (uid: number) => string | undefined; wants?: (proc: ProcessInfo) => boolean } = {},
+): ProcessInfo | null {
   const procDir = opts.procDir ?? '/proc';
   const stat = readStat(`${procDir}/${pid}/stat`);
-  return stat && stat.state !== 'Z' ? readProcess(procDir, pid, stat, opts.userName) : null;
+  return stat && stat.state !== 'Z' ? readProcess(procDir, pid, stat, opts.userName, opts.wants) : null;
 }
 
 /** null when the process vanished between readdir and the read. */
@@ -86,35 +92,45 @@ function readStat(file: string): ProcStat | null {
   }
 }
 
-function readProcess(procDir: string, pid: number, stat: ProcStat, userName: ((uid: number) => string | undefined) | undefined): ProcessInfo | null {
+function readProcess(
+  procDir: string,
+  pid: number,
+  stat: ProcStat,
+  userName: ((uid: number) => string | undefined) | undefined,
+  wants?: (proc: ProcessInfo) => boolean,
+): ProcessInfo | null {
   const dir = `${procDir}/${pid}`;
   let cmdline: string;
-  let status: string;
   try {
     cmdline = fs.readFileSync(`${dir}/cmdline`, 'utf8');
-    status = fs.readFileSync(`${dir}/status`, 'utf8');
   } catch {
     return null;
   }
   const argv = cmdline.split('\0');
   if (argv[argv.length - 1] === '') argv.pop();
-  const uidMatch = /^Uid:\s+(\d+)/m.exec(status);
-  const uid = uidMatch ? Number(uidMatch[1]) : undefined;
   let exe: string | undefined;
   try {
     exe = fs.readlinkSync(`${dir}/exe`);
   } catch {
     exe = undefined;
   }
-  const user = uid === undefined ? undefined : userName?.(uid);
-  return {
+  const seen: ProcessInfo = {
     pid,
     ppid: stat.ppid,
     comm: stat.comm,
     argv,
     startTime: stat.startTime,
-    ...(uid === undefined ? {} : { uid }),
-    ...(user ? { user } : {}),
     ...(exe ? { exe: exe.replace(/ \(deleted\)$/, '') } : {}),
   };
+  if (wants && !wants(seen)) return null;
+  let status: string;
+  try {
+    status = fs.readFileSync(`${dir}/status`, 'utf8');
+  } catch {
+    return null;
+  }
+  const uidMatch = /^Uid:\s+(\d+)/m.exec(status);
+  const uid = uidMatch ? Number(uidMatch[1]) : undefined;
+  const user = uid === undefined ? undefined : userName?.(uid);
+  return { ...seen, ...(uid === undefined ? {} : { uid }), ...(user ? { user } : {}) };
 }

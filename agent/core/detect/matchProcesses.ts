@@ -44,6 +44,42 @@ export function matchProcesses(procs: ProcessInfo[], catalog: Catalog, platform:
   return observations;
 }
 
+/**
+ * A first look that lets through every process the matcher could match, built once per catalog: the names and path
+ * fragments of every signature for this platform. A signature matches only if its names match (when it has names) and
+ * its fragments match (when it has fragments), so a process with no such name and no such fragment can match none;
+ * a signature with neither would match anything, and then everything passes. Exclusions only narrow a match, so they
+ * are left out. The daemon uses it to skip most of the programs that start on a machine.
+ */
+export function processPrefilter(catalog: Catalog, platform: Platform): (proc: ProcessInfo) => boolean {
+  const fold = platform === 'win32' ? (s: string) => s.toLowerCase() : (s: string) => s;
+  const pathFold = pathKey(platform);
+  const interpreters = new Set(catalog.interpreters.map(fold));
+  const names = new Set<string>();
+  /** Linux comm keeps 15 bytes: a comm of that length may be the start of a longer name (nameEquals). */
+  const commStarts = new Set<string>();
+  const fragments: string[] = [];
+  let matchesAnything = false;
+  for (const tool of catalog.tools) {
+    for (const sig of tool.processes ?? []) {
+      if (sig.platforms && !sig.platforms.includes(platform)) continue;
+      if (sig.names) {
+        for (const n of sig.names) {
+          names.add(fold(n));
+          if (platform === 'linux' && n.length > LINUX_COMM_LENGTH) commStarts.add(n.slice(0, LINUX_COMM_LENGTH));
+        }
+      } else if (sig.pathFragments) fragments.push(...sig.pathFragments.map(pathFold));
+      else matchesAnything = true;
+    }
+  }
+  if (matchesAnything) return () => true;
+  return (proc) => {
+    const view = viewOf(proc, interpreters, fold);
+    if (view.names.some(([source, n]) => names.has(fold(n)) || (source === 'comm' && n.length === LINUX_COMM_LENGTH && commStarts.has(n)))) return true;
+    return view.paths.some(([, p]) => fragments.some((f) => pathFold(p).includes(f)));
+  };
+}
+
 function viewOf(proc: ProcessInfo, interpreters: Set<string>, fold: (s: string) => string): ProcessView {
   const argv0 = proc.argv[0];
   const names: [string, string][] = [['comm', proc.comm]];

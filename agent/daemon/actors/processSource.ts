@@ -16,12 +16,16 @@ export interface ProcessSourceDeps {
   pollIntervalMs: number;
   /** Lists processes (new ones, or with `recheck` every one) and runs a pass when what matched changed. */
   poll(recheck: boolean): Promise<void>;
-  /** A program started (events): match it now. */
-  exec(proc: ProcessInfo): void;
-  exit(pid: number): void;
+  /** Whether a new program could matter (ProcessEventHandlers.wants). */
+  wants(proc: ProcessInfo): boolean;
+  /** A program started (events): match it now; true when what matched changed. */
+  exec(proc: ProcessInfo): boolean;
+  exit(pid: number): boolean;
   audit(outcome: string, detail: string): void;
   /** The live source changed (status shows it). */
   changed(): void;
+  /** Whether a matched process runs: its exit must then be seen (see ProcessEventSource.followExits). */
+  tracking(): boolean;
 }
 
 /**
@@ -37,6 +41,7 @@ export class ProcessSourceActor implements Actor {
   private reason: string | undefined;
   private busy = false;
   private stopped = false;
+  private exitsFollowed = false;
 
   constructor(private readonly deps: ProcessSourceDeps) {
     this.reason = deps.events ? undefined : (deps.eventsOffReason ?? 'this OS has no exec event source');
@@ -59,8 +64,13 @@ export class ProcessSourceActor implements Actor {
     const events = this.deps.events;
     if (events) {
       const state = await events.start({
-        exec: (p) => this.deps.exec(p),
-        exit: (pid) => this.deps.exit(pid),
+        wants: (p) => this.deps.wants(p),
+        exec: (p) => {
+          if (this.deps.exec(p)) this.followExits();
+        },
+        exit: (pid) => {
+          if (this.deps.exit(pid)) this.followExits();
+        },
         gap: (why) => {
           this.deps.audit('events-gap', `${why}; listing processes now`);
           void this.tick(true);
@@ -82,8 +92,21 @@ export class ProcessSourceActor implements Actor {
 
   stop(): void {
     this.stopped = true;
+    this.exitsFollowed = false;
     this.clear();
     this.deps.events?.stop();
+  }
+
+  /**
+   * Exit events on while a matched process runs, off otherwise. A process that ended before the source widened is
+   * caught by the listing that follows (it reads only pids it has not seen yet).
+   */
+  private followExits(): void {
+    const want = this.live && this.deps.tracking();
+    if (want === this.exitsFollowed || !this.deps.events?.followExits) return;
+    this.exitsFollowed = want;
+    this.deps.events.followExits(want);
+    if (want) void this.tick(false);
   }
 
   private schedule(): void {
@@ -120,6 +143,7 @@ export class ProcessSourceActor implements Actor {
     } finally {
       this.busy = false;
     }
+    this.followExits();
   }
 }
 
@@ -129,8 +153,9 @@ export function processSourceActor(
   audit: AuditLog,
   opts: { events: ProcessEventSource | null; eventsOffReason?: string; pollIntervalMs: number; republish(): void },
 ): ProcessSourceActor {
-  const passIf = (changed: boolean): void => {
+  const passIf = (changed: boolean): boolean => {
     if (changed) void state.serial(() => state.pass());
+    return changed;
   };
   return new ProcessSourceActor({
     events: opts.events,
@@ -143,9 +168,11 @@ export function processSourceActor(
         audit.write({ event: 'error', outcome: 'process-scan', detail: (err as Error).message });
       }
     },
+    wants: (p) => state.collector.wants(p),
     exec: (p) => passIf(state.collector.processStarted(p)),
     exit: (pid) => passIf(state.collector.processEnded(pid)),
     audit: (outcome, detail) => audit.write({ event: 'process-source', outcome, detail }),
     changed: () => opts.republish(),
+    tracking: () => state.collector.tracksProcesses(),
   });
 }

@@ -18,8 +18,8 @@ const CN_VAL_PROC = 1;
 const NLMSG_DONE = 3;
 const PROC_CN_MCAST_LISTEN = 1;
 const PROC_EVENT_NONE = 0;
-const PROC_EVENT_EXEC = 0x2;
-const PROC_EVENT_EXIT = 0x80000000;
+export const PROC_EVENT_EXEC = 0x2;
+export const PROC_EVENT_EXIT = 0x80000000;
 const NLMSG_HDRLEN = 16;
 const CN_MSG_LEN = 20;
 const PROC_EVENT_DATA = 16;
@@ -32,9 +32,15 @@ const RECV_BUFFER_BYTES = 4 * 1024 * 1024;
 
 export type ProcConnectorEvent = { kind: 'exec'; pid: number } | { kind: 'exit'; pid: number } | { kind: 'ack'; err: number };
 
-/** The netlink message that subscribes a socket bound to `port` to process events. */
-export function listenRequest(port: number, seq: number): Buffer {
-  const buf = Buffer.alloc(NLMSG_HDRLEN + CN_MSG_LEN + 4);
+/**
+ * The netlink message that subscribes a socket bound to `port` to process events: all of them, or with `events` (a
+ * mask of PROC_EVENT_*) only those. The mask is the kernel's event filter (`struct proc_input`, Linux 6.6+); an older
+ * kernel ignores the longer request without an answer, and a filtered socket no longer receives the acknowledgement
+ * (its `what` is PROC_EVENT_NONE), so the agent subscribes to everything first (acknowledged) and narrows afterwards.
+ */
+export function listenRequest(port: number, seq: number, events?: number): Buffer {
+  const payload = events === undefined ? 4 : 8;
+  const buf = Buffer.alloc(NLMSG_HDRLEN + CN_MSG_LEN + payload);
   buf.writeUInt32LE(buf.length, 0);
   buf.writeUInt16LE(NLMSG_DONE, 4);
   buf.writeUInt16LE(0, 6);
@@ -44,9 +50,10 @@ export function listenRequest(port: number, seq: number): Buffer {
   buf.writeUInt32LE(CN_VAL_PROC, 20);
   buf.writeUInt32LE(seq, 24);
   buf.writeUInt32LE(0, 28);
-  buf.writeUInt16LE(4, 32);
+  buf.writeUInt16LE(payload, 32);
   buf.writeUInt16LE(0, 34);
   buf.writeUInt32LE(PROC_CN_MCAST_LISTEN, 36);
+  if (events !== undefined) buf.writeUInt32LE(events >>> 0, 40);
   return buf;
 }
 
@@ -106,10 +113,15 @@ interface RawSocket {
   close(): void;
 }
 
-/** `readProcess` reads a process named by an exec event (the /proc reader's full read). */
-export function createProcConnectorSource(opts: { readProcess(pid: number): ProcessInfo | null }): ProcessEventSource {
+/** `readProcess` reads a process named by an exec event (the /proc reader's full read, skipping what `wants` refuses). */
+export function createProcConnectorSource(opts: { readProcess(pid: number, wants?: (proc: ProcessInfo) => boolean): ProcessInfo | null }): ProcessEventSource {
   let socket: RawSocket | null = null;
   let handlers: ProcessEventHandlers | null = null;
+  let seq = 1;
+  /** Exec events only, or exec and exit: the kernel drops the rest before they wake the agent (Linux 6.6+). */
+  const narrow = (exits: boolean) => {
+    socket?.send(listenRequest(socket.address().port, ++seq, exits ? PROC_EVENT_EXEC | PROC_EVENT_EXIT : PROC_EVENT_EXEC), {}, () => undefined);
+  };
   const stop = () => {
     handlers = null;
     const s = socket;
@@ -123,6 +135,7 @@ export function createProcConnectorSource(opts: { readProcess(pid: number): Proc
   return {
     name: 'proc-connector',
     stop,
+    followExits: narrow,
     start(h) {
       const why = procConnectorUnavailable();
       if (why) return Promise.resolve({ live: false, reason: why });
@@ -154,13 +167,15 @@ export function createProcConnectorSource(opts: { readProcess(pid: number): Proc
               if (acked) continue;
               acked = true;
               clearTimeout(timer);
-              if (ev.err === 0) resolve({ live: true });
-              else {
+              if (ev.err === 0) {
+                narrow(false);
+                resolve({ live: true });
+              } else {
                 stop();
                 resolve({ live: false, reason: `the kernel refused the proc connector subscription (errno ${ev.err})` });
               }
             } else if (ev.kind === 'exec') {
-              const proc = opts.readProcess(ev.pid);
+              const proc = opts.readProcess(ev.pid, handlers?.wants?.bind(handlers));
               if (proc) handlers?.exec(proc);
             } else handlers?.exit(ev.pid);
           }
@@ -177,7 +192,7 @@ export function createProcConnectorSource(opts: { readProcess(pid: number): Proc
             } else current?.down(`proc connector: ${err.message}`);
           }
         });
-        s.send(listenRequest(s.address().port, 1), {}, (err) => {
+        s.send(listenRequest(s.address().port, seq), {}, (err) => {
           if (!err || acked) return;
           clearTimeout(timer);
           stop();
