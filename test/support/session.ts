@@ -22,6 +22,8 @@ export async function startSession(): Promise<TestSession> {
   const child = spawn('setsid', [process.execPath, path.join(import.meta.dirname, 'sessionLauncher.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
   const waiting: ((m: { pid?: number; error?: string }) => void)[] = [];
   const exits = new Map<number, (signal: NodeJS.Signals | null) => void>();
+  /** Exits reported before the test waits for them: a fast agent kills a program within the tick that reports its start. */
+  const ended = new Map<number, NodeJS.Signals | null>();
   const live = new Set<number>();
   let ready: (pid: number) => void = () => undefined;
   const readyPid = new Promise<number>((r) => (ready = r));
@@ -30,7 +32,9 @@ export async function startSession(): Promise<TestSession> {
     if (m.ready !== undefined) ready(m.ready);
     else if (m.signal !== undefined && m.pid !== undefined) {
       live.delete(m.pid);
-      exits.get(m.pid)?.(m.signal);
+      const waiter = exits.get(m.pid);
+      if (waiter) waiter(m.signal);
+      else ended.set(m.pid, m.signal);
     } else waiting.shift()?.(m);
   });
   const pid = await readyPid;
@@ -45,6 +49,7 @@ export async function startSession(): Promise<TestSession> {
       });
       if (started.pid === undefined) throw new Error(`cannot start ${argv[0]}: ${started.error}`);
       const launchedPid = started.pid;
+      if (ended.has(launchedPid)) return { pid: launchedPid, exited: Promise.resolve(ended.get(launchedPid) ?? null) };
       live.add(launchedPid);
       return { pid: launchedPid, exited: new Promise((r) => exits.set(launchedPid, r)) };
     },
