@@ -32,7 +32,7 @@ function vocabulary(c: Catalog): string[] {
     for (const sig of tool.processes ?? []) {
       for (const n of sig.names ?? []) [n, n.slice(0, 15), n.toUpperCase(), `${n}.exe`, `${n}x`].forEach((w) => words.add(w));
       for (const f of [...(sig.pathFragments ?? []), ...(sig.excludePathFragments ?? [])]) {
-        words.add(f);
+        [f, f.toUpperCase()].forEach((w) => words.add(w));
         f.split('/').forEach((w) => words.add(w));
       }
     }
