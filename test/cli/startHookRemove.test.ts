@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeAgentFixture } from '../support/agentFixture.js';
+import { NO_PROCESSES, makeAgentFixture } from '../support/agentFixture.js';
 import { cliEntry } from '../support/paths.js';
 
 function cordon(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
@@ -17,7 +17,7 @@ function cordon(args: string[]): Promise<{ status: number | null; stdout: string
 }
 
 describe('cordon start-hook remove', () => {
-  const fx = makeAgentFixture();
+  const fx = makeAgentFixture({ processScope: NO_PROCESSES });
   afterAll(() => fx.cleanup());
 
   it('says there is nothing to remove when the agent never installed a hook', async () => {

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBuiltInCatalog } from '../../agent/adapters/catalogFiles.js';
 import { startDevBridge, type DevBridge } from '../../tray/devbridge/server.js';
-import { makeAgentFixture, type AgentFixture } from '../support/agentFixture.js';
+import { NO_PROCESSES, makeAgentFixture, type AgentFixture } from '../support/agentFixture.js';
 import { axeViolations, launchChromium, screenshot, seriousOrWorse, watchProblems } from '../tray/support/browser.js';
 
 /** A time `days` from now at 18:00 in UTC+08:00, written the way a policy in Shanghai writes it. */
@@ -60,7 +60,7 @@ function installNative(version: string): string[] {
 }
 
 beforeAll(async () => {
-  fx = makeAgentFixture();
+  fx = makeAgentFixture({ processScope: NO_PROCESSES });
   fx.writePolicy('test-ban.yaml', POLICY);
   installNative('2.1.0');
   await fx.start();

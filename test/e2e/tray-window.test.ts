@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevBridge, type DevBridge } from '../../tray/devbridge/server.js';
-import { ENFORCE_NOW_POLICY, makeAgentFixture, type AgentFixture } from '../support/agentFixture.js';
+import { ENFORCE_NOW_POLICY, NO_PROCESSES, makeAgentFixture, type AgentFixture } from '../support/agentFixture.js';
 import { axeViolations, launchChromium, screenshot, seriousOrWorse, watchProblems } from '../tray/support/browser.js';
 
 /** Warns now; removal becomes due three days from the test run, so the countdown has days, hours, minutes and seconds. */
@@ -24,7 +24,7 @@ function install(version: string): string {
 }
 
 beforeAll(async () => {
-  fx = makeAgentFixture();
+  fx = makeAgentFixture({ processScope: NO_PROCESSES });
   fx.writePolicy('test-ban.yaml', warningPolicy(deadline));
   install('2.1.0');
   await fx.start();

@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DaemonClient } from '../../agent/client/daemonClient.js';
 import type { Status } from '../../agent/common/model.js';
-import { makeAgentFixture, type AgentFixture } from '../support/agentFixture.js';
+import { NO_PROCESSES, makeAgentFixture, type AgentFixture } from '../support/agentFixture.js';
 import { ecsProblems } from '../support/ecs.js';
 import { cliEntry, repoRoot } from '../support/paths.js';
 
@@ -88,7 +88,7 @@ function intuneCompliant(facts: Record<string, unknown>): boolean {
 }
 
 beforeAll(async () => {
-  fx = makeAgentFixture({ auditFormat: 'ecs' });
+  fx = makeAgentFixture({ auditFormat: 'ecs', processScope: NO_PROCESSES });
   fx.writePolicy('fleet-test.yaml', POLICY);
   fs.mkdirSync(path.join(fx.home, '.local/share/claude/versions'), { recursive: true });
   fs.copyFileSync('/bin/true', path.join(fx.home, '.local/share/claude/versions/2.1.0'));

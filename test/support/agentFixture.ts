@@ -22,6 +22,12 @@ export interface AgentFixture {
   cleanup(): void;
 }
 
+/**
+ * A process scope no process is in: session ids are pids, and pids stay below PID_MAX_LIMIT (2^22). For tests that
+ * start no process of their own, so that another test's `claude` running beside them is neither shown nor killed.
+ */
+export const NO_PROCESSES = { session: 2 ** 22 };
+
 export function makeAgentFixture(extraConfig: Record<string, unknown> = {}): AgentFixture {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-agent-'));
   const home = path.join(dir, 'home', 'alice');
