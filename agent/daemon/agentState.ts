@@ -8,7 +8,11 @@ import type { TargetedFinding } from '../common/model.js';
 import type { Clock, Notifier, ProcessKiller, UserDirectory } from '../ports/index.js';
 import type { Collector } from './collector.js';
 import type { PolicyState } from './engine.js';
+import { carryOut, type EnforcerDeps, type StepOutcome } from './enforcer.js';
+import { toolNamesOf } from './engine.js';
 import { runPass, type PassResult } from './pass.js';
+import { QuarantineLane } from './quarantineLane.js';
+import type { PlannedStep } from '../core/enforce/plan.js';
 import { auditPolicyChanges } from './policyChanges.js';
 import { auditStartHookChanges, type StartHookSync } from './startHooks.js';
 import { decisionFor } from '../core/gate/decisions.js';
@@ -43,8 +47,20 @@ export class AgentState {
   private last: PassResult | null = null;
   private hooks: StartHookSync | null = null;
   private readonly catalogListeners: Array<() => void> = [];
+  /** Quarantines, restores and the recovery of interrupted ones: apart from the passes, so kills never wait for them. */
+  readonly quarantineLane = new QuarantineLane();
+  private readonly enforcer: EnforcerDeps;
 
-  constructor(private readonly deps: AgentStateDeps) {}
+  constructor(private readonly deps: AgentStateDeps) {
+    this.enforcer = {
+      killer: deps.killer,
+      quarantine: deps.quarantine,
+      notifier: deps.notifier,
+      audit: deps.audit,
+      lang: deps.lang,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    };
+  }
 
   get collector(): Collector {
     return this.deps.collector;
@@ -62,9 +78,29 @@ export class AgentState {
     return next;
   }
 
-  /** Resolves when every queued pass has finished. */
+  /** Resolves when every queued pass and quarantine has finished. */
   async drained(): Promise<void> {
+    await this.quarantineLane.drained();
     await this.queue.catch(() => undefined);
+  }
+
+  /**
+   * Each quarantine step runs in the lane, once however many passes plan it meanwhile; when it is done, what it
+   * removed is remembered and a pass shows it.
+   */
+  private queueQuarantine(steps: readonly PlannedStep[]): Promise<StepOutcome[]> {
+    const jobs = steps.map((step) =>
+      this.quarantineLane.run(step.finding.id, async () => {
+        const outcomes = await carryOut(this.enforcer, [step], toolNamesOf(this.policyState.catalog));
+        await this.serial(async () => {
+          this.memory.remember(outcomes, this.now().getTime());
+          if (outcomes.some((o) => o.state === 'remediated')) this.deps.collector.afterRemoval(outcomes);
+          await this.pass();
+        });
+        return outcomes;
+      }),
+    );
+    return Promise.all(jobs).then((done) => done.flat().filter((o) => steps.some((s) => s.finding.id === o.step.finding.id)));
   }
 
   /** Called whenever policies bring other tools (the install watcher plans its watches again). */
@@ -127,17 +163,11 @@ export class AgentState {
         ...(this.hooks ? { startHooks: this.hooks.statuses } : {}),
       },
       {
-        enforcer: {
-          killer: deps.killer,
-          quarantine: deps.quarantine,
-          notifier: deps.notifier,
-          audit: deps.audit,
-          lang: deps.lang,
-          sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-        },
+        enforcer: this.enforcer,
         host: deps.users.hostName(),
         groupsOf: (u) => deps.users.groupsOf(u),
         guard: deps.guard,
+        queueQuarantine: (steps) => this.queueQuarantine(steps),
       },
     );
     this.last = { ...result, status: { ...result.status, exceptions: deps.exceptions.settle(this.policyState.policies, this.now()) } };

@@ -129,14 +129,12 @@ export class Daemon {
     return this.actors.map((a) => ({ name: a.name, running: a.running }));
   }
 
-  /** Recovers any interrupted quarantine, loads policies, scans, enforces, then starts every actor. */
+  /** Loads policies, scans, enforces, starts every actor, then recovers any interrupted quarantine. */
   async start(): Promise<void> {
     const { config } = this.deps;
     ensureStateDir(config.stateDir);
     this.audit.reserve();
     this.audit.write({ event: 'agent-start', outcome: 'ok', detail: `pid ${process.pid}, poll ${config.pollIntervalMs} ms` });
-    const recovery = await this.deps.quarantine.recover();
-    this.audit.write({ event: 'recovery', outcome: 'ok', detail: JSON.stringify(recovery) });
     this.exceptions.load();
     await this.state.serial(async () => {
       await this.state.reloadPolicies('start');
@@ -145,6 +143,16 @@ export class Daemon {
     });
     for (const actor of this.actors) await actor.start();
     this.publisher.republish();
+    // Interrupted quarantines are settled once the sockets and process sources are up (a large one takes long),
+    // before any new quarantine: the lane holds them until recovery is done.
+    void this.state.quarantineLane.open(async () => {
+      try {
+        const recovery = await this.deps.quarantine.recover();
+        this.audit.write({ event: 'recovery', outcome: 'ok', detail: JSON.stringify(recovery) });
+      } catch (err) {
+        this.audit.write({ event: 'recovery', outcome: 'failed', detail: (err as Error).message });
+      }
+    });
   }
 
   /** Stops the actors in reverse order, lets the pass under way finish, and says so in the audit log. */

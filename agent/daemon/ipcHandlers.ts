@@ -29,16 +29,21 @@ export interface IpcHandlerDeps {
   platform: Platform;
 }
 
-/** Everything read afresh, then a pass: what `scan` (user) and `enforce` (admin) ask for. */
-function rescanAndPass(state: AgentState): Promise<Status> {
-  return state.serial(async () => {
+/** Everything read afresh, then a pass: what `scan` (user) and `enforce` (admin) ask for; answered once its quarantines are done. */
+async function rescanAndPass(state: AgentState, publisher: StatusPublisher): Promise<Status> {
+  const result = await state.serial(async () => {
     await state.collector.rescanAll();
-    return (await state.pass()).status;
+    return state.pass();
   });
+  return (await result.queued).length > 0 ? publisher.current() : result.status;
 }
 
 /** The employee asks to fix their own finding now: its removal runs whatever the phase, in a pass like any other. */
-async function remediate({ state, audit, platform }: IpcHandlerDeps, { finding: id }: IpcParams<'remediate'>, peer: Peer): Promise<{ finding: Finding }> {
+async function remediate(
+  { state, audit, platform, publisher }: IpcHandlerDeps,
+  { finding: id }: IpcParams<'remediate'>,
+  peer: Peer,
+): Promise<{ finding: Finding }> {
   if (peer.user === undefined) throw new CordonError('forbidden', 'say hello first: only a known user can fix findings');
   const known = state.finding(id);
   if (!known) throw new CordonError('not-found', `no finding ${id.slice(0, 64)}`);
@@ -53,8 +58,9 @@ async function remediate({ state, audit, platform }: IpcHandlerDeps, { finding: 
     await state.collector.rescanAll();
     return state.pass({ insist: id });
   });
-  const outcome = result.outcomes.find((o) => o.step.finding.id === id && o.step.action !== 'notify');
-  const after = result.status.findings.find((f) => f.id === id);
+  const queued = await result.queued;
+  const outcome = [...result.outcomes, ...queued].find((o) => o.step.finding.id === id && o.step.action !== 'notify');
+  const after = (queued.length > 0 ? publisher.current() : result.status).findings.find((f) => f.id === id);
   if (!outcome && !after) return { finding: withDecisions({ ...rest, state: 'remediated', outcome: 'it was already gone' }) };
   if (!outcome) throw new CordonError('internal', 'nothing could be done');
   if (outcome.state !== 'remediated') throw new CordonError(outcome.step.action === 'kill' ? 'kill-failed' : 'quarantine-failed', outcome.outcome);
@@ -103,8 +109,8 @@ export function ipcHandlers(deps: IpcHandlerDeps): DaemonHandlers {
   const { state, publisher, audit } = deps;
   return {
     status: (_params, peer) => publisher.current(peer),
-    scan: async (_params, peer) => statusFor(await rescanAndPass(state), peer),
-    enforce: () => rescanAndPass(state),
+    scan: async (_params, peer) => statusFor(await rescanAndPass(state, publisher), peer),
+    enforce: () => rescanAndPass(state, publisher),
     subscribe: (_params, peer) => publisher.subscribe(peer),
     unsubscribe: (_params, peer) => publisher.unsubscribe(peer),
     remediate: (params, peer) => remediate(deps, params, peer),
@@ -114,7 +120,7 @@ export function ipcHandlers(deps: IpcHandlerDeps): DaemonHandlers {
       await reloadAndPass(state, 'reload requested');
       return publisher.current();
     },
-    restore: (params) => state.serial(() => restore(deps, params)),
+    restore: (params) => state.quarantineLane.run(null, () => restore(deps, params)),
     'request-exception': (params, peer) => requestException(deps, params, peer),
     'deny-exception': (params) =>
       state.serial(() => {

@@ -19,6 +19,11 @@ export interface PassDeps {
   groupsOf(user: string): string[];
   /** The agent's own processes and folders, never acted on. */
   guard?: PlanGuard;
+  /**
+   * The daemon hands quarantine steps to a queue of their own (see quarantineLane.ts), so a kill never waits behind
+   * a large install; the promise holds their outcomes. Without it (`cordon enforce`) they run in the pass.
+   */
+  queueQuarantine?(steps: readonly PlannedStep[]): Promise<StepOutcome[]>;
 }
 
 export interface PassInput {
@@ -41,10 +46,17 @@ export interface PassResult {
   outcomes: StepOutcome[];
   /** The findings as shown, with their targets (what a remediation request acts on). */
   findings: TargetedFinding[];
+  /** Outcomes of the quarantine steps handed to the daemon's queue (empty otherwise), known once they are done. */
+  queued: Promise<StepOutcome[]>;
 }
 
 function isRemoval(step: PlannedStep): boolean {
   return step.action === 'kill' || step.action === 'quarantine';
+}
+
+/** Kills first: a running tool is stopped before anyone is told or anything is moved. */
+function killsFirst(steps: readonly PlannedStep[]): PlannedStep[] {
+  return [...steps.filter((s) => s.action === 'kill'), ...steps.filter((s) => s.action !== 'kill')];
 }
 
 /** The finding a user asked to fix, with its removal due now. */
@@ -72,13 +84,17 @@ export async function runPass(input: PassInput, deps: PassDeps): Promise<PassRes
       ...(input.pid !== undefined ? { pid: input.pid } : {}),
       ...(input.startHooks ? { startHooks: input.startHooks } : {}),
     });
-  if (!deps.enforcer) return { status: status(findings), plan, outcomes: [], findings };
+  const nothingQueued = Promise.resolve([]);
+  if (!deps.enforcer) return { status: status(findings), plan, outcomes: [], findings, queued: nothingQueued };
 
   const { audit } = deps.enforcer;
   for (const f of memory.changes(findings).detected) audit.write({ event: 'detected', outcome: f.state, ...auditFields(f), detail: f.detail });
   const nowMs = now.getTime();
-  const steps = plan.filter((s) => (s.finding.id === input.insist ? isRemoval(s) : memory.isDue(s, nowMs)));
+  const due = killsFirst(plan.filter((s) => (s.finding.id === input.insist ? isRemoval(s) : memory.isDue(s, nowMs))));
+  const toQueue = deps.queueQuarantine ? due.filter((s) => s.action === 'quarantine') : [];
+  const steps = toQueue.length ? due.filter((s) => s.action !== 'quarantine') : due;
   const outcomes = steps.length ? await carryOut(deps.enforcer, steps, toolNamesOf(policyState.catalog)) : [];
+  const queued = toQueue.length && deps.queueQuarantine ? deps.queueQuarantine(toQueue) : nothingQueued;
   memory.remember(outcomes, nowMs);
   if (outcomes.some((o) => o.state === 'remediated' && isRemoval(o.step))) {
     // Look again: what was removed is gone, and what sat inside a quarantined folder went with it.
@@ -88,5 +104,5 @@ export async function runPass(input: PassInput, deps: PassDeps): Promise<PassRes
   }
   for (const id of memory.changes(findings).resolved) audit.write({ event: 'resolved', outcome: 'gone', finding: id });
   const shown = memory.shown(findings, plan);
-  return { status: status(shown), plan, outcomes, findings: shown };
+  return { status: status(shown), plan, outcomes, findings: shown, queued };
 }

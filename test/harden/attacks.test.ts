@@ -9,18 +9,10 @@ import { DaemonClient } from '../../agent/client/daemonClient.js';
 import type { Status } from '../../agent/common/model.js';
 import { ENFORCE_NOW_POLICY, makeAgentFixture, waitFor, type AgentFixture } from '../support/agentFixture.js';
 import { cliEntry, repoRoot } from '../support/paths.js';
+import type { AuditLine } from '../support/attackBed.js';
 import { createThrowawayUser, openPathTo, type ThrowawayUser } from '../support/throwawayUser.js';
 
 const attacker = path.join(repoRoot, 'test', 'support', 'ipcAttacker.mjs');
-
-interface AuditLine {
-  event: string;
-  outcome: string;
-  pid?: number;
-  path?: string;
-  user?: string;
-  detail?: string;
-}
 
 function readLines(file: string): AuditLine[] {
   if (!fs.existsSync(file)) return [];

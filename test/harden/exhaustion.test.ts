@@ -5,24 +5,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DaemonClient } from '../../agent/client/daemonClient.js';
-import { ENFORCE_NOW_POLICY, makeAgentFixture, waitFor, type AgentFixture } from '../support/agentFixture.js';
+import { ENFORCE_NOW_POLICY, waitFor, type AgentFixture } from '../support/agentFixture.js';
+import { startAttackBed, type AttackBed } from '../support/attackBed.js';
 import { cliEntry, repoRoot } from '../support/paths.js';
-import { startSession, type TestSession } from '../support/session.js';
-import { createThrowawayUser, openPathTo, type ThrowawayUser } from '../support/throwawayUser.js';
+import type { ThrowawayUser } from '../support/throwawayUser.js';
+import { DaemonClient } from '../../agent/client/daemonClient.js';
 
 const attacker = path.join(repoRoot, 'test', 'support', 'ipcAttacker.mjs');
-
-function auditLines(fx: AgentFixture, file = 'audit.jsonl'): Array<{ event: string; outcome: string; pid?: number; detail?: string }> {
-  const p = path.join(fx.stateDir, file);
-  return fs.existsSync(p)
-    ? fs
-        .readFileSync(p, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l))
-    : [];
-}
 
 /** The agent's open sockets: its listeners, its process-event source, and the connections it holds. */
 function openSockets(pid: number): number {
@@ -53,56 +42,23 @@ function attackerLines(child: ChildProcess): <T>() => Promise<T> {
 }
 
 describe('a user who tries to starve the agent', () => {
-  let session: TestSession;
+  let bed: AttackBed;
   let fx: AgentFixture;
   let user: ThrowawayUser;
   let agentPid: number;
-  let closePath: () => void;
-  let claudePath: string;
-
-  /**
-   * A fake claude started as the user, in the test's session (the only processes this agent may act on), killed by this
-   * agent: its kill record is in this agent's audit log. Other tests' agents on a shared machine may be quicker to kill
-   * a claude; such a start is tried again.
-   */
-  async function claudeKilled(): Promise<number> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const started = await session.launch(['setpriv', '--reuid', String(user.uid), '--regid', String(user.gid), '--clear-groups', '--', claudePath, '600']);
-      const exit = await Promise.race([started.exited, new Promise<'alive'>((r) => setTimeout(() => r('alive'), 5000))]);
-      expect(exit).not.toBe('alive');
-      const ours = await waitFor(
-        'the kill record',
-        () => auditLines(fx).find((r) => r.event === 'kill' && r.pid === started.pid && r.outcome === 'ok'),
-        2000,
-      ).catch(() => null);
-      if (ours) return started.pid;
-    }
-    throw new Error('no claude was killed by this agent');
-  }
+  const claudeKilled = (): Promise<number> => bed.claudeKilled();
 
   function rootStatusExit(): number | null {
     return spawnSync(process.execPath, [cliEntry, 'status', '--config', fx.configFile], { encoding: 'utf8', timeout: 15_000 }).status;
   }
 
   beforeAll(async () => {
-    session = await startSession();
-    fx = makeAgentFixture({ processScope: { session: session.id }, pollIntervalMs: 500 });
-    closePath = openPathTo(fx.home);
-    user = createThrowawayUser(fx.home);
-    claudePath = path.join(fx.home, 'bin', 'claude');
-    user.run('mkdir', ['-p', path.dirname(claudePath)]);
-    user.run('ln', ['-s', '/bin/sleep', claudePath]);
-    fx.writePolicy('test-ban.yaml', ENFORCE_NOW_POLICY(1));
-    agentPid = (await fx.start()).pid as number;
+    bed = await startAttackBed();
+    ({ fx, user, agentPid } = bed);
     await waitFor('the first status', () => rootStatusExit() !== 69, 10_000);
   }, 30_000);
 
-  afterAll(() => {
-    session?.close();
-    user?.remove();
-    closePath?.();
-    fx?.cleanup();
-  });
+  afterAll(() => bed?.cleanup());
 
   it('1: held connections take a bounded share of descriptors; claudes are killed, root is served, the audit log is whole', async () => {
     const before = openSockets(agentPid);
@@ -114,8 +70,8 @@ describe('a user who tries to starve the agent', () => {
 
     await claudeKilled();
     expect([0, 1, 2]).toContain(rootStatusExit());
-    expect(auditLines(fx).filter((r) => r.event === 'error')).toEqual([]);
-    expect(auditLines(fx, 'security.jsonl').find((r) => r.event === 'connections-refused')).toBeTruthy();
+    expect(bed.auditLines().filter((r) => r.event === 'error')).toEqual([]);
+    expect(bed.auditLines('security.jsonl').find((r) => r.event === 'connections-refused')).toBeTruthy();
 
     // Connections that never say who they are do not stay: the descriptors come back without the attacker letting go.
     await waitFor('the idle connections closed', () => openSockets(agentPid) - before <= 2, 20_000);
