@@ -85,12 +85,12 @@ export class AgentState {
   }
 
   /**
-   * Each quarantine step runs in the lane, once however many passes plan it meanwhile; when it is done, what it
+   * Each quarantine step (one part of an install) runs in the lane, once however many passes plan it meanwhile; when it is done, what it
    * removed is remembered and a pass shows it.
    */
   private queueQuarantine(steps: readonly PlannedStep[]): Promise<StepOutcome[]> {
     const jobs = steps.map((step) =>
-      this.quarantineLane.run(step.finding.id, async () => {
+      this.quarantineLane.run(`${step.finding.id} ${step.action === 'quarantine' ? step.target.path : ''}`, async () => {
         const outcomes = await carryOut(this.enforcer, [step], toolNamesOf(this.policyState.catalog));
         await this.serial(async () => {
           this.memory.remember(outcomes, this.now().getTime());
