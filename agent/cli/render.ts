@@ -31,7 +31,11 @@ export function renderStatus(status: Status, catalog: Catalog, lang: string): st
   lines.push(`Cordon on ${status.host}, ${status.evaluatedAt}`);
   lines.push(`Policies in force: ${policies.length ? policies.join('; ') : 'none'}`);
   lines.push('');
-  lines.push(HEADLINE[status.compliance]);
+  lines.push(
+    status.compliance === 'compliant' && status.errors?.length
+      ? 'COMPLIANT WITH ERRORS: nothing found needs to change, but the check was not complete (see the errors below).'
+      : HEADLINE[status.compliance],
+  );
   const byTool = new Map<string, Finding[]>();
   for (const f of status.findings) byTool.set(f.tool, [...(byTool.get(f.tool) ?? []), f]);
   for (const [tool, findings] of byTool) {
@@ -65,6 +69,12 @@ export function renderStatus(status: Status, catalog: Catalog, lang: string): st
     lines.push('');
     lines.push('Exception requests (only a signed exemption policy grants one):');
     for (const r of status.exceptions) lines.push(`  - ${requestLine(r)}`);
+  }
+  const detection = (status.errors ?? []).filter((e) => e.source === 'detection');
+  if (detection.length) {
+    lines.push('');
+    lines.push('Detection problems (what could not be looked at):');
+    for (const e of detection) lines.push(`  - ${e.message} [${e.code}]`);
   }
   if (status.policyErrors.length) {
     lines.push('');

@@ -58,12 +58,19 @@ export const EXIT = {
   compliant: 0,
   warning: 1,
   violation: 2,
+  /** `scan`, `enforce`, `status`: no finding to fix, but the evaluation was not complete (status `errors`). */
+  compliantWithErrors: 3,
   usage: 64,
   dataErr: 65,
   unavailable: 69,
   software: 70,
   config: 78,
 } as const;
+
+/** The exit code of a status: 0, 1, 2 by compliance, and 3 for compliant while something kept the evaluation from being complete. */
+export function exitCodeOfStatus(status: { compliance: 'compliant' | 'warning' | 'violation'; errors?: readonly unknown[] }): number {
+  return status.compliance === 'compliant' && status.errors?.length ? EXIT.compliantWithErrors : EXIT[status.compliance];
+}
 
 export function exitCodeFor(code: ErrorCode): number {
   switch (code) {

@@ -239,6 +239,16 @@ export interface UpcomingRule {
   found: boolean;
 }
 
+/**
+ * Something that kept this evaluation from being complete: a rejected policy file, a detection source that failed
+ * (the process list, a home folder that cannot be read). A `compliant` status with errors is "compliant with errors".
+ */
+export interface StatusError {
+  source: 'policy' | 'detection';
+  code: string;
+  message: string;
+}
+
 export interface PolicyError {
   file: string;
   code: string;
@@ -251,6 +261,8 @@ export interface Status {
   compliance: Compliance;
   policies: PolicyRef[];
   policyErrors: PolicyError[];
+  /** Present when the evaluation was not complete; `cordon status` then exits 3 instead of 0 when otherwise compliant. */
+  errors?: StatusError[];
   inventory: InventoryItem[];
   findings: Finding[];
   /** Rules that start later: the employee sees them before they apply. */

@@ -1,7 +1,7 @@
 // What the agent currently observes: installs and settings (rescanned on events), and processes matched once each.
 import type { Catalog } from '../core/catalog/types.js';
 import { processPrefilter, resolveLocation, type DetectContext } from '../core/detect/index.js';
-import type { Observation, ProcessInfo } from '../common/model.js';
+import type { Observation, ProcessInfo, StatusError } from '../common/model.js';
 import type { FileSystemPort, HomeDir, ProcessSource } from '../ports/index.js';
 import type { StepOutcome } from './enforcer.js';
 import { detectFiles, detectProcesses } from './engine.js';
@@ -17,6 +17,8 @@ function procKey(p: { pid: number; startTime?: string }): string {
  */
 export class Collector implements Collection {
   private files: Observation[] = [];
+  private homeProblems: StatusError[] = [];
+  private processError: string | null = null;
   /** Every process seen, by pid and start time: the object last read and what matched. */
   private readonly procSeen = new Map<string, { info: ProcessInfo; obs: Observation[] }>();
   private catalogJson = '';
@@ -68,16 +70,41 @@ export class Collector implements Collection {
   /** Installs and settings: bounded reads of the declared locations. */
   scanFiles(): void {
     this.files = detectFiles(this.fs, this.catalog, this.ctx);
+    // A home that exists but cannot be listed was not looked at: a scan of it would say nothing was there.
+    this.homeProblems = this.ctx.homes
+      .filter((h) => this.fs.lstat(h.home)?.type === 'dir' && this.fs.readdir(h.home) === null)
+      .map((h) => ({ source: 'detection' as const, code: 'home-unreadable', message: `the home folder ${h.home} (${h.user}) cannot be read` }));
   }
 
   /** New processes only (a tick with none does no work beyond listing pids); true when the matched set changed. */
   async pollProcesses(): Promise<boolean> {
-    return this.applyProcessList(await this.processes.list());
+    return this.listProcesses(false);
   }
 
   /** Every process checked again (a process that `exec`s keeps its pid); true when the matched set changed. */
   async recheckProcesses(): Promise<boolean> {
-    return this.applyProcessList(await this.processes.list({ recheck: true }));
+    return this.listProcesses(true);
+  }
+
+  /** What kept the last look from being complete: the process list failed, a home folder could not be read. */
+  problems(): StatusError[] {
+    return [...this.homeProblems, ...(this.processError ? [{ source: 'detection' as const, code: 'process-list-failed', message: this.processError }] : [])];
+  }
+
+  /** A failed listing keeps what was known and says so in the status until a listing works again. */
+  private async listProcesses(recheck: boolean): Promise<boolean> {
+    let procs: ProcessInfo[];
+    try {
+      procs = await this.processes.list(recheck ? { recheck: true } : undefined);
+    } catch (err) {
+      const message = `processes could not be listed: ${(err as Error).message}`;
+      const changed = this.processError !== message;
+      this.processError = message;
+      return changed;
+    }
+    const recovered = this.processError !== null;
+    this.processError = null;
+    return this.applyProcessList(procs) || recovered;
   }
 
   /** Everything read afresh. */

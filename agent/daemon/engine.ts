@@ -17,6 +17,7 @@ import type {
   ProcessInfo,
   StartHookStatus,
   Status,
+  StatusError,
   TargetedFinding,
 } from '../common/model.js';
 import { AGENT_VERSION } from '../common/version.js';
@@ -114,16 +115,23 @@ export function buildStatus(input: {
   warnings?: string[];
   pid?: number;
   startHooks?: StartHookStatus[];
+  /** Detection sources that failed during this look. */
+  detectionProblems?: StatusError[];
 }): Status {
   const names = toolNamesOf(input.policyState.catalog);
   const forms = installFormsOf(input.policyState.catalog, input.observations);
   const tools = new Map(input.policyState.catalog.tools.map((t) => [t.id, t]));
+  const errors: StatusError[] = [
+    ...input.policyState.errors.map((e) => ({ source: 'policy' as const, code: e.code, message: `${e.file}: ${e.message}` })),
+    ...(input.detectionProblems ?? []),
+  ];
   return {
     evaluatedAt: input.now.toISOString(),
     host: input.host,
     compliance: complianceOf(input.findings, input.policyState.errors),
     policies: input.policyState.policies.map((p) => p.ref),
     policyErrors: input.policyState.errors,
+    ...(errors.length ? { errors } : {}),
     inventory: input.observations.map((o) => toInventory(o, tools)),
     findings: input.findings.map((f) => withDecisions(publicFinding(f, names, forms))),
     upcoming: upcomingRules(input.observations, input.policyState.policies, input.now).map((u) => ({ ...u, toolNames: u.tools.map((t) => names.get(t) ?? t) })),

@@ -1,5 +1,5 @@
 // The one pass every caller runs: evaluate what was collected, plan, carry out, build the status, so a preview never lies.
-import type { StartHookStatus, TargetedFinding, Observation, Status } from '../common/model.js';
+import type { StartHookStatus, StatusError, TargetedFinding, Observation, Status } from '../common/model.js';
 import type { EnforcementMemory } from '../core/enforce/memory.js';
 import { planEnforcement, type PlanGuard, type PlannedStep } from '../core/enforce/plan.js';
 import { auditFields, carryOut, type EnforcerDeps, type StepOutcome } from './enforcer.js';
@@ -10,6 +10,8 @@ export interface Collection {
   observations(): Observation[];
   /** Killed processes are gone, and what sat in a quarantined install went with it. */
   afterRemoval(outcomes: readonly StepOutcome[]): void;
+  /** What kept the look from being complete (a failed process list, an unreadable home). */
+  problems?(): StatusError[];
 }
 
 export interface PassDeps {
@@ -83,6 +85,7 @@ export async function runPass(input: PassInput, deps: PassDeps): Promise<PassRes
       ...(input.warnings ? { warnings: input.warnings } : {}),
       ...(input.pid !== undefined ? { pid: input.pid } : {}),
       ...(input.startHooks ? { startHooks: input.startHooks } : {}),
+      detectionProblems: collection.problems?.() ?? [],
     });
   const nothingQueued = Promise.resolve([]);
   if (!deps.enforcer) return { status: status(findings), plan, outcomes: [], findings, queued: nothingQueued };

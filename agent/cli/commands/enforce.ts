@@ -2,7 +2,7 @@
 // While the agent runs, the pass is its own (one enforcer, one memory: nobody is notified twice).
 import type { Command } from 'commander';
 import { loadBuiltInCatalog } from '../../adapters/catalogFiles.js';
-import { EXIT } from '../../common/errors.js';
+import { exitCodeOfStatus } from '../../common/errors.js';
 import { languageFromEnv } from '../../common/localize.js';
 import { commandContext } from '../context.js';
 import { parseAt, runOnePass } from '../onePass.js';
@@ -26,7 +26,7 @@ export function registerEnforce(program: Command): void {
           : await runOnePass(config, { ...(at ? { at } : {}), enforce: true });
         if (ctx.out.json) ctx.out.data(status);
         else ctx.out.line(renderStatus(status, catalog, languageFromEnv(process.env)));
-        return EXIT[status.compliance];
+        return exitCodeOfStatus(status);
       }),
     );
 }

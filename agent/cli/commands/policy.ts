@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { loadBuiltInCatalog } from '../../adapters/catalogFiles.js';
 import { readInputFile, signPolicyFile, writePolicyKeyPair } from '../../adapters/keys.js';
 import { clockFile, resetTrustedTime } from '../../adapters/trustedTime.js';
-import { CordonError } from '../../common/errors.js';
+import { CordonError, exitCodeOfStatus } from '../../common/errors.js';
 import { parsePolicy } from '../../core/policy/parse.js';
 import { verifyPolicySignature } from '../../core/policy/signature.js';
 import { commandContext } from '../context.js';
@@ -121,7 +121,7 @@ function registerReload(policy: Command): void {
           if (status.policies.length === 0) ctx.out.line('no policy is in force');
           for (const e of status.policyErrors) ctx.out.line(`rejected: ${e.file}: ${e.message} [${e.code}]`);
         }
-        return EXIT[status.compliance];
+        return exitCodeOfStatus(status);
       }),
     );
 }

@@ -1,6 +1,6 @@
 // `cordon scan`: detect and evaluate, take no action; `--at` previews a deadline, `--policy` adds a draft.
 import type { Command } from 'commander';
-import { EXIT } from '../../common/errors.js';
+import { exitCodeOfStatus } from '../../common/errors.js';
 import { languageFromEnv } from '../../common/localize.js';
 import { commandContext } from '../context.js';
 import { parseAt, runOnePass } from '../onePass.js';
@@ -27,7 +27,7 @@ export function registerScan(program: Command): void {
           );
           if (removal.length) ctx.out.line(`\n\`cordon enforce\` would now: ${removal.join('; ')}.`);
         }
-        return EXIT[status.compliance];
+        return exitCodeOfStatus(status);
       }),
     );
 }

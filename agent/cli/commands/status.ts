@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadBuiltInCatalog } from '../../adapters/catalogFiles.js';
 import type { AgentConfig } from '../../adapters/config.js';
 import { DaemonClient } from '../../client/daemonClient.js';
-import { EXIT } from '../../common/errors.js';
+import { exitCodeOfStatus } from '../../common/errors.js';
 import { languageFromEnv } from '../../common/localize.js';
 import { commandContext } from '../context.js';
 import { runCommand } from '../output.js';
@@ -30,12 +30,10 @@ export function registerStatus(program: Command): void {
         const ctx = commandContext(cmd);
         const client = await statusClient(ctx.config());
         try {
-          // Proved, the agent also shows this user's own exception requests; without a proof the status is the same otherwise.
-          await client.hello().catch(() => undefined);
           const status = await client.request('status');
           if (ctx.out.json) ctx.out.data(status);
           else ctx.out.line(renderStatus(status, loadBuiltInCatalog(), languageFromEnv(process.env)));
-          return EXIT[status.compliance];
+          return exitCodeOfStatus(status);
         } finally {
           client.close();
         }
