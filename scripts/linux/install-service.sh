@@ -11,7 +11,22 @@ if [ "$PRINT_ONLY" = 1 ]; then
   render_template "$TEMPLATE"
   exit 0
 fi
-command -v systemctl >/dev/null || fail "systemctl not found: this installer is for systemd-based Linux" 69
+command -v systemctl >/dev/null || fail "systemctl not found: this installer is for systemd-based Linux; without systemd, run the agent under your init system: $NODE $AGENT_MAIN run --config $CONFIG (as root, restarted when it exits)" 69
+# systemctl can be installed where systemd is not the init system (a container, WSL without systemd): it then answers
+# "offline" and every later step would fail with its raw error. Checked before anything is written.
+SYSTEMD_STATE=$(systemctl is-system-running 2>/dev/null || true)
+case "$SYSTEMD_STATE" in
+  running | degraded | starting | initializing | maintenance) ;;
+  *)
+    cat >&2 <<NOSYSTEMD
+$0: systemd is not running on this machine (systemctl is-system-running: ${SYSTEMD_STATE:-no answer}), so no service was installed and nothing was changed.
+  - On WSL: add "[boot] systemd=true" to /etc/wsl.conf, run "wsl --shutdown" in Windows, then run this again.
+  - In a container, or under another init system: run the agent in the foreground as root and let your supervisor restart it:
+      $NODE $AGENT_MAIN run --config $CONFIG
+NOSYSTEMD
+    exit 69
+    ;;
+esac
 ensure_config
 mkdir -p "$DEST_DIR"
 render_template "$TEMPLATE" > "$DEST_DIR/cordon.service.tmp"

@@ -32,7 +32,9 @@ function fakeTools(dir: string, ...names: string[]): { env: NodeJS.ProcessEnv; c
   const bin = path.join(dir, 'fakebin');
   fs.mkdirSync(bin, { recursive: true });
   const log = path.join(dir, 'calls.log');
-  for (const name of names) fs.writeFileSync(path.join(bin, name), `#!/bin/sh\necho "${name} $*" >> "${log}"\n`, { mode: 0o755 });
+  // A systemctl on a machine booted with systemd: `is-system-running` answers `running` (the installer asks first).
+  const answers = (name: string) => (name === 'systemctl' ? '[ "$1" = is-system-running ] && { echo running; exit 0; }\n' : '');
+  for (const name of names) fs.writeFileSync(path.join(bin, name), `#!/bin/sh\n${answers(name)}echo "${name} $*" >> "${log}"\n`, { mode: 0o755 });
   return {
     env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` },
     calls: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n') : []),
@@ -96,6 +98,44 @@ describe('systemd service (Linux)', () => {
     expect(fs.existsSync(unit)).toBe(false);
     expect(calls().slice(3)).toEqual(['systemctl disable --now cordon.service', 'systemctl daemon-reload']);
   });
+
+  it('refuses, changing nothing and saying what to do, where systemctl exists but systemd is not running (a container, WSL)', () => {
+    const dir = tmp();
+    const bin = path.join(dir, 'fakebin');
+    fs.mkdirSync(bin, { recursive: true });
+    // What systemctl says where systemd is not PID 1 (recorded in a Debian 12 container): "offline" on stdout, exit 1.
+    fs.writeFileSync(path.join(bin, 'systemctl'), '#!/bin/sh\n[ "$1" = is-system-running ] && { echo offline; exit 1; }\necho "$*" >> "$0.calls"\nexit 1\n', {
+      mode: 0o755,
+    });
+    const config = path.join(dir, 'etc', 'agent.json');
+    const r = run('linux/install-service.sh', ['--node', process.execPath, '--config', config, '--dest-dir', path.join(dir, 'units')], {
+      ...process.env,
+      PATH: `${bin}:${process.env.PATH ?? ''}`,
+    });
+    expect(r.status).toBe(69);
+    expect(r.stderr).toContain(
+      'systemd is not running on this machine (systemctl is-system-running: offline), so no service was installed and nothing was changed.',
+    );
+    expect(r.stderr).toContain('/etc/wsl.conf');
+    expect(r.stderr).toContain(`${process.execPath} ${cliEntry} run --config ${config}`);
+    expect(fs.existsSync(config)).toBe(false);
+    expect(fs.existsSync(path.join(dir, 'units'))).toBe(false);
+    expect(fs.existsSync(path.join(bin, 'systemctl.calls'))).toBe(false);
+  });
+
+  const realState = spawnSync('systemctl', ['is-system-running'], { encoding: 'utf8' });
+  it.skipIf(realState.error !== undefined || /^(running|degraded|starting|initializing|maintenance)$/.test(realState.stdout.trim()))(
+    'refuses the same way with this machine’s own systemctl, whose systemd is not running',
+    () => {
+      const dir = tmp();
+      const config = path.join(dir, 'agent.json');
+      const r = run('linux/install-service.sh', ['--node', process.execPath, '--config', config, '--dest-dir', path.join(dir, 'units')]);
+      expect(r.status).toBe(69);
+      expect(r.stderr).toContain(`systemd is not running on this machine (systemctl is-system-running: ${realState.stdout.trim() || 'no answer'})`);
+      expect(fs.existsSync(config)).toBe(false);
+      expect(fs.existsSync(path.join(dir, 'units'))).toBe(false);
+    },
+  );
 
   it('uninstall takes out the start hook the agent installed, after the service stopped, and keeps a file someone changed', () => {
     const dir = tmp();
