@@ -67,10 +67,16 @@ export const EXIT = {
   config: 78,
 } as const;
 
-/** The exit code of a status: 0, 1, 2 by compliance, and 3 for compliant while something kept the evaluation from being complete. */
-export function exitCodeOfStatus(status: { compliance: 'compliant' | 'warning' | 'violation'; errors?: readonly unknown[] }): number {
-  return status.compliance === 'compliant' && status.errors?.length ? EXIT.compliantWithErrors : EXIT[status.compliance];
+/**
+ * The exit code of a status: 0, 1, 2 by compliance. With `--strict`, 3 for compliant while something kept the
+ * evaluation from being complete; without it 0 keeps the meaning scripts already rely on.
+ */
+export function exitCodeOfStatus(status: { compliance: 'compliant' | 'warning' | 'violation'; errors?: readonly unknown[] }, strict = false): number {
+  return strict && status.compliance === 'compliant' && status.errors?.length ? EXIT.compliantWithErrors : EXIT[status.compliance];
 }
+
+/** The `--strict` option of `scan`, `enforce` and `status`. */
+export const STRICT_OPTION = ['--strict', 'exit 3 instead of 0 when nothing needs to change but part of the check could not run (status `errors`)'] as const;
 
 export function exitCodeFor(code: ErrorCode): number {
   switch (code) {

@@ -1,5 +1,5 @@
 // "Compliant with errors": nothing found needs to change, but the check was not complete (a policy file was rejected,
-// a home folder could not be read). The status says so in `errors` and scan/enforce/status exit 3 instead of 0.
+// a home folder could not be read). The status says so in `errors`; with --strict, scan/enforce/status exit 3 instead of 0.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,7 +24,7 @@ const POLICY = (id: string) => ENFORCE_NOW_POLICY(1, 'report').replace('id: test
 const cordon = (fx: AgentFixture, args: string[]) => spawnSync(process.execPath, [cliEntry, '--config', fx.configFile, ...args], { encoding: 'utf8' });
 
 describe('compliant with errors', () => {
-  it('a rejected policy file: status exits 3 with the error in `errors`, and 0 again once the file is fixed', async () => {
+  it('a rejected policy file: status --strict exits 3 with the error in `errors` (0 without --strict), and 0 again once the file is fixed', async () => {
     const fx = makeAgentFixture();
     fixtures.push(fx);
     fx.writePolicy('test-ban.yaml', POLICY('test-ban'));
@@ -33,7 +33,8 @@ describe('compliant with errors', () => {
     const daemon = await fx.start();
     cleanups.push(() => daemon.kill('SIGKILL'));
 
-    const json = cordon(fx, ['status', '--json']);
+    expect(cordon(fx, ['status', '--json']).status).toBe(0);
+    const json = cordon(fx, ['status', '--json', '--strict']);
     expect(json.status).toBe(3);
     const status = JSON.parse(json.stdout) as Status;
     expect(status.compliance).toBe('compliant');
@@ -42,11 +43,11 @@ describe('compliant with errors', () => {
 
     fs.rmSync(path.join(fx.policyDir, 'tampered.yaml'));
     fs.rmSync(path.join(fx.policyDir, 'tampered.yaml.sig'));
-    await waitFor('a complete status', () => cordon(fx, ['status', '--json']).status === 0, 10_000);
+    await waitFor('a complete status', () => cordon(fx, ['status', '--json', '--strict']).status === 0, 10_000);
     expect((JSON.parse(cordon(fx, ['status', '--json']).stdout) as Status).errors).toBeUndefined();
   });
 
-  it('a home folder the scanning user cannot read: scan exits 3 and names the home, a readable one exits 0', () => {
+  it('a home folder the scanning user cannot read: scan --strict exits 3 and names the home, a readable one exits 0', () => {
     const fx = makeAgentFixture();
     fixtures.push(fx);
     fx.writePolicy('test-ban.yaml', POLICY('test-ban'));
@@ -54,9 +55,10 @@ describe('compliant with errors', () => {
     const user: ThrowawayUser = createThrowawayUser(path.join(fx.dir, 'scanner-home'), 'cdexc');
     cleanups.push(() => user.remove());
     fs.chmodSync(fx.home, 0o700);
-    const scan = () => user.run(process.execPath, [cliEntry, '--config', fx.configFile, 'scan', '--json']);
+    const scan = (...flags: string[]) => user.run(process.execPath, [cliEntry, '--config', fx.configFile, 'scan', '--json', ...flags]);
 
-    const blind = scan();
+    expect(scan().status).toBe(0);
+    const blind = scan('--strict');
     expect(blind.stderr).toBe('');
     expect(blind.status).toBe(3);
     expect((JSON.parse(blind.stdout) as Status).errors).toEqual([
@@ -64,7 +66,7 @@ describe('compliant with errors', () => {
     ]);
 
     fs.chmodSync(fx.home, 0o755);
-    const seeing = scan();
+    const seeing = scan('--strict');
     expect(seeing.status).toBe(0);
     expect((JSON.parse(seeing.stdout) as Status).errors).toBeUndefined();
   });

@@ -2,7 +2,7 @@
 // While the agent runs, the pass is its own (one enforcer, one memory: nobody is notified twice).
 import type { Command } from 'commander';
 import { loadBuiltInCatalog } from '../../adapters/catalogFiles.js';
-import { exitCodeOfStatus } from '../../common/errors.js';
+import { exitCodeOfStatus, STRICT_OPTION } from '../../common/errors.js';
 import { languageFromEnv } from '../../common/localize.js';
 import { commandContext } from '../context.js';
 import { parseAt, runOnePass } from '../onePass.js';
@@ -15,6 +15,7 @@ export function registerEnforce(program: Command): void {
     .command('enforce')
     .description('one pass: detect, evaluate and take the due actions (kill, quarantine, notify)')
     .option('--at <iso>', 'act as of another time (rehearsal)')
+    .option(...STRICT_OPTION)
     .action((_opts, cmd: Command) =>
       runCommand(async () => {
         const ctx = commandContext(cmd);
@@ -26,7 +27,7 @@ export function registerEnforce(program: Command): void {
           : await runOnePass(config, { ...(at ? { at } : {}), enforce: true });
         if (ctx.out.json) ctx.out.data(status);
         else ctx.out.line(renderStatus(status, catalog, languageFromEnv(process.env)));
-        return exitCodeOfStatus(status);
+        return exitCodeOfStatus(status, Boolean(ctx.options.strict));
       }),
     );
 }

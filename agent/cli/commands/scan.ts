@@ -1,6 +1,6 @@
 // `cordon scan`: detect and evaluate, take no action; `--at` previews a deadline, `--policy` adds a draft.
 import type { Command } from 'commander';
-import { exitCodeOfStatus } from '../../common/errors.js';
+import { exitCodeOfStatus, STRICT_OPTION } from '../../common/errors.js';
 import { languageFromEnv } from '../../common/localize.js';
 import { commandContext } from '../context.js';
 import { parseAt, runOnePass } from '../onePass.js';
@@ -13,6 +13,7 @@ export function registerScan(program: Command): void {
     .description('detect restricted AI tools and evaluate the policies; changes nothing')
     .option('--at <iso>', 'evaluate as of another time (preview a deadline)')
     .option('--policy <file...>', 'add a draft policy file as-is, unsigned, for a preview')
+    .option(...STRICT_OPTION)
     .action((_opts, cmd: Command) =>
       runCommand(async () => {
         const ctx = commandContext(cmd);
@@ -27,7 +28,7 @@ export function registerScan(program: Command): void {
           );
           if (removal.length) ctx.out.line(`\n\`cordon enforce\` would now: ${removal.join('; ')}.`);
         }
-        return exitCodeOfStatus(status);
+        return exitCodeOfStatus(status, Boolean(ctx.options.strict));
       }),
     );
 }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadBuiltInCatalog } from '../../adapters/catalogFiles.js';
 import type { AgentConfig } from '../../adapters/config.js';
 import { DaemonClient } from '../../client/daemonClient.js';
-import { exitCodeOfStatus } from '../../common/errors.js';
+import { exitCodeOfStatus, STRICT_OPTION } from '../../common/errors.js';
 import { languageFromEnv } from '../../common/localize.js';
 import { commandContext } from '../context.js';
 import { runCommand } from '../output.js';
@@ -25,6 +25,7 @@ export function registerStatus(program: Command): void {
   program
     .command('status')
     .description("show the running agent's current status")
+    .option(...STRICT_OPTION)
     .action((_opts, cmd: Command) =>
       runCommand(async () => {
         const ctx = commandContext(cmd);
@@ -33,7 +34,7 @@ export function registerStatus(program: Command): void {
           const status = await client.request('status');
           if (ctx.out.json) ctx.out.data(status);
           else ctx.out.line(renderStatus(status, loadBuiltInCatalog(), languageFromEnv(process.env)));
-          return exitCodeOfStatus(status);
+          return exitCodeOfStatus(status, Boolean(ctx.options.strict));
         } finally {
           client.close();
         }
