@@ -4,6 +4,7 @@ import { agentOwnTargets, type AgentConfig } from '../adapters/config.js';
 import { loadBuiltInCatalog } from '../adapters/catalogFiles.js';
 import { nodeFileSystem } from '../adapters/fileSystem.js';
 import { nodeProcessKiller } from '../adapters/killer.js';
+import { osPackageRemover } from '../adapters/packages.js';
 import { desktopNotifier } from '../adapters/notifier.js';
 import { createProcessSource } from '../adapters/processes/index.js';
 import { Quarantine } from '../adapters/quarantine/index.js';
@@ -66,6 +67,7 @@ export async function runOnePass(config: AgentConfig, opts: { at?: Date; drafts?
     enforcer = {
       killer: nodeProcessKiller,
       quarantine,
+      ...(osPackageRemover ? { packages: osPackageRemover } : {}),
       notifier: desktopNotifier,
       audit,
       lang: languageFromEnv(process.env),

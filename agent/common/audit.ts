@@ -8,6 +8,7 @@ export type AuditEvent =
   | 'resolved'
   | 'kill'
   | 'quarantine'
+  | 'uninstall'
   | 'restore'
   | 'notify'
   | 'remediation-requested'

@@ -5,7 +5,7 @@ import type { Quarantine } from '../adapters/quarantine/index.js';
 import { EnforcementMemory } from '../core/enforce/memory.js';
 import type { PlanGuard } from '../core/enforce/plan.js';
 import type { TargetedFinding } from '../common/model.js';
-import type { Clock, Notifier, ProcessKiller, UserDirectory } from '../ports/index.js';
+import type { Clock, Notifier, PackageRemover, ProcessKiller, UserDirectory } from '../ports/index.js';
 import type { Collector } from './collector.js';
 import type { PolicyState } from './engine.js';
 import { carryOut, type EnforcerDeps, type StepOutcome } from './enforcer.js';
@@ -26,6 +26,8 @@ export interface AgentStateDeps {
   killer: ProcessKiller;
   notifier: Notifier;
   quarantine: Quarantine;
+  /** The OS's remover of managed packages (MSIX), where there is one. */
+  packages?: PackageRemover;
   audit: AuditLog;
   collector: Collector;
   publisher: StatusPublisher;
@@ -55,6 +57,7 @@ export class AgentState {
     this.enforcer = {
       killer: deps.killer,
       quarantine: deps.quarantine,
+      ...(deps.packages ? { packages: deps.packages } : {}),
       notifier: deps.notifier,
       audit: deps.audit,
       lang: deps.lang,

@@ -151,7 +151,7 @@ export class Collector implements Collection {
       // A process that was stopped may still be listed for a moment (until reaped): it must not be killed twice.
       if (o.state === 'remediated' && o.step.action === 'kill') this.forgetProcess(o.step.target.pid);
     }
-    if (outcomes.some((o) => o.state === 'remediated' && o.step.action === 'quarantine')) this.scanFiles();
+    if (outcomes.some((o) => o.state === 'remediated' && (o.step.action === 'quarantine' || o.step.action === 'uninstall'))) this.scanFiles();
   }
 
   /** The install locations the catalog declares for this machine (what the install watcher watches). */

@@ -3,6 +3,7 @@ import type { AgentConfig } from '../adapters/config.js';
 import { loadBuiltInCatalog } from '../adapters/catalogFiles.js';
 import { nodeFileSystem } from '../adapters/fileSystem.js';
 import { nodeProcessKiller } from '../adapters/killer.js';
+import { osPackageRemover } from '../adapters/packages.js';
 import { desktopNotifier } from '../adapters/notifier.js';
 import { loadPolicySet } from '../adapters/policyStore.js';
 import { createProcessEventSource, createProcessSource } from '../adapters/processes/index.js';
@@ -53,6 +54,7 @@ export function createDaemonDeps(config: AgentConfig): DaemonDeps {
     inProcessScope: inProcessScope(config.processScope),
     killer: nodeProcessKiller,
     notifier: desktopNotifier,
+    ...(osPackageRemover ? { packages: osPackageRemover } : {}),
     quarantine: new Quarantine({ dir: config.quarantineDir, stateDir: config.stateDir }),
     loadPolicies: (now) =>
       loadPolicySet({

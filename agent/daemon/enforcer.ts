@@ -4,11 +4,13 @@ import type { AuditLog, AuditRecord } from '../adapters/auditLog.js';
 import type { PlannedStep } from '../core/enforce/plan.js';
 import { localize } from '../common/localize.js';
 import type { Finding, Target } from '../common/model.js';
-import type { Notifier, ProcessKiller } from '../ports/index.js';
+import type { Notifier, PackageRemover, ProcessKiller } from '../ports/index.js';
 
 export interface EnforcerDeps {
   killer: ProcessKiller;
   quarantine: Pick<Quarantine, 'quarantine'>;
+  /** Where the OS manages packages (Windows MSIX); absent elsewhere, and an uninstall step then fails saying so. */
+  packages?: PackageRemover;
   notifier: Notifier;
   audit: Pick<AuditLog, 'write'>;
   /** Language of notifications. */
@@ -79,6 +81,16 @@ export async function killProcess(deps: EnforcerDeps, { pid, startTime }: Extrac
   }
 }
 
+/** A managed package goes through the OS's remover, never a folder move; it cannot be restored from quarantine. */
+async function removePackage(deps: EnforcerDeps, pkg: { manager: 'msix'; name: string }): Promise<{ ok: boolean; outcome: string }> {
+  if (!deps.packages) return { ok: false, outcome: `not removed: ${pkg.name} is an MSIX package, which only Windows can remove` };
+  try {
+    return { ok: true, outcome: `removed through ${await deps.packages.remove(pkg)} (not restorable from quarantine: reinstall from its source)` };
+  } catch (err) {
+    return { ok: false, outcome: `not removed: ${(err as Error).message}` };
+  }
+}
+
 export function notificationText(lang: string, name: string, f: Finding): { title: string; message: string } {
   const zh = lang.toLowerCase().startsWith('zh');
   const what =
@@ -132,6 +144,12 @@ export async function carryOut(deps: EnforcerDeps, steps: readonly PlannedStep[]
           deps.audit.write({ event: 'quarantine', outcome: 'failed', ...auditFields(f), path: step.target.path, detail: outcome });
           outcomes.push({ step, state: 'failed', outcome });
         }
+        break;
+      }
+      case 'uninstall': {
+        const r = await removePackage(deps, step.package);
+        deps.audit.write({ event: 'uninstall', outcome: r.ok ? 'ok' : 'failed', ...auditFields(f), path: step.target.path, detail: r.outcome });
+        outcomes.push({ step, state: r.ok ? 'remediated' : 'failed', outcome: r.outcome });
         break;
       }
       case 'manual':

@@ -53,7 +53,7 @@ export interface PassResult {
 }
 
 function isRemoval(step: PlannedStep): boolean {
-  return step.action === 'kill' || step.action === 'quarantine';
+  return step.action === 'kill' || step.action === 'quarantine' || step.action === 'uninstall';
 }
 
 /** Kills first: a running tool is stopped before anyone is told or anything is moved. */

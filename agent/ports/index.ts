@@ -103,6 +103,12 @@ export interface ProcessKiller {
   alive(pid: number): Promise<boolean>;
 }
 
+/** The OS's own remover of packages it manages (Remove-AppxPackage for MSIX on Windows). */
+export interface PackageRemover {
+  /** Removes the package for every user; resolves with what was run, rejects with the remover's words. */
+  remove(pkg: { manager: 'msix'; name: string }): Promise<string>;
+}
+
 export interface Notification {
   title: string;
   message: string;

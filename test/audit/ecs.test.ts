@@ -32,6 +32,17 @@ const RECORDS = {
     { event: 'kill', outcome: 'failed', ...finding, kind: 'process', pid: 4243, detail: 'EPERM' },
   ],
   quarantine: [{ event: 'quarantine', outcome: 'ok', ...finding, kind: 'install', path: '/home/alice/.local/share/claude', detail: 'moved to q-1' }],
+  uninstall: [
+    {
+      event: 'uninstall',
+      outcome: 'ok',
+      ...finding,
+      tool: 'claude-desktop',
+      kind: 'install',
+      path: 'C:\\Program Files\\WindowsApps\\Claude_1.0.3_x64__pzs8sxrjxfjjc',
+      detail: 'removed through Remove-AppxPackage -AllUsers (not restorable from quarantine: reinstall from its source)',
+    },
+  ],
   restore: [
     {
       event: 'restore',

@@ -149,6 +149,11 @@ function isInside(child: string, parent: string): boolean {
   return rel === '' || (!rel.startsWith(`..${path.sep}`) && rel !== '..' && !path.isAbsolute(rel));
 }
 
+/** A macOS bundle (`Claude.app`): a folder whose signature and metadata only a rename keeps intact. */
+function isAppBundle(target: string, st: BigIntStats): boolean {
+  return st.isDirectory() && /\.app$/i.test(target.replace(/[\\/]+$/, ''));
+}
+
 function checkId(id: string): void {
   if (!ID_PATTERN.test(id)) {
     throw new CordonError('not-found', `"${id}" is not a quarantine item id`, { fix: 'see `cordon quarantine list` for the ids' });
@@ -264,6 +269,16 @@ export class Quarantine {
       await syncDirectory(itemDir);
       await pinned.handle.sync();
       return { method };
+    }
+    if (isAppBundle(pinned.target, seen)) {
+      throw new CordonError(
+        'quarantine-failed',
+        'an app bundle is only moved whole within its volume: a copy would lose its extended attributes (code signature), ACLs and file flags',
+        {
+          where: pinned.target,
+          fix: 'put quarantineDir on the same volume as the app (the default, under the state folder, is)',
+        },
+      );
     }
     await moveStep.beforeRename(pinned, seen);
     const copy = await copyTree(source, itemDir, PAYLOAD_PARTIAL, isRoot());

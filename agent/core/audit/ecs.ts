@@ -22,6 +22,7 @@ const CATEGORIZATION: Readonly<Record<Exclude<AuditEvent, 'detected'>, Categoriz
   resolved: { kind: 'event', category: ['host'], type: ['change'] },
   kill: { kind: 'event', category: ['process'], type: ['end'] },
   quarantine: { kind: 'event', category: ['package', 'file'], type: ['deletion'] },
+  uninstall: { kind: 'event', category: ['package'], type: ['deletion'] },
   restore: { kind: 'event', category: ['package', 'file'], type: ['installation', 'creation'] },
   notify: { kind: 'event', category: ['host'], type: ['info'] },
   'remediation-requested': { kind: 'event', category: ['host'], type: ['change'] },

@@ -15,7 +15,7 @@ export interface RememberedOutcome {
 }
 
 function isRemoval(step: PlannedStep): boolean {
-  return step.action === 'kill' || step.action === 'quarantine';
+  return step.action === 'kill' || step.action === 'quarantine' || step.action === 'uninstall';
 }
 
 /**

@@ -1,10 +1,13 @@
 // Turns findings into the concrete steps enforcement takes; pure, so `scan` previews exactly what `enforce` would do.
 import type { Platform, Target, TargetedFinding } from '../../common/model.js';
 import { isProtectedProcessName, protectedPathReason } from '../protectedTargets.js';
+import { osPackageOf, type OsPackage } from './packagedApps.js';
 
 export type PlannedStep =
   | { action: 'kill'; finding: TargetedFinding; target: Extract<Target, { kind: 'process' }> }
   | { action: 'quarantine'; finding: TargetedFinding; target: Extract<Target, { kind: 'install' }> }
+  /** A package the OS manages, removed through its own remover (not restorable from quarantine: reinstalled from its source). */
+  | { action: 'uninstall'; finding: TargetedFinding; target: Extract<Target, { kind: 'install' }>; package: OsPackage }
   | { action: 'notify'; finding: TargetedFinding }
   | { action: 'manual'; finding: TargetedFinding; reason: string };
 
@@ -43,7 +46,9 @@ function removalStep(finding: TargetedFinding, guard: PlanGuard): PlannedStep | 
     case 'install': {
       if (!actions.includes('quarantine')) return null;
       const refused = protectedPathReason(target.path, [target.scanRoot], target.scanRoot, guard.protectedTrees, guard.platform);
-      return refused ? { action: 'manual', finding, reason: `not moved: ${refused}` } : { action: 'quarantine', finding, target };
+      if (refused) return { action: 'manual', finding, reason: `not moved: ${refused}` };
+      const pkg = osPackageOf(target.path);
+      return pkg ? { action: 'uninstall', finding, target, package: pkg } : { action: 'quarantine', finding, target };
     }
     case 'settings':
       return { action: 'manual', finding, reason: `remove this setting yourself: ${finding.detail}` };
