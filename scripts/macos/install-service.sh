@@ -19,10 +19,22 @@ render_template "$TEMPLATE" xml > "$PLIST.tmp"
 chmod 0644 "$PLIST.tmp"
 chown root:wheel "$PLIST.tmp" 2>/dev/null || true
 mv "$PLIST.tmp" "$PLIST"
-launchctl bootout system/com.cordon.agent 2>/dev/null || true
+LABEL=system/com.cordon.agent
+# An upgrade first takes the running daemon out and waits until launchd has let go of it: a bootstrap while the old
+# instance is still being torn down fails with "Input/output error".
+if launchctl print "$LABEL" >/dev/null 2>&1; then
+  launchctl bootout "$LABEL" || true
+  waited=0
+  while launchctl print "$LABEL" >/dev/null 2>&1; do
+    [ "$waited" -lt 100 ] || fail "launchd still holds $LABEL 20 s after bootout; run this installer again"
+    waited=$((waited + 1))
+    sleep 0.2
+  done
+fi
 if [ "$START" = 1 ]; then
-  launchctl bootstrap system "$PLIST"
-  launchctl enable system/com.cordon.agent
-  launchctl kickstart -k system/com.cordon.agent
+  # Enabled before it is bootstrapped: launchd refuses to load a label marked disabled (an admin's or an earlier bootout's).
+  launchctl enable "$LABEL" || fail "launchctl enable $LABEL failed (exit $?)"
+  launchctl bootstrap system "$PLIST" || fail "launchctl bootstrap failed (exit $?): see 'launchctl print $LABEL' and /Library/Logs/Cordon"
+  launchctl kickstart -k "$LABEL" || fail "launchctl kickstart failed (exit $?)"
 fi
 echo "com.cordon.agent installed at $PLIST (config: $CONFIG)"

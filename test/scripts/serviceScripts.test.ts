@@ -209,21 +209,68 @@ describe('launchd daemon (macOS)', () => {
     expect(plistOf('/tmp/R&D <lab>/agent.json').parsed.ProgramArguments).toContain('/tmp/R&D <lab>/agent.json');
   });
 
-  it('installs, bootstraps, enables and kickstarts the daemon; uninstall boots it out', () => {
-    const dir = tmp();
+  /** launchctl as launchd answers it: `print` succeeds while the label is loaded; `fails` names a subcommand that exits 5. */
+  function fakeLaunchctl(dir: string, opts: { loaded?: boolean; fails?: string } = {}) {
     const { env, calls } = fakeTools(dir, 'launchctl');
+    const state = path.join(dir, 'loaded');
+    if (opts.loaded) fs.writeFileSync(state, '');
+    const log = path.join(dir, 'calls.log');
+    fs.writeFileSync(
+      path.join(dir, 'fakebin', 'launchctl'),
+      `#!/bin/sh
+echo "launchctl $*" >> "${log}"
+[ "$1" = "${opts.fails ?? 'none'}" ] && exit 5
+case "$1" in
+  print) [ -e "${state}" ] ;;
+  bootstrap) touch "${state}" ;;
+  bootout) rm -f "${state}" ;;
+esac
+`,
+      { mode: 0o755 },
+    );
+    return { env, calls };
+  }
+
+  it('enables the label before bootstrapping it, then kickstarts; uninstall boots it out', () => {
+    const dir = tmp();
+    const { env, calls } = fakeLaunchctl(dir);
     const plist = path.join(dir, 'LaunchDaemons', 'com.cordon.agent.plist');
     const r = run('macos/install-service.sh', ['--node', process.execPath, '--config', path.join(dir, 'agent.json'), '--dest-dir', path.dirname(plist)], env);
     expect(r.status).toBe(0);
     expect(fs.statSync(plist).mode & 0o777).toBe(0o644);
     expect(calls()).toEqual([
-      'launchctl bootout system/com.cordon.agent',
-      `launchctl bootstrap system ${plist}`,
+      'launchctl print system/com.cordon.agent',
       'launchctl enable system/com.cordon.agent',
+      `launchctl bootstrap system ${plist}`,
       'launchctl kickstart -k system/com.cordon.agent',
     ]);
-    run('macos/uninstall-service.sh', ['--agent', path.join(dir, 'gone'), '--dest-dir', path.dirname(plist)], env);
+    run('macos/uninstall-service.sh', ['--dest-dir', path.dirname(plist)], env);
     expect(fs.existsSync(plist)).toBe(false);
+  });
+
+  it('upgrades a loaded daemon by booting it out and waiting until launchd let go before bootstrapping', () => {
+    const dir = tmp();
+    const { env, calls } = fakeLaunchctl(dir, { loaded: true });
+    const plist = path.join(dir, 'LaunchDaemons', 'com.cordon.agent.plist');
+    expect(
+      run('macos/install-service.sh', ['--node', process.execPath, '--config', path.join(dir, 'agent.json'), '--dest-dir', path.dirname(plist)], env).status,
+    ).toBe(0);
+    expect(calls().slice(0, 4)).toEqual([
+      'launchctl print system/com.cordon.agent',
+      'launchctl bootout system/com.cordon.agent',
+      'launchctl print system/com.cordon.agent',
+      'launchctl enable system/com.cordon.agent',
+    ]);
+  });
+
+  it('fails with launchctl’s exit code named when bootstrap fails, and starts nothing after it', () => {
+    const dir = tmp();
+    const { env, calls } = fakeLaunchctl(dir, { fails: 'bootstrap' });
+    const plist = path.join(dir, 'LaunchDaemons', 'com.cordon.agent.plist');
+    const r = run('macos/install-service.sh', ['--node', process.execPath, '--config', path.join(dir, 'agent.json'), '--dest-dir', path.dirname(plist)], env);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('launchctl bootstrap failed (exit 5)');
+    expect(calls().some((c) => c.includes('kickstart'))).toBe(false);
   });
 });
 
