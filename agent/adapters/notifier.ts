@@ -1,4 +1,5 @@
-// Desktop notifications through node-notifier; where no notification service exists it reports why instead of failing.
+// The agent's own desktop notifications through node-notifier: the fallback when no tray of the user is connected (a
+// root or SYSTEM service's notification rarely reaches a user's desktop). Where no service exists it says why.
 import type nodeNotifier from 'node-notifier';
 import type { Notifier } from '../ports/index.js';
 
@@ -9,15 +10,15 @@ export const desktopNotifier: Notifier = {
     try {
       notifier = (await import('node-notifier')).default;
     } catch (err) {
-      return (err as Error).message;
+      return { via: null, error: (err as Error).message };
     }
     return new Promise((resolve) => {
       try {
         notifier.notify({ title: n.title, message: n.message, wait: false }, (err) => {
-          resolve(err ? String(err.message ?? err) : null);
+          resolve(err ? { via: null, error: String(err.message ?? err) } : { via: 'agent' });
         });
       } catch (err) {
-        resolve((err as Error).message);
+        resolve({ via: null, error: (err as Error).message });
       }
     });
   },

@@ -13,6 +13,7 @@ import {
   type IpcParams,
   type IpcResult,
   type Method,
+  type NotificationEvent,
 } from '../common/ipc.js';
 import type { Status } from '../common/model.js';
 
@@ -42,6 +43,7 @@ export class DaemonClient {
   private readonly pending = new Map<number, Pending>();
   private buffer = '';
   private readonly statusListeners: ((status: Status) => void)[] = [];
+  private readonly notificationListeners: ((note: NotificationEvent['result']) => void)[] = [];
   private readonly closeListeners: (() => void)[] = [];
   private isClosed = false;
 
@@ -129,6 +131,11 @@ export class DaemonClient {
   }
 
   /** Asks for every new status; `fn` hears each push until the connection closes. */
+  /** Notifications the daemon asks this user's session to show (pushed to subscribed connections). */
+  onNotification(fn: (note: NotificationEvent['result']) => void): void {
+    this.notificationListeners.push(fn);
+  }
+
   async subscribe(fn: (status: Status) => void): Promise<void> {
     this.statusListeners.push(fn);
     await this.request('subscribe');
@@ -171,6 +178,14 @@ export class DaemonClient {
     const m = message as { id?: unknown; event?: unknown; result?: unknown; error?: { code?: unknown; message?: unknown } };
     if (m.event === 'status') {
       if (typeof m.result === 'object' && m.result !== null) for (const fn of this.statusListeners) fn(m.result as Status);
+      return;
+    }
+    if (m.event === 'notification') {
+      const note = m.result as Partial<NotificationEvent['result']> | null;
+      if (note && typeof note.title === 'string' && typeof note.message === 'string') {
+        const shown = { title: note.title, message: note.message, ...(typeof note.finding === 'string' ? { finding: note.finding } : {}) };
+        for (const fn of this.notificationListeners) fn(shown);
+      }
       return;
     }
     const error = m.error

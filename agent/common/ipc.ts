@@ -251,7 +251,12 @@ export interface StatusEvent {
   event: 'status';
   result: Status;
 }
-export type IpcEvent = StatusEvent;
+/** A notification the daemon asks the user's tray to show in the user's own session (a service's own rarely reaches it). */
+export interface NotificationEvent {
+  event: 'notification';
+  result: { title: string; message: string; finding?: string };
+}
+export type IpcEvent = StatusEvent | NotificationEvent;
 
 /** Codes an error reply may carry; a client reads any other code as `internal`. */
 export const IPC_ERROR_CODES = [

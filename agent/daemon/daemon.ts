@@ -19,6 +19,7 @@ import { reporterActor } from './actors/reporter.js';
 import { AgentState } from './agentState.js';
 import { Collector } from './collector.js';
 import { detectContextFor, explainInputFor, type PolicyState } from './engine.js';
+import { trayFirstNotifier } from './trayNotifier.js';
 import { ExceptionDesk } from './exceptionDesk.js';
 import { FleetState } from './fleetState.js';
 import { ipcHandlers } from './ipcHandlers.js';
@@ -82,7 +83,18 @@ export class Daemon {
     const syncHooks = (policies: PolicyState['policies'], now: Date) => syncStartHooks(config, policies, deps.users, deps.users.hostName(), now);
     const exceptions = new ExceptionDesk({ stateDir: config.stateDir, host: deps.users.hostName(), audit });
     this.exceptions = exceptions;
-    this.state = new AgentState({ ...deps, audit, collector, publisher, exceptions, warnings, guard: agentOwnTargets(config), syncStartHooks: syncHooks });
+    const notifier = trayFirstNotifier(publisher, deps.notifier, config.platform);
+    this.state = new AgentState({
+      ...deps,
+      notifier,
+      audit,
+      collector,
+      publisher,
+      exceptions,
+      warnings,
+      guard: agentOwnTargets(config),
+      syncStartHooks: syncHooks,
+    });
     const state = this.state;
     const ipc = new IpcServer({
       socketPath: config.socketPath,

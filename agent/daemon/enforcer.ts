@@ -4,7 +4,7 @@ import type { AuditLog, AuditRecord } from '../adapters/auditLog.js';
 import type { PlannedStep } from '../core/enforce/plan.js';
 import { localize } from '../common/localize.js';
 import type { Finding, Target } from '../common/model.js';
-import type { Notifier, PackageRemover, ProcessKiller } from '../ports/index.js';
+import type { Notifier, NotifyResult, PackageRemover, ProcessKiller } from '../ports/index.js';
 
 export interface EnforcerDeps {
   killer: ProcessKiller;
@@ -91,6 +91,13 @@ async function removePackage(deps: EnforcerDeps, pkg: { manager: 'msix'; name: s
   }
 }
 
+/** The audit's words for the path that showed a notification. */
+function deliveredBy(shown: NotifyResult, user: string | undefined): string {
+  const whose = user === undefined ? 'the signed-in user' : user;
+  if (shown.via === null) return `not shown: no tray of ${whose} was connected and the agent has no notification service (${shown.error})`;
+  return shown.via === 'tray' ? `shown by the tray in the session of ${whose}` : `shown by the agent's own notification: no tray of ${whose} was connected`;
+}
+
 export function notificationText(lang: string, name: string, f: Finding): { title: string; message: string } {
   const zh = lang.toLowerCase().startsWith('zh');
   const what =
@@ -109,14 +116,14 @@ export async function carryOut(deps: EnforcerDeps, steps: readonly PlannedStep[]
     switch (step.action) {
       case 'notify': {
         const { title, message } = notificationText(deps.lang, toolNames.get(f.tool) ?? f.tool, f);
-        const err = await deps.notifier.notify({ title, message, lang: deps.lang, ...(f.user ? { user: f.user } : {}) });
+        const shown = await deps.notifier.notify({ title, message, lang: deps.lang, finding: f.id, ...(f.user ? { user: f.user } : {}) });
         deps.audit.write({
           event: 'notify',
-          outcome: err ? 'unavailable' : 'ok',
+          outcome: shown.via === null ? 'unavailable' : 'ok',
           ...auditFields(f),
-          detail: err ? `${title}: ${message} (no notification service: ${err})` : `${title}: ${message}`,
+          detail: `${title}: ${message} (${deliveredBy(shown, f.user)})`,
         });
-        outcomes.push({ step, state: 'open', outcome: err ? 'notification logged' : 'notified' });
+        outcomes.push({ step, state: 'open', outcome: shown.via === null ? 'notification logged' : 'notified' });
         break;
       }
       case 'kill': {

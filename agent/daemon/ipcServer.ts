@@ -150,7 +150,8 @@ export class IpcServer {
     };
     const push = (msg: IpcEvent): void => {
       const text = this.textOf(msg);
-      if (socket.writableNeedDrain) {
+      // Only statuses collapse into the latest: each notification is its own, and they are few.
+      if (socket.writableNeedDrain && msg.event === 'status') {
         if (latest === null) socket.once('drain', flushLatest);
         latest = text;
         return;

@@ -3,7 +3,7 @@ import { writeStatusFile } from '../adapters/statusFile.js';
 import { CordonError } from '../common/errors.js';
 import type { ActorState, AgentFacts, ProcessSourceState, Status } from '../common/model.js';
 import { requestsVisibleTo } from '../core/exceptions/requests.js';
-import type { StatusEvent } from '../common/ipc.js';
+import type { NotificationEvent, StatusEvent } from '../common/ipc.js';
 import type { Peer } from './ipcServer.js';
 
 /** Also told of every pass and every new status: the fleet state (cordon.db), whose liveness facts the shown status carries. */
@@ -86,6 +86,21 @@ export class StatusPublisher {
     }
     if (this.status) setImmediate(() => peer.push({ event: 'status', result: this.current(peer) }));
     return { subscribed: true };
+  }
+
+  /**
+   * Pushes a notification to the subscribed user connections (the tray runs on one in each session) of `user`, or of
+   * every user for a finding that belongs to none; resolves how many got it. Admin connections show no notifications.
+   */
+  notifyUsers(user: string | undefined, note: NotificationEvent['result'], sameUser: (a: string, b: string) => boolean): number {
+    const event: NotificationEvent = { event: 'notification', result: note };
+    let reached = 0;
+    for (const peer of this.subscribers) {
+      if (peer.admin || peer.user === undefined || (user !== undefined && !sameUser(peer.user, user))) continue;
+      peer.push(event);
+      reached++;
+    }
+    return reached;
   }
 
   unsubscribe(peer: Peer): { subscribed: false } {

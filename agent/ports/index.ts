@@ -113,11 +113,16 @@ export interface Notification {
   title: string;
   message: string;
   user?: string;
+  /** The finding it is about: a tray that shows it does not announce the same finding again. */
+  finding?: string;
   /** BCP 47 tag of the text. */
   lang?: string;
 }
 
+/** Which path showed a notification: the tray in the user's own session, or the agent's own (node-notifier) fallback. */
+export type NotifyResult = { via: 'tray' | 'agent' } | { via: null; error: string };
+
 export interface Notifier {
-  /** Never throws; resolves with an error text when no notification service exists. */
-  notify(n: Notification): Promise<string | null>;
+  /** Never throws; resolves with the path that showed it, or with why none could. */
+  notify(n: Notification): Promise<NotifyResult>;
 }

@@ -26,7 +26,7 @@ function deps(killer: ProcessKiller, audit: string[] = []): EnforcerDeps {
   return {
     killer,
     quarantine: { quarantine: () => Promise.reject(new Error('no install here')) },
-    notifier: { notify: () => Promise.resolve(null) },
+    notifier: { notify: () => Promise.resolve({ via: 'agent' as const }) },
     audit: { write: (r) => void audit.push(String(r.detail)) },
     lang: 'en',
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),

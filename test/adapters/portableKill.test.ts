@@ -28,7 +28,7 @@ function deps(killer: ProcessKiller): EnforcerDeps {
   return {
     killer,
     quarantine: { quarantine: () => Promise.reject(new Error('no install here')) },
-    notifier: { notify: () => Promise.resolve(null) },
+    notifier: { notify: () => Promise.resolve({ via: 'agent' as const }) },
     audit: { write: () => undefined },
     lang: 'en',
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),

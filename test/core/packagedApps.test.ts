@@ -64,7 +64,7 @@ describe('the plan for Claude Desktop on Windows', () => {
         ran.push(Buffer.from(args.at(-1) as string, 'base64').toString('utf16le'));
         return { code: 0, stdout: 'removed\r\n', stderr: '' };
       }, 'powershell.exe'),
-      notifier: { notify: async () => null },
+      notifier: { notify: async () => ({ via: 'agent' as const }) },
       audit: { write: (r) => void audit.push(r) },
       lang: 'en',
       sleep: async () => undefined,
@@ -80,7 +80,7 @@ describe('the plan for Claude Desktop on Windows', () => {
     const moved: string[] = [];
     const deps = {
       quarantine: { quarantine: async (r: { path: string }) => (moved.push(r.path), { id: 'q' }) },
-      notifier: { notify: async () => null },
+      notifier: { notify: async () => ({ via: 'agent' as const }) },
       audit: { write: () => undefined },
       lang: 'en',
     } as unknown as EnforcerDeps;

@@ -97,7 +97,7 @@ function fakeMachine(opts: { killFails?: boolean } = {}) {
     notifier: {
       notify: async (n) => {
         calls.push(`notify ${n.user}: ${n.title}`);
-        return null;
+        return { via: 'agent' as const };
       },
     },
     audit: { write: (r: AuditRecord) => void audit.push(r) },

@@ -150,6 +150,7 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp> {
     tray.setContextMenu(Menu.buildFromTemplate(toTemplate(buildMenu(view, Date.now()))));
   };
 
+  session.on('notification', (note) => notify(decider.fromAgent(note)));
   session.on('view', (view) => {
     refreshTray();
     if (window && !window.isDestroyed()) window.webContents.send(BRIDGE_CHANNELS.view, view);

@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { DaemonClient, type ParamsArg } from '../../agent/client/daemonClient.js';
 import { CordonError } from '../../agent/common/errors.js';
-import type { IpcResult, UserMethod } from '../../agent/common/ipc.js';
+import type { IpcResult, NotificationEvent, UserMethod } from '../../agent/common/ipc.js';
 import type { Status } from '../../agent/common/model.js';
 
 export interface AgentConnectionOptions {
@@ -18,6 +18,8 @@ export interface AgentConnectionEvents {
   identified: [user: string];
   unreachable: [reason: string];
   status: [status: Status];
+  /** A notification the agent asks this session to show. */
+  notification: [note: NotificationEvent['result']];
 }
 
 export class AgentConnection extends EventEmitter<AgentConnectionEvents> {
@@ -78,6 +80,7 @@ export class AgentConnection extends EventEmitter<AgentConnectionEvents> {
     try {
       const identity = await client.hello().catch(() => null);
       if (identity) this.emit('identified', identity.user);
+      client.onNotification((note) => this.emit('notification', note));
       await client.subscribe((status) => this.emit('status', status));
       this.emit('status', await client.request('status'));
     } catch {

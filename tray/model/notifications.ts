@@ -26,6 +26,15 @@ const AHEAD: { notice: Finding['notice']; title: StringKey; many: StringKey }[] 
 export class NotificationDecider {
   private readonly shown = new Set<string>();
 
+  /**
+   * A notification the agent sent for this session (its policy's notify action): shown as it is, and the finding it is
+   * about is not announced again from the status that follows.
+   */
+  fromAgent(note: { title: string; message: string; finding?: string }): TrayNotification {
+    if (note.finding !== undefined) for (const stage of ['due', 'ahead']) this.shown.add(`pending:${note.finding}:${stage}`);
+    return { key: `agent:${note.finding ?? note.title}`, title: note.title, body: note.message, urgent: true };
+  }
+
   decide(view: TrayView, nowMs: number): TrayNotification[] {
     if (view.connection !== 'connected' || view.status === null) return [];
     const locale = view.locale;

@@ -1,6 +1,6 @@
 // Keeps the tray's view of the daemon up to date and forwards the user's requests; shared by Electron and the dev bridge.
 import { EventEmitter } from 'node:events';
-import type { Explanation, HistoryEntry } from '../../agent/common/ipc.js';
+import type { Explanation, HistoryEntry, NotificationEvent } from '../../agent/common/ipc.js';
 import type { ExceptionAsk } from './bridge.js';
 import type { ExceptionRequest, Finding, Status } from '../../agent/common/model.js';
 import { AgentConnection, type AgentConnectionOptions } from './agentConnection.js';
@@ -9,6 +9,8 @@ import type { TrayView } from './trayView.js';
 
 export interface TraySessionEvents {
   view: [view: TrayView];
+  /** A notification the agent asks this session to show (the policy's notify action). */
+  notification: [note: NotificationEvent['result']];
 }
 
 export class TraySession extends EventEmitter<TraySessionEvents> {
@@ -23,6 +25,7 @@ export class TraySession extends EventEmitter<TraySessionEvents> {
     this.client.on('identified', (user) => this.update({ user }));
     this.client.on('unreachable', () => this.update({ connection: 'unreachable' }));
     this.client.on('status', (status: Status) => this.update({ connection: 'connected', status }));
+    this.client.on('notification', (note) => this.emit('notification', note));
   }
 
   get view(): TrayView {
