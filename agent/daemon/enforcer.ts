@@ -81,6 +81,26 @@ export async function killProcess(deps: EnforcerDeps, { pid, startTime }: Extrac
   }
 }
 
+/** How long a file stays busy after the program holding it was stopped (Windows closes its handles as it tears down). */
+const BUSY_RETRY_MS = 1000;
+
+/** Error codes of a move refused because a file is open or running (Windows: sharing violation, access denied). */
+function isBusy(err: unknown): boolean {
+  const code = ((err as { cause?: NodeJS.ErrnoException }).cause ?? (err as NodeJS.ErrnoException)).code;
+  return code === 'EBUSY' || code === 'EPERM' || code === 'EACCES';
+}
+
+/** Quarantines; a move refused as busy is tried once more after a pause, since the plan stopped the tool's processes first. */
+async function quarantineRetryingBusy(deps: EnforcerDeps, req: Parameters<EnforcerDeps['quarantine']['quarantine']>[0]) {
+  try {
+    return await deps.quarantine.quarantine(req);
+  } catch (err) {
+    if (!isBusy(err)) throw err;
+    await deps.sleep(BUSY_RETRY_MS);
+    return deps.quarantine.quarantine(req);
+  }
+}
+
 /** A managed package goes through the OS's remover, never a folder move; it cannot be restored from quarantine. */
 async function removePackage(deps: EnforcerDeps, pkg: { manager: 'msix'; name: string }): Promise<{ ok: boolean; outcome: string }> {
   if (!deps.packages) return { ok: false, outcome: `not removed: ${pkg.name} is an MSIX package, which only Windows can remove` };
@@ -134,7 +154,7 @@ export async function carryOut(deps: EnforcerDeps, steps: readonly PlannedStep[]
       }
       case 'quarantine': {
         try {
-          const item = await deps.quarantine.quarantine({
+          const item = await quarantineRetryingBusy(deps, {
             path: step.target.path,
             scanRoot: step.target.scanRoot,
             tool: f.tool,

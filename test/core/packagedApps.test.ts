@@ -96,3 +96,60 @@ describe('the plan for Claude Desktop on Windows', () => {
     expect(() => removeAppxScript("Claude_1'; Remove-Item C:\\ -Recurse; '_x64__pzs8sxrjxfjjc")).toThrow(/not an MSIX package full name/);
   });
 });
+
+describe('a busy install on Windows', () => {
+  const exe = 'C:\\Users\\alice\\AppData\\Local\\AnthropicClaude';
+  const proc = {
+    ...install(exe, 'C:\\Users\\alice'),
+    id: 'p1',
+    kind: 'process',
+    actions: ['kill'],
+    target: { kind: 'process', pid: 9120 },
+  } as unknown as TargetedFinding;
+
+  it('plans the kill of its running program before the move, whatever order the findings came in', () => {
+    expect(planEnforcement([install(exe, 'C:\\Users\\alice'), proc], { platform: 'win32' }).map((s) => s.action)).toEqual(['kill', 'quarantine']);
+  });
+
+  // libuv maps ERROR_SHARING_VIOLATION to EBUSY and ERROR_ACCESS_DENIED to EPERM (uv_translate_sys_error): what a
+  // rename of a folder holding a running or open file gives on Windows.
+  it.each(['EBUSY', 'EPERM'])('moves it on a second try when the first is refused with %s while the stopped program lets go', async (code) => {
+    const tries: string[] = [];
+    const slept: number[] = [];
+    const deps = {
+      quarantine: {
+        quarantine: async (r: { path: string }) => {
+          tries.push(r.path);
+          if (tries.length === 1)
+            throw Object.assign(new Error(`${code}: resource busy or locked, rename`), { cause: Object.assign(new Error(code), { code }) });
+          return { id: 'q1' };
+        },
+      },
+      notifier: { notify: async () => ({ via: 'agent' as const }) },
+      audit: { write: () => undefined },
+      lang: 'en',
+      sleep: async (ms: number) => void slept.push(ms),
+    } as unknown as EnforcerDeps;
+    const [outcome] = await carryOut(deps, planEnforcement([install(exe, 'C:\\Users\\alice')], { platform: 'win32' }), new Map());
+    expect(outcome).toMatchObject({ state: 'remediated', outcome: 'moved to quarantine as q1' });
+    expect(tries).toEqual([exe, exe]);
+    expect(slept).toEqual([1000]);
+  });
+
+  it('does not retry a refusal that has nothing to do with a busy file', async () => {
+    let tries = 0;
+    const deps = {
+      quarantine: {
+        quarantine: async () => {
+          tries++;
+          throw Object.assign(new Error('not found'), { code: 'not-found' });
+        },
+      },
+      audit: { write: () => undefined },
+      sleep: async () => undefined,
+    } as unknown as EnforcerDeps;
+    const [outcome] = await carryOut(deps, planEnforcement([install(exe, 'C:\\Users\\alice')], { platform: 'win32' }), new Map());
+    expect(outcome?.state).toBe('failed');
+    expect(tries).toBe(1);
+  });
+});
