@@ -94,8 +94,9 @@ export async function runPass(input: PassInput, deps: PassDeps): Promise<PassRes
   for (const f of memory.changes(findings).detected) audit.write({ event: 'detected', outcome: f.state, ...auditFields(f), detail: f.detail });
   const nowMs = now.getTime();
   const due = killsFirst(plan.filter((s) => (s.finding.id === input.insist ? isRemoval(s) : memory.isDue(s, nowMs))));
-  const toQueue = deps.queueQuarantine ? due.filter((s) => s.action === 'quarantine') : [];
-  const steps = toQueue.length ? due.filter((s) => s.action !== 'quarantine') : due;
+  const slow = (s: PlannedStep): boolean => s.action === 'quarantine' || s.action === 'uninstall';
+  const toQueue = deps.queueQuarantine ? due.filter(slow) : [];
+  const steps = toQueue.length ? due.filter((s) => !slow(s)) : due;
   const outcomes = steps.length ? await carryOut(deps.enforcer, steps, toolNamesOf(policyState.catalog)) : [];
   const queued = toQueue.length && deps.queueQuarantine ? deps.queueQuarantine(toQueue) : nothingQueued;
   memory.remember(outcomes, nowMs);

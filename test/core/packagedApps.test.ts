@@ -99,17 +99,6 @@ describe('the plan for Claude Desktop on Windows', () => {
 
 describe('a busy install on Windows', () => {
   const exe = 'C:\\Users\\alice\\AppData\\Local\\AnthropicClaude';
-  const proc = {
-    ...install(exe, 'C:\\Users\\alice'),
-    id: 'p1',
-    kind: 'process',
-    actions: ['kill'],
-    target: { kind: 'process', pid: 9120 },
-  } as unknown as TargetedFinding;
-
-  it('plans the kill of its running program before the move, whatever order the findings came in', () => {
-    expect(planEnforcement([install(exe, 'C:\\Users\\alice'), proc], { platform: 'win32' }).map((s) => s.action)).toEqual(['kill', 'quarantine']);
-  });
 
   // libuv maps ERROR_SHARING_VIOLATION to EBUSY and ERROR_ACCESS_DENIED to EPERM (uv_translate_sys_error): what a
   // rename of a folder holding a running or open file gives on Windows.

@@ -86,7 +86,5 @@ export function planEnforcement(findings: readonly TargetedFinding[], guard: Pla
     const removal = removalStep(finding, guard);
     if (removal) steps.push(...partSteps(removal));
   }
-  // Processes first: a running program holds its files open, and Windows cannot move or remove a folder while it does.
-  const killsFirst = [...steps.filter((s) => s.action === 'kill'), ...steps.filter((s) => s.action !== 'kill')];
-  return [...killsFirst, ...notifications];
+  return [...steps, ...notifications];
 }
