@@ -24,6 +24,8 @@ export interface ProcessInfo {
   argv: string[];
   /** Opaque start marker (Linux: starttime in clock ticks) that tells a reused pid from the original process. */
   startTime?: string;
+  /** Catalog `binaryMarkers` found in the executable's content (read by the daemon where no name or path matched). */
+  exeMarks?: string[];
 }
 
 /** One path of an install that has several (a launcher link, a version store, a version folder). */

@@ -1,6 +1,6 @@
 // What the agent currently observes: installs and settings (rescanned on events), and processes matched once each.
 import type { Catalog } from '../core/catalog/types.js';
-import { processPrefilter, resolveLocation, type DetectContext } from '../core/detect/index.js';
+import { binaryMarkersOf, processPrefilter, resolveLocation, type DetectContext } from '../core/detect/index.js';
 import type { Observation, ProcessInfo, StatusError } from '../common/model.js';
 import type { FileSystemPort, HomeDir, ProcessSource } from '../ports/index.js';
 import type { StepOutcome } from './enforcer.js';
@@ -25,6 +25,8 @@ export class Collector implements Collection {
   private homesJson: string;
   /** Lets through every process the catalog could match (processPrefilter), so most are never matched in full. */
   private mayMatch: (p: ProcessInfo) => boolean;
+  /** The catalog's binary markers for this platform: a process nothing else matched is recognised by them. */
+  private markers: string[];
 
   constructor(
     private readonly fs: FileSystemPort,
@@ -33,10 +35,13 @@ export class Collector implements Collection {
     private catalog: Catalog,
     /** Whether a matched process may be acted on (config `processScope`); only a match pays for the check. */
     private readonly inScope: (p: ProcessInfo) => boolean = () => true,
+    /** Reads the markers found in a process's executable (the daemon's; none for a one-off pass). */
+    private readonly exeMarks: (p: ProcessInfo, markers: readonly string[]) => string[] = () => [],
   ) {
     this.catalogJson = JSON.stringify(catalog);
     this.homesJson = JSON.stringify(context.homes);
     this.mayMatch = processPrefilter(catalog, context.platform);
+    this.markers = binaryMarkersOf(catalog, context.platform);
   }
 
   get ctx(): DetectContext {
@@ -59,6 +64,7 @@ export class Collector implements Collection {
     if (json === this.catalogJson) return false;
     this.catalogJson = json;
     this.mayMatch = processPrefilter(catalog, this.ctx.platform);
+    this.markers = binaryMarkersOf(catalog, this.ctx.platform);
     this.procSeen.clear();
     return true;
   }
@@ -116,7 +122,12 @@ export class Collector implements Collection {
 
   /** Whether an exec event's program needs reading and matching: the catalog may match it, or it was a tool until now. */
   wants(p: ProcessInfo): boolean {
-    return this.mayMatch(p) || (this.procSeen.get(procKey(p))?.obs.length ?? 0) > 0;
+    return this.mayMatch(p) || (this.procSeen.get(procKey(p))?.obs.length ?? 0) > 0 || this.marksOf(p).length > 0;
+  }
+
+  /** The catalog's markers in the process's executable: read once per file, and only for a large one. */
+  private marksOf(p: ProcessInfo): string[] {
+    return this.markers.length > 0 ? this.exeMarks(p, this.markers) : [];
   }
 
   /** An exec event: the new program is matched at once; true when it is (or was, under this pid) a tool. */
@@ -182,8 +193,12 @@ export class Collector implements Collection {
   }
 
   private match(p: ProcessInfo): Observation[] {
-    if (!this.mayMatch(p)) return [];
-    const obs = detectProcesses([p], this.catalog, this.ctx);
+    let obs = this.mayMatch(p) ? detectProcesses([p], this.catalog, this.ctx) : [];
+    if (!obs.length) {
+      // A name and path that say nothing: a renamed copy is still known by what it holds.
+      const exeMarks = this.marksOf(p);
+      if (exeMarks.length) obs = detectProcesses([{ ...p, exeMarks }], this.catalog, this.ctx);
+    }
     return obs.length && this.inScope(p) ? obs : [];
   }
 

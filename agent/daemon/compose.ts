@@ -6,7 +6,7 @@ import { nodeProcessKiller } from '../adapters/killer.js';
 import { osPackageRemover } from '../adapters/packages.js';
 import { desktopNotifier } from '../adapters/notifier.js';
 import { loadPolicySet } from '../adapters/policyStore.js';
-import { createProcessEventSource, createProcessSource } from '../adapters/processes/index.js';
+import { createExeMarkReader, createProcessEventSource, createProcessSource } from '../adapters/processes/index.js';
 import { inProcessScope } from '../adapters/processes/scope.js';
 import { Quarantine } from '../adapters/quarantine/index.js';
 import { Reporter } from '../adapters/reporter.js';
@@ -50,6 +50,7 @@ export function createDaemonDeps(config: AgentConfig): DaemonDeps {
     users: createUserDirectory(config.homes ? { homes: config.homes } : {}),
     clock: systemClock,
     processes: createProcessSource({ incremental: true }),
+    exeMarks: createExeMarkReader(),
     processEvents: config.processEvents ? createProcessEventSource() : null,
     inProcessScope: inProcessScope(config.processScope),
     killer: nodeProcessKiller,

@@ -33,6 +33,8 @@ export interface DaemonDeps {
   clock: Clock;
   /** Incremental: reads only processes it has not seen before, or (with `recheck`) that changed. */
   processes: ProcessSource;
+  /** Catalog binary markers found in a process's executable (a renamed copy of a tool). */
+  exeMarks?(proc: ProcessInfo, markers: readonly string[]): string[];
   /** This OS's exec events (null: none here, or turned off by the config). */
   processEvents: ProcessEventSource | null;
   /** Whether a matched process may be acted on (config `processScope`; everything otherwise). */
@@ -75,7 +77,7 @@ export class Daemon {
       fleetState,
     );
     const ctx = detectContextFor(config, deps.users.homes(), (uid) => deps.users.userName(uid));
-    const collector = new Collector(deps.fs, deps.processes, ctx, { interpreters: [], tools: [] }, (p) => deps.inProcessScope(p));
+    const collector = new Collector(deps.fs, deps.processes, ctx, { interpreters: [], tools: [] }, (p) => deps.inProcessScope(p), deps.exeMarks);
     const warnings = [
       ...(config.allowUnsigned ? ['allowUnsigned is on: unsigned policies are accepted (development only)'] : []),
       ...(config.processScope ? [`processScope is set: only processes of session ${config.processScope.session} are acted on (testing only)`] : []),

@@ -28,9 +28,9 @@ export interface AttackBed {
   launchAsUser(argv: string[]): Promise<Launched>;
   /**
    * Starts a fake claude as the user and resolves with its pid once this agent killed it (its kill record is in this
-   * agent's audit log). Another test's agent on a shared machine may be quicker to kill a claude: tried up to 3 times.
+   * agent's audit log) within `withinMs` (5 s by default). Another test's agent on a shared machine may be quicker to kill a claude: tried up to 3 times.
    */
-  claudeKilled(argv?: string[]): Promise<number>;
+  claudeKilled(argv?: string[], withinMs?: number): Promise<number>;
   cleanup(): void;
 }
 
@@ -64,11 +64,11 @@ export async function startAttackBed(extraConfig: Record<string, unknown> = {}):
     claudePath,
     auditLines,
     launchAsUser,
-    async claudeKilled(argv = [claudePath, '600']) {
+    async claudeKilled(argv = [claudePath, '600'], withinMs = 5000) {
       for (let attempt = 0; attempt < 3; attempt++) {
         const started = await launchAsUser(argv);
-        const exit = await Promise.race([started.exited, new Promise<'alive'>((r) => setTimeout(() => r('alive'), 5000))]);
-        if (exit === 'alive') throw new Error(`${argv.join(' ')} (pid ${started.pid}) still runs after 5 s`);
+        const exit = await Promise.race([started.exited, new Promise<'alive'>((r) => setTimeout(() => r('alive'), withinMs))]);
+        if (exit === 'alive') throw new Error(`${argv.join(' ')} (pid ${started.pid}) still runs after ${withinMs} ms`);
         const ours = await waitFor(
           'the kill record',
           () => auditLines().find((r) => r.event === 'kill' && r.pid === started.pid && r.outcome === 'ok'),

@@ -8,6 +8,7 @@ import { createProcReader, readProcessNow } from './procReader.js';
 import { createPsListSource } from './psListSource.js';
 import { createWin32ProcessSource, createWmiSource } from './win32/wmi.js';
 
+export { createExeMarkReader, type ExeMarkReader } from './exeMarks.js';
 export { createProcReader } from './procReader.js';
 export { createPsListSource } from './psListSource.js';
 

@@ -18,7 +18,7 @@ const YOUNG_MS = 2_000;
 
 /**
  * Incremental mode keeps what it read, keyed by pid, and reads a process in full only when its pid is new, or
- * when a young process's start time or comm changed. A settled process costs nothing but its `readdir` entry,
+ * when a young process's start time, comm or executable changed. A settled process costs nothing but its `readdir` entry,
  * so a round with no new process reads no file at all. A pid that is reused, or a settled process that `exec`s
  * later, is caught by a `recheck` round (the daemon runs one every 10 s): one small stat read per process,
  * and a full read only of what changed.
@@ -53,7 +53,8 @@ export function createProcReader(opts: ProcReaderOptions): ProcessSource & { rea
         // A zombie has exited and only waits for its parent to reap it: it runs nothing, so it is no finding.
         if (!stat || stat.state === 'Z') continue;
         live.add(pid);
-        const key = `${stat.startTime}\0${stat.comm}`;
+        // The executable too: an exec that keeps the name (`exec -a vim ~/bin/vim`) is a new program under an old comm.
+        const key = `${stat.startTime}\0${stat.comm}\0${readExe(`${procDir}/${name}/exe`)}`;
         if (cached && cached.key === key) {
           out.push(cached.info);
           continue;
@@ -81,6 +82,15 @@ export function readProcessNow(
   const procDir = opts.procDir ?? '/proc';
   const stat = readStat(`${procDir}/${pid}/stat`);
   return stat && stat.state !== 'Z' ? readProcess(procDir, pid, stat, opts.userName, opts.wants) : null;
+}
+
+/** The executable's link target ('' when unreadable: a kernel thread, or gone). */
+function readExe(link: string): string {
+  try {
+    return fs.readlinkSync(link);
+  } catch {
+    return '';
+  }
 }
 
 /** null when the process vanished between readdir and the read. */

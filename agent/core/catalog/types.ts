@@ -20,6 +20,11 @@ export interface ProcessSignature {
   pathFragments?: string[];
   /** Fragments that rule the process out (e.g. the desktop app's own claude.exe). */
   excludePathFragments?: string[];
+  /**
+   * Strings that all appear near the end of a released binary of the tool (its bundled file table): they recognise a
+   * renamed copy whose name and path say nothing. Only the last MiB of a large executable is read, once per file.
+   */
+  binaryMarkers?: string[];
 }
 
 /**

@@ -2,5 +2,5 @@
 export type { DetectContext } from './context.js';
 export { scanInstalls } from './scanInstalls.js';
 export { scanConfigs } from './scanConfigs.js';
-export { matchProcesses, processPrefilter } from './matchProcesses.js';
+export { binaryMarkersOf, matchProcesses, processPrefilter } from './matchProcesses.js';
 export { resolveLocation, parseLocation, displayPath } from './locations.js';

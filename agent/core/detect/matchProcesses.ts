@@ -12,6 +12,8 @@ interface ProcessView {
   /** [source, path] pairs with forward slashes. */
   paths: [string, string][];
   script?: string;
+  /** Catalog binary markers found in the executable. */
+  marks: string[];
 }
 
 export function matchProcesses(procs: ProcessInfo[], catalog: Catalog, platform: Platform): Observation[] {
@@ -69,7 +71,8 @@ export function processPrefilter(catalog: Catalog, platform: Platform): (proc: P
           if (platform === 'linux' && n.length > LINUX_COMM_LENGTH) commStarts.add(n.slice(0, LINUX_COMM_LENGTH));
         }
       } else if (sig.pathFragments) fragments.push(...sig.pathFragments.map(pathFold));
-      else matchesAnything = true;
+      // Recognised by content: the daemon reads the executable only where nothing else matched (binaryMarkersOf).
+      else if (!sig.binaryMarkers) matchesAnything = true;
     }
   }
   if (matchesAnything) return () => true;
@@ -98,7 +101,7 @@ function viewOf(proc: ProcessInfo, interpreters: Set<string>, fold: (s: string) 
     names.push(['script', baseName(script)]);
     paths.push(['script', slashed(script)]);
   }
-  return { names, paths, ...(script ? { script } : {}) };
+  return { names, paths, ...(script ? { script } : {}), marks: proc.exeMarks ?? [] };
 }
 
 function matchSignature(
@@ -125,7 +128,20 @@ function matchSignature(
     reasons.push(`${hit[0]} path contains ${fragment}`);
     if (hit[0] === 'script') path = view.script;
   }
+  if (sig.binaryMarkers) {
+    if (!sig.binaryMarkers.every((m) => view.marks.includes(m))) return null;
+    reasons.push('the executable holds the marks of a released build');
+  }
   return { signal: reasons.join(', '), ...(path ? { path } : {}) };
+}
+
+/** Every binary marker the catalog looks for on this platform: what the daemon searches an executable for. */
+export function binaryMarkersOf(catalog: Catalog, platform: Platform): string[] {
+  const marks = new Set<string>();
+  for (const tool of catalog.tools) {
+    for (const sig of tool.processes ?? []) if (!sig.platforms || sig.platforms.includes(platform)) for (const m of sig.binaryMarkers ?? []) marks.add(m);
+  }
+  return [...marks];
 }
 
 function nameEquals(actual: string, wanted: string, source: string, fold: (s: string) => string, platform: Platform): boolean {
