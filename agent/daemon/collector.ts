@@ -75,11 +75,20 @@ export class Collector implements Collection {
 
   /** Installs and settings: bounded reads of the declared locations. */
   scanFiles(): void {
-    this.files = detectFiles(this.fs, this.catalog, this.ctx);
+    const broken = new Map<string, string>();
+    this.files = detectFiles(this.fs, this.catalog, this.ctx, (link, why) => broken.set(link, why));
     // A home that exists but cannot be listed was not looked at: a scan of it would say nothing was there.
     this.homeProblems = this.ctx.homes
       .filter((h) => this.fs.lstat(h.home)?.type === 'dir' && this.fs.readdir(h.home) === null)
       .map((h) => ({ source: 'detection' as const, code: 'home-unreadable', message: `the home folder ${h.home} (${h.user}) cannot be read` }));
+    // Likewise behind a link on the way to an install location that cannot be read through.
+    for (const [link, why] of broken) {
+      this.homeProblems.push({
+        source: 'detection',
+        code: 'install-link-broken',
+        message: `${link} is a symbolic link on the way to an install location, not followed: ${why}`,
+      });
+    }
   }
 
   /** New processes only (a tick with none does no work beyond listing pids); true when the matched set changed. */

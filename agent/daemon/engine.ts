@@ -48,8 +48,8 @@ export function detectContextFor(config: AgentConfig, homes: HomeDir[], userName
 }
 
 /** Installs and configs: bounded reads of declared locations only. */
-export function detectFiles(fs: FileSystemPort, catalog: Catalog, ctx: DetectContext): Observation[] {
-  return [...scanInstalls(fs, catalog.tools, ctx), ...scanConfigs(fs, catalog.tools, ctx)];
+export function detectFiles(fs: FileSystemPort, catalog: Catalog, ctx: DetectContext, brokenLinks?: (link: string, why: string) => void): Observation[] {
+  return [...scanInstalls(fs, catalog.tools, ctx, brokenLinks), ...scanConfigs(fs, catalog.tools, ctx)];
 }
 
 export function detectProcesses(procs: ProcessInfo[], catalog: Catalog, ctx: DetectContext): Observation[] {

@@ -95,13 +95,39 @@ function viewOf(proc: ProcessInfo, interpreters: Set<string>, fold: (s: string) 
     names.push(['exe', baseName(proc.exe)]);
     paths.push(['exe', slashed(proc.exe)]);
   }
-  const runsScript = names.some(([, n]) => interpreters.has(fold(stripExe(n))) || interpreters.has(fold(n)));
-  const script = runsScript ? proc.argv.slice(1).find((a) => a !== '' && !a.startsWith('-')) : undefined;
+  const interpreter =
+    names.map(([, n]) => fold(stripExe(n))).find((n) => interpreters.has(n)) ?? names.map(([, n]) => fold(n)).find((n) => interpreters.has(n));
+  const script = interpreter !== undefined ? scriptOf(interpreter, proc.argv.slice(1)) : undefined;
   if (script) {
     names.push(['script', baseName(script)]);
     paths.push(['script', slashed(script)]);
   }
   return { names, paths, ...(script ? { script } : {}), marks: proc.exeMarks ?? [] };
+}
+
+/** Interpreters by family: which options make them run code given inline, so that no argument is a script file. */
+const SHELLS = /^(sh|bash|zsh|dash|ksh|fish)$/;
+const PYTHONS = /^(python[0-9.]*|pythonw|py)$/;
+const EVAL_FLAGS = new Set(['-e', '--eval', '-p', '--print']);
+
+function runsInline(interpreter: string, arg: string): boolean {
+  const cluster = /^-[A-Za-z]+$/.test(arg) ? arg.slice(1) : '';
+  if (SHELLS.test(interpreter)) return cluster.includes('c');
+  if (PYTHONS.test(interpreter)) return cluster.includes('c') || cluster.includes('m');
+  return EVAL_FLAGS.has(arg) || arg.startsWith('--eval=') || arg.startsWith('--print=');
+}
+
+/**
+ * The script an interpreter runs: its first argument that is not an option. `bash -c '… ~/.claude/local …'`,
+ * `node -e …` and `python -m …` run no script file, so the text after them is never taken for a path.
+ */
+function scriptOf(interpreter: string, args: readonly string[]): string | undefined {
+  for (const arg of args) {
+    if (arg === '') continue;
+    if (runsInline(interpreter, arg)) return undefined;
+    if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
 }
 
 function matchSignature(

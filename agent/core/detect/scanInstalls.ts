@@ -7,7 +7,13 @@ import type { DetectContext } from './context.js';
 import { displayPath, resolveLocation } from './locations.js';
 import { createScanCache, readableThroughLinks, walkLocation, type LocatedEntry } from './walkLocation.js';
 
-export function scanInstalls(fs: FileSystemPort, tools: ToolSignature[], ctx: DetectContext): Observation[] {
+/** `brokenLinks` hears of each link on the way to a location that could not be read through (reported, not followed). */
+export function scanInstalls(
+  fs: FileSystemPort,
+  tools: ToolSignature[],
+  ctx: DetectContext,
+  brokenLinks: (link: string, why: string) => void = () => undefined,
+): Observation[] {
   const cache = createScanCache(fs);
   const mayEnter = readableThroughLinks(ctx);
   const seen = new Set<string>();
@@ -16,7 +22,7 @@ export function scanInstalls(fs: FileSystemPort, tools: ToolSignature[], ctx: De
     for (const sig of tool.installs ?? []) {
       if (!sig.platforms.includes(ctx.platform)) continue;
       for (const location of resolveLocation(sig.path, ctx)) {
-        for (const entry of walkLocation(cache, location, ctx.platform, mayEnter)) {
+        for (const entry of walkLocation(cache, location, ctx.platform, mayEnter, brokenLinks)) {
           if (!typeFits(sig, entry)) continue;
           const key = `${tool.id}\0${entry.path}`;
           if (seen.has(key)) continue;

@@ -52,6 +52,8 @@ export function walkLocation(
   location: ResolvedLocation,
   platform: Platform,
   mayEnter: (realDir: string) => boolean = () => true,
+  /** A link on the way that leads nowhere (dangling, a loop) or past the bound: what lies behind it was not looked at. */
+  onBrokenLink: (link: string, why: string) => void = () => undefined,
 ): LocatedEntry[] {
   let frontier = [location.base];
   const found: LocatedEntry[] = [];
@@ -67,10 +69,12 @@ export function walkLocation(
         if (!stat) continue;
         if (last) found.push({ path, stat });
         else if (stat.type === 'dir') next.add(path);
-        else if (stat.type === 'symlink' && linksFollowed < MAX_LINKS_FOLLOWED) {
+        else if (stat.type === 'symlink' && linksFollowed >= MAX_LINKS_FOLLOWED) onBrokenLink(path, `more than ${MAX_LINKS_FOLLOWED} links on the way`);
+        else if (stat.type === 'symlink') {
           linksFollowed += 1;
           const real = cache.realpath(path);
-          if (real !== null && cache.lstat(real)?.type === 'dir' && mayEnter(real)) next.add(real);
+          if (real === null) onBrokenLink(path, 'it leads nowhere (a dangling link or a loop)');
+          else if (cache.lstat(real)?.type === 'dir' && mayEnter(real)) next.add(real);
         }
       }
     }
