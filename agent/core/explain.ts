@@ -69,6 +69,9 @@ const WORDS = {
     writeState:
       'status.json, audit.jsonl (a log of every detection and action, security events also in security.jsonl) and cordon.db (the fleet state for osquery, Jamf and Intune: findings, inventory, policies, heartbeat; no secrets)',
     writeStateWhy: 'so you, the tray app and IT can see what happened',
+    writeExceptions:
+      'exception-requests.json: the exception requests employees made (who, which tool, the reason, the end asked for, the answer), readable by root only',
+    writeExceptionsWhy: 'so an administrator can answer your request; only a signed policy ever grants one',
     writeQuarantine: 'Quarantined installs with a manifest of every file (size, SHA-256, owner, mode)',
     writeQuarantineWhy: 'so every removal can be undone exactly',
     writeSocket: 'Local sockets for the tray app and the cordon command',
@@ -119,6 +122,8 @@ const WORDS = {
     writeState:
       'status.json、audit.jsonl（每次检测和操作的日志，安全事件另写入 security.jsonl）和 cordon.db（供 osquery、Jamf 和 Intune 读取的设备状态：发现项、清单、策略、心跳；不含任何密钥）',
     writeStateWhy: '让您、托盘应用和 IT 部门都能看到发生了什么',
+    writeExceptions: 'exception-requests.json：员工提交的例外申请（申请人、工具、理由、申请的截止时间、答复），仅 root 可读',
+    writeExceptionsWhy: '让管理员能答复您的申请；只有已签名的策略才能批准例外',
     writeQuarantine: '被隔离的安装，以及其中每个文件的清单（大小、SHA-256、所有者、权限）',
     writeQuarantineWhy: '让每次移除都能被完整撤销',
     writeSocket: '供托盘应用和 cordon 命令使用的本地套接字',
@@ -169,6 +174,7 @@ export function explainAgent(input: ExplainInput, lang: ExplainLanguage = 'en'):
     ],
     writes: [
       { what: w.writeState, where: input.stateDir, why: w.writeStateWhy },
+      { what: w.writeExceptions, where: input.stateDir, why: w.writeExceptionsWhy },
       { what: w.writeQuarantine, where: input.quarantineDir, why: w.writeQuarantineWhy },
       { what: w.writeSocket, where: input.socketPath, why: w.writeSocketWhy },
       ...input.startHooks.flatMap((h) => [

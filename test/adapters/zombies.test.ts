@@ -25,11 +25,13 @@ const claudes = (procs: ProcessInfo[]): number[] =>
     .map((o) => o.pid as number);
 
 beforeAll(async () => {
-  // Two claudes under one careless parent (a shell that then becomes `sleep`, which never reaps): one is stopped and
-  // stays a zombie, the other keeps running.
+  // A claude and a control process under one careless parent (a shell that then becomes `sleep`, which never reaps):
+  // the claude is stopped and stays a zombie. The control is not named claude, so no other agent on this machine stops it.
   fs.symlinkSync('/bin/sleep', path.join(dir, 'claude'));
+  fs.symlinkSync('/bin/sleep', path.join(dir, 'zombie-control'));
   const claude = path.join(dir, 'claude');
-  parent = spawn('/bin/sh', ['-c', `'${claude}' 300 & echo $!; '${claude}' 300 & echo $!; exec /bin/sleep 300`], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const control = path.join(dir, 'zombie-control');
+  parent = spawn('/bin/sh', ['-c', `'${claude}' 300 & echo $!; '${control}' 300 & echo $!; exec /bin/sleep 300`], { stdio: ['ignore', 'pipe', 'ignore'] });
   const pids = await new Promise<number[]>((resolve) => {
     let text = '';
     parent.stdout?.on('data', (b: Buffer) => {
@@ -39,9 +41,9 @@ beforeAll(async () => {
     });
   });
   [zombie, running] = pids as [number, number];
-  // Only once both children run claude and the shell is `sleep` does nobody reap the stopped claude.
+  // Only once both children run their programs and the shell is `sleep` does nobody reap the stopped claude.
   const settled = () =>
-    readProcStat(parent.pid as number)?.comm === 'sleep' && readProcStat(zombie)?.comm === 'claude' && readProcStat(running)?.comm === 'claude';
+    readProcStat(parent.pid as number)?.comm === 'sleep' && readProcStat(zombie)?.comm === 'claude' && readProcStat(running)?.comm === 'zombie-control';
   for (let i = 0; i < 200 && !settled(); i++) await new Promise((r) => setTimeout(r, 25));
   process.kill(zombie, 'SIGKILL');
   for (let i = 0; i < 200 && readProcStat(zombie)?.state !== 'Z'; i++) await new Promise((r) => setTimeout(r, 25));
@@ -59,14 +61,20 @@ describe.skipIf(process.platform !== 'linux')('a zombie claude', () => {
     expect(() => process.kill(zombie, 0)).not.toThrow();
   });
 
-  it('is listed by neither the /proc reader (full, incremental, or read at once on an exec event) nor ps, while the running claude is', async () => {
+  it('is listed by neither the /proc reader (full, incremental, or read at once on an exec event) nor ps, while a live process is', async () => {
     for (const source of [createProcReader({ incremental: false }), createProcReader({ incremental: true }), createPsListSource()]) {
-      const found = claudes(await source.list());
-      expect(found).toContain(running);
-      expect(found).not.toContain(zombie);
+      const procs = await source.list();
+      expect(procs.map((p) => p.pid)).toContain(running);
+      expect(procs.map((p) => p.pid)).not.toContain(zombie);
     }
     expect(readProcessNow(zombie)).toBeNull();
-    expect(readProcessNow(running)?.comm).toBe('claude');
+    expect(readProcessNow(running)?.comm).toBe('zombie-control');
+  });
+
+  it('would be a claude finding if it were listed: only not being listed keeps it out', () => {
+    const stat = readProcStat(zombie);
+    const asListed: ProcessInfo = { pid: zombie, comm: stat?.comm ?? '', argv: [], startTime: stat?.startTime ?? '' };
+    expect(claudes([asListed])).toEqual([zombie]);
   });
 
   it('counts as gone to the killer, so a kill whose target became a zombie is done', async () => {

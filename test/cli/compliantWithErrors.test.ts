@@ -23,7 +23,7 @@ const POLICY = (id: string) => ENFORCE_NOW_POLICY(1, 'report').replace('id: test
 
 const cordon = (fx: AgentFixture, args: string[]) => spawnSync(process.execPath, [cliEntry, '--config', fx.configFile, ...args], { encoding: 'utf8' });
 
-describe('compliant with errors', () => {
+describe('compliant with errors', { timeout: 120_000 }, () => {
   it('a rejected policy file: status --strict exits 3 with the error in `errors` (0 without --strict), and 0 again once the file is fixed', async () => {
     const fx = makeAgentFixture();
     fixtures.push(fx);

@@ -54,7 +54,7 @@ afterAll(() => {
   fx?.cleanup();
 });
 
-describe('exception requests', () => {
+describe('exception requests', { timeout: 120_000 }, () => {
   let request: ExceptionRequest;
 
   it('an employee asks in their own name; the request is pending in their status, the admins’ list, the audit log and cordon.db', async () => {

@@ -80,7 +80,7 @@ async function ask(page: Page, tool: string, reason: string, until?: string): Pr
   return (await note.getAttribute('data-exception')) as string;
 }
 
-describe('asking for an exception from the tray', () => {
+describe('asking for an exception from the tray', { timeout: 120_000 }, () => {
   let claudeRequest: string;
 
   it('an empty reason is refused by the form and sends nothing', async () => {
@@ -138,6 +138,17 @@ describe('asking for an exception from the tray', () => {
     const zhItem = zh.page.locator(`.exceptions li[data-exception="${claudeRequest}"]`);
     expect(await zhItem.innerText()).toContain('已批准，有效期至');
     await screenshot(zh.page, 'exception-granted-zh');
+    // The Policy page lists the signed exemption policy with the exemption that concerns this user.
+    for (const [p, name] of [
+      [page, 'exception-policy-en'],
+      [zh.page, 'exception-policy-zh'],
+    ] as const) {
+      await p.locator('#nav a[data-page="policy"]').click();
+      const card = p.locator(`#policies section[aria-labelledby="policy-exception-${claudeRequest}"]`);
+      await card.waitFor();
+      expect(await card.innerText()).toContain('Customer demo on Friday');
+      await screenshot(p, name);
+    }
     await page.context().close();
     await zh.page.context().close();
   });

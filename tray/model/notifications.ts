@@ -1,6 +1,7 @@
 // Decides which desktop notifications a status change deserves, remembering what was shown so nothing repeats.
-import type { Finding } from '../../agent/common/model.js';
+import type { ExceptionRequest, Finding } from '../../agent/common/model.js';
 import { formatDueIn } from './countdown.js';
+import { formatWhen } from './headline.js';
 import { t, type StringKey } from './strings.js';
 import { pendingFindings, toolLabel, type TrayView } from './trayView.js';
 
@@ -25,6 +26,32 @@ const AHEAD: { notice: Finding['notice']; title: StringKey; many: StringKey }[] 
  */
 export class NotificationDecider {
   private readonly shown = new Set<string>();
+  /** The user's requests seen pending: only their answer is news (an answer already known at start is not). */
+  private readonly waiting = new Set<string>();
+
+  /** The answer to one of the user's own exception requests, once, when it comes while the tray watches. */
+  private answers(view: TrayView): TrayNotification[] {
+    const out: TrayNotification[] = [];
+    const own = (view.status?.exceptions ?? []).filter((r: ExceptionRequest) => r.user === view.user);
+    for (const r of own) {
+      if (r.state === 'pending') {
+        this.waiting.add(r.id);
+        continue;
+      }
+      if (!this.waiting.delete(r.id) || (r.state !== 'granted' && r.state !== 'denied')) continue;
+      const tool = r.toolName ?? r.tool;
+      const granted = r.state === 'granted';
+      out.push({
+        key: `exception:${r.id}:${r.state}`,
+        title: t(view.locale, granted ? 'notifyExceptionGrantedTitle' : 'notifyExceptionDeniedTitle', { tool }),
+        body: granted
+          ? t(view.locale, 'exceptionGranted', { when: formatWhen(r.grantedUntil ?? '', view.locale) })
+          : (r.denial ?? t(view.locale, 'exceptionHint')),
+        urgent: false,
+      });
+    }
+    return out;
+  }
 
   /**
    * A notification the agent sent for this session (its policy's notify action): shown as it is, and the finding it is
@@ -73,6 +100,7 @@ export class NotificationDecider {
         urgent: !remediated,
       });
     }
+    out.push(...this.answers(view));
     for (const n of out) for (const k of n.key.split('|')) this.shown.add(k);
     return out;
   }

@@ -87,4 +87,39 @@ describe('notification decisions', () => {
   it('speaks the user’s language', () => {
     expect(new NotificationDecider().decide(connected([findingFixture()], 'zh-CN'), NOW)[0]?.body).toBe('必须移除 claude-code（8 天后截止）。');
   });
+
+  it('tells the answer to the user’s own exception request once, in their language, and never an answer it did not wait for', () => {
+    const request = (state: 'pending' | 'granted' | 'denied', user = 'alice') => ({
+      id: `req-${user}`,
+      user,
+      host: 'h',
+      tool: 'claude-code',
+      toolName: 'Claude Code',
+      rules: [{ policy: 'p', rule: 'r' }],
+      reason: 'demo',
+      requestedAt: '2026-07-01T00:00:00Z',
+      state,
+      ...(state === 'granted' ? { grantedUntil: '2026-07-20T10:00:00Z' } : {}),
+      ...(state === 'denied' ? { denial: 'Use Qoder.' } : {}),
+    });
+    const view = (states: ('pending' | 'granted' | 'denied')[], locale: TrayView['locale'] = 'en', user = 'alice'): TrayView => {
+      const v = connected([], locale);
+      return { ...v, status: { ...(v.status as NonNullable<TrayView['status']>), exceptions: states.map((s) => request(s, user)) } };
+    };
+    const decider = new NotificationDecider();
+    expect(decider.decide(view(['granted']), NOW)).toEqual([]);
+    expect(decider.decide(view(['pending']), NOW)).toEqual([]);
+    const granted = decider.decide(view(['granted']), NOW);
+    expect(granted).toMatchObject([{ key: 'exception:req-alice:granted', title: 'Exception granted: Claude Code', urgent: false }]);
+    expect(granted[0]?.body).toMatch(/^Granted until /);
+    expect(decider.decide(view(['granted']), NOW)).toEqual([]);
+
+    const zh = new NotificationDecider();
+    zh.decide(view(['pending'], 'zh-CN'), NOW);
+    expect(zh.decide(view(['denied'], 'zh-CN'), NOW)).toMatchObject([{ title: '例外申请被拒绝：Claude Code', body: 'Use Qoder.' }]);
+
+    const other = new NotificationDecider();
+    other.decide(view(['pending'], 'en', 'bob'), NOW);
+    expect(other.decide(view(['granted'], 'en', 'bob'), NOW)).toEqual([]);
+  });
 });
