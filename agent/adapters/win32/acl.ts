@@ -142,6 +142,20 @@ if (-not (Test-Path -LiteralPath ${psQuote(entry)})) { exit 3 }
   }
 }
 
+/** Folders' ACLs stay read this long: each policy file of a reload asks about the same folders (one PowerShell run each). */
+const FOLDER_ACL_TTL_MS = 30_000;
+const folderAcls = new Map<string, { at: number; sddl: string | null }>();
+
+/** readSddl for a folder above the file, kept briefly; the file itself is always read afresh. */
+function readFolderSddl(entry: string): string | null {
+  const key = entry.toLowerCase();
+  const hit = folderAcls.get(key);
+  if (hit && Date.now() - hit.at < FOLDER_ACL_TTL_MS) return hit.sddl;
+  const sddl = readSddl(entry);
+  folderAcls.set(key, { at: Date.now(), sddl });
+  return sddl;
+}
+
 /** The file and every folder above it, the file first. */
 function chainOf(file: string): string[] {
   const out: string[] = [];
@@ -157,10 +171,13 @@ function chainOf(file: string): string[] {
  * C:\ProgramData is refused); the folders above must let no one else replace them. The volume root is not checked: its
  * owner and its create-folder right for users are the OS's.
  */
-export function windowsUntrustedReason(file: string, read: (entry: string) => string | null = readSddl): string | null {
+export function windowsUntrustedReason(
+  file: string,
+  read: (entry: string, isFolder: boolean) => string | null = (entry, isFolder) => (isFolder ? readFolderSddl(entry) : readSddl(entry)),
+): string | null {
   const chain = chainOf(file).slice(0, -1);
   for (const [i, entry] of chain.entries()) {
-    const sddl = read(entry);
+    const sddl = read(entry, i > 0);
     if (sddl === null) continue;
     const sd = parseSddl(sddl);
     if (sd === null) return `${entry} has an access list that cannot be read (${sddl.trim().slice(0, 80)})`;
