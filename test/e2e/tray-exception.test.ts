@@ -147,6 +147,8 @@ describe('asking for an exception from the tray', { timeout: 120_000 }, () => {
       const card = p.locator(`#policies section[aria-labelledby="policy-exception-${claudeRequest}"]`);
       await card.waitFor();
       expect(await card.innerText()).toContain('Customer demo on Friday');
+      // The policy it lifts lists it too, as an exemption that concerns this user.
+      expect(await p.locator('#policies section[aria-labelledby="policy-test-ban"]').innerText()).toContain('Customer demo on Friday');
       await screenshot(p, name);
     }
     await page.context().close();

@@ -201,6 +201,7 @@ describe('the employee’s tray window against the real daemon', () => {
       'status.json',
       'audit.jsonl',
       'security.jsonl',
+      'exception-requests.json',
       'cordon.db',
       'osquery',
       'Jamf',

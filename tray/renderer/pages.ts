@@ -359,7 +359,9 @@ function policyCard(p: PolicyRef, view: TrayView, nowMs: number, host: string): 
       ),
     );
   });
-  const mine = (p.exemptions ?? []).filter(
+  // This policy's own exemptions, and those an exemption policy grants from it (`cordon policy exempt`).
+  const lifting = (view.status?.policies ?? []).flatMap((q) => (q.exemptions ?? []).filter((e) => (e.policy ?? q.id) === p.id));
+  const mine = lifting.filter(
     (e) => Date.parse(e.until) > nowMs && (e.users?.includes(view.user) || e.hosts?.some((h) => h.toLowerCase() === host.toLowerCase())),
   );
   return element(
