@@ -302,6 +302,14 @@ describe('Windows service', () => {
     expect(install).not.toMatch(/BUILTIN|NT AUTHORITY/);
   });
 
+  it('fails the NSIS installation when the service script fails, instead of reporting success without an agent', () => {
+    const nsh = fs.readFileSync(path.join(scripts, '..', 'build', 'windows', 'installer.nsh'), 'utf8');
+    const install = nsh.slice(nsh.indexOf('!macro customInstall'), nsh.indexOf('!macroend'));
+    expect(install).toMatch(
+      /install-service\.ps1[^\n]*'\n(\s*;[^\n]*\n)*\s*Pop \$0\n\s*StrCmp \$0 "0" cordon_service_installed\n[\s\S]*Abort [\s\S]*cordon_service_installed:\n\s*WriteRegStr/,
+    );
+  });
+
   it('checks the exit code of every native program it runs', () => {
     const lines = install.split('\n').filter((l) => /^\s*[^#]*\b(sc\.exe|icacls)\b/.test(l) && !l.includes('function'));
     expect(lines.length).toBeGreaterThan(5);
