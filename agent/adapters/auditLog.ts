@@ -169,6 +169,8 @@ export class AuditLog {
       'policy-rejected',
       'policy-retired',
     ],
+    /** Which entries the asking peer may see (a user their own and what concerns no one). */
+    visible: (entry: HistoryEntry) => boolean = () => true,
   ): HistoryEntry[] {
     let text: string;
     try {
@@ -184,7 +186,7 @@ export class AuditLog {
       try {
         const rec = historyEntryOf(JSON.parse(line) as Record<string, unknown>) as (HistoryEntry & { event: AuditEvent }) | null;
         if (!rec) continue;
-        if (events.includes(rec.event)) entries.push(rec);
+        if (events.includes(rec.event) && visible(rec)) entries.push(rec);
       } catch {
         continue;
       }

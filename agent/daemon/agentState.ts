@@ -88,13 +88,15 @@ export class AgentState {
   }
 
   /**
-   * Each quarantine step (one part of an install) runs in the lane, once however many passes plan it meanwhile; when it is done, what it
-   * removed is remembered and a pass shows it.
+   * The quarantine steps of each finding (every part of one install) run in the lane as one job, once however many
+   * passes plan them meanwhile; when they are done, what they removed is remembered and a pass shows it.
    */
   private queueQuarantine(steps: readonly PlannedStep[]): Promise<StepOutcome[]> {
-    const jobs = steps.map((step) =>
-      this.quarantineLane.run(`${step.finding.id} ${step.action === 'quarantine' ? step.target.path : ''}`, async () => {
-        const outcomes = await carryOut(this.enforcer, [step], toolNamesOf(this.policyState.catalog));
+    const byFinding = new Map<string, PlannedStep[]>();
+    for (const step of steps) byFinding.set(step.finding.id, [...(byFinding.get(step.finding.id) ?? []), step]);
+    const jobs = [...byFinding].map(([id, parts]) =>
+      this.quarantineLane.run(id, async () => {
+        const outcomes = await carryOut(this.enforcer, parts, toolNamesOf(this.policyState.catalog));
         await this.serial(async () => {
           this.memory.remember(outcomes, this.now().getTime());
           if (outcomes.some((o) => o.state === 'remediated')) this.deps.collector.afterRemoval(outcomes);
@@ -103,7 +105,7 @@ export class AgentState {
         return outcomes;
       }),
     );
-    return Promise.all(jobs).then((done) => done.flat().filter((o) => steps.some((s) => s.finding.id === o.step.finding.id)));
+    return Promise.all(jobs).then((done) => done.flat());
   }
 
   /** Called whenever policies bring other tools (the install watcher plans its watches again). */

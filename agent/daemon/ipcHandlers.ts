@@ -115,7 +115,8 @@ export function ipcHandlers(deps: IpcHandlerDeps): DaemonHandlers {
     unsubscribe: (_params, peer) => publisher.unsubscribe(peer),
     remediate: (params, peer) => remediate(deps, params, peer),
     explain: (params) => explainAgent(deps.explainInput(), params.lang ?? 'en'),
-    history: (params) => audit.history(params.limit ?? DEFAULT_HISTORY),
+    history: (params, peer) =>
+      audit.history(params.limit ?? DEFAULT_HISTORY, undefined, (e) => peer.admin || peer.uid === 0 || e.user === undefined || e.user === peer.user),
     reload: async () => {
       await reloadAndPass(state, 'reload requested');
       return publisher.current();

@@ -5,7 +5,7 @@ export class QuarantineLane {
   private chain: Promise<unknown>;
   private release: () => void = () => undefined;
   private opened = false;
-  /** The job under way or waiting for each key (a finding and its part): the same removal is queued once. */
+  /** The job under way or waiting for each key (a finding: every part of one install): the same removal is queued once. */
   private readonly pending = new Map<string, Promise<unknown>>();
 
   constructor() {

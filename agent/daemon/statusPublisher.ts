@@ -29,7 +29,7 @@ export class StatusPublisher {
     private readonly sink: StatusSink | null = null,
   ) {}
 
-  /** The status; for a peer, with only the exception requests it may see (a user their own, an admin all). */
+  /** The status; for a peer, what it may see (a user their own findings and requests, an admin all). */
   current(peer?: Peer): Status {
     if (!this.status) throw new CordonError('internal', 'the agent is still starting');
     const status = this.withLiveness(this.status);
@@ -109,9 +109,20 @@ export class StatusPublisher {
   }
 }
 
-/** A status as one peer may see it: other users' exception requests (and their reasons) left out. */
+/**
+ * A status as one peer may see it: an admin (the admin socket, root) all of it; a user their own findings, inventory
+ * and exception requests and what belongs to no one; a connection that has not proven who it is only the latter.
+ */
 export function statusFor(status: Status, peer: Pick<Peer, 'admin' | 'uid' | 'user'>): Status {
-  if (!status.exceptions) return status;
-  const viewer = { admin: peer.admin || peer.uid === 0, ...(peer.user !== undefined ? { user: peer.user } : {}) };
-  return { ...status, exceptions: requestsVisibleTo(status.exceptions, viewer) };
+  if (peer.admin || peer.uid === 0) return status;
+  const viewer = { admin: false, ...(peer.user !== undefined ? { user: peer.user } : {}) };
+  // A user sees their own findings and what belongs to no one; another user's are theirs alone.
+  const mine = <T extends { user?: string }>(items: readonly T[]): T[] => items.filter((i) => i.user === undefined || i.user === peer.user);
+  // The compliance stays the machine's: fleet facts read over this socket, and it names no one.
+  return {
+    ...status,
+    findings: mine(status.findings),
+    inventory: mine(status.inventory),
+    ...(status.exceptions ? { exceptions: requestsVisibleTo(status.exceptions, viewer) } : {}),
+  };
 }

@@ -160,21 +160,27 @@ describe('remediation over the user socket', () => {
 
   afterAll(() => fx?.cleanup());
 
-  async function installFinding(client: DaemonClient): Promise<string> {
+  /** The finding's id as root sees it: a client that has not proved who it is sees no one's findings. */
+  async function installFinding(): Promise<string> {
     const bin = path.join(fx.home, '.local', 'bin');
     fs.mkdirSync(bin, { recursive: true });
     fs.copyFileSync('/bin/true', path.join(bin, 'claude'));
-    const status = await waitFor('the install finding', async () => {
-      const s = await client.request('status');
-      return s.findings.some((f) => f.path?.endsWith('/.local/bin/claude')) ? s : undefined;
-    });
-    return status.findings.find((f) => f.path?.endsWith('/.local/bin/claude'))!.id;
+    const admin = await DaemonClient.connect(fx.socketPath.replace('cordon.sock', 'cordon-admin.sock'));
+    try {
+      const status = await waitFor('the install finding', async () => {
+        const s = await admin.request('status');
+        return s.findings.some((f) => f.path?.endsWith('/.local/bin/claude')) ? s : undefined;
+      });
+      return status.findings.find((f) => f.path?.endsWith('/.local/bin/claude'))!.id;
+    } finally {
+      admin.close();
+    }
   }
 
   it('refuses to act for a client that has not proved who it is', async () => {
     const client = await DaemonClient.connect(fx.socketPath);
     try {
-      const id = await installFinding(client);
+      const id = await installFinding();
       await expect(client.request('remediate', { finding: id })).rejects.toMatchObject({ code: 'forbidden' });
     } finally {
       client.close();
@@ -184,7 +190,7 @@ describe('remediation over the user socket', () => {
   it("refuses another user's finding: the proof file says who is asking", async () => {
     const client = await DaemonClient.connect(fx.socketPath);
     try {
-      const id = await installFinding(client);
+      const id = await installFinding();
       const { nonce, proofDir } = (await client.request('hello')) as HelloChallenge;
       const proof = path.join(proofDir, nonce);
       fs.writeFileSync(proof, nonce);
@@ -201,7 +207,7 @@ describe('remediation over the user socket', () => {
   it("quarantines the owner's own finding at once, before any deadline asks for it", async () => {
     const client = await DaemonClient.connect(fx.socketPath);
     try {
-      const id = await installFinding(client);
+      const id = await installFinding();
       await client.hello();
       const { finding } = await client.request('remediate', { finding: id });
       expect(finding.state).toBe('remediated');

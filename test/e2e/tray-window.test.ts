@@ -98,7 +98,8 @@ describe('tray window against the real daemon', () => {
     await page.getByRole('button', { name: `Fix now: Claude Code at ${installed}`, exact: true }).click();
     await page.locator('.chip-remediated').first().waitFor({ state: 'attached', timeout: 10_000 });
     await expect.poll(() => page.locator('#findings .chip-open').count(), { timeout: 10_000 }).toBe(0);
-    expect(fs.existsSync(installed)).toBe(false);
+    // The move runs in the quarantine queue, apart from the pass that answered the click.
+    await expect.poll(() => fs.existsSync(installed), { timeout: 10_000 }).toBe(false);
     await expect.poll(() => page.locator('#status-badge').textContent(), { timeout: 10_000 }).toBe('Compliant');
     await screenshot(page, 'daemon-fixed');
     await page.getByRole('link', { name: 'History' }).click();

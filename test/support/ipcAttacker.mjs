@@ -123,7 +123,22 @@ async function subscribePaused() {
   await new Promise((r) => setTimeout(r, 600_000));
 }
 
+async function myView() {
+  // What this user is shown: proven, then unproven.
+  const s = await connect();
+  await hello(s);
+  const status = (await request(s, 'status', {}, 'v1')).result;
+  const history = (await request(s, 'history', { limit: 1000 }, 'v2')).result;
+  s.destroy();
+  const anon = await connect();
+  const anonStatus = (await request(anon, 'status', {}, 'v3')).result;
+  anon.destroy();
+  const users = (items) => [...new Set(items.map((i) => i.user ?? null))].sort();
+  return { findings: users(status.findings), inventory: users(status.inventory), history: users(history), unproven: users(anonStatus.findings) };
+}
+
 const modes = {
+  'my-view': myView,
   'flood-remediate': floodRemediate,
   'huge-proof': hugeProof,
   'hold-connections': () => holdConnections(false),
