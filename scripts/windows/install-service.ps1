@@ -69,7 +69,7 @@ if ($existing) {
 Add-Type -TypeDefinition (Get-Content -Raw (Join-Path $PSScriptRoot 'CordonService.cs')) `
   -ReferencedAssemblies 'System.ServiceProcess' -OutputAssembly $hostExe -OutputType ConsoleApplication
 
-$binaryPath = '"{0}" "{1}" --max-semi-space-size=1 --single-threaded-gc "{2}" run --config "{3}"' -f $hostExe, $Node, $main, $Config
+$binaryPath = '"{0}" "{1}" --max-semi-space-size=1 --single-threaded-gc --lite-mode "{2}" run --config "{3}"' -f $hostExe, $Node, $main, $Config
 New-Service -Name $ServiceName -BinaryPathName $binaryPath -DisplayName 'Cordon endpoint policy agent' `
   -Description 'Detects banned AI tools and enforces the signed policies of your organisation.' -StartupType Automatic | Out-Null
 # Restart 2 s, 5 s, then every 10 s after each failure; the failure count resets after a day without one.
