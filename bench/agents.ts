@@ -73,6 +73,8 @@ export class RunningAgent {
     private readonly child: ChildProcess,
     auditFile: string,
     private readonly statusFile: string | null = null,
+    /** Cordon: its config file, for a command line that talks to it. */
+    readonly configFile: string | null = null,
   ) {
     this.audit = new AuditTail(auditFile);
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
@@ -217,6 +219,7 @@ export async function startCordon(m: FakeMachine, periodMs: number, extraNodeFla
     spawnAgent(command),
     path.join(stateDir, 'audit.jsonl'),
     path.join(stateDir, 'status.json'),
+    configFile,
   );
   const statusFile = path.join(stateDir, 'status.json');
   await stopUnlessReady(agent, () => {

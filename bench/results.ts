@@ -1,5 +1,6 @@
 // The shape of bench/results.json, the targets of the performance issue, and the printed tables.
 import { Ajv } from 'ajv';
+import type { CliStartupResult } from './cliStartup.js';
 import type { GateResult } from './gate.js';
 import type { HomeScanRow, ProcessScanRow } from './growth.js';
 import type { HotFunction } from './profile.js';
@@ -110,6 +111,8 @@ export interface BenchResults {
   profiles: { scenario: CpuScenarioName; windowS: number; hot: HotFunction[] }[];
   /** Start-hook exec → exit (bench/gate.ts); absent when the gate phase did not run. */
   gate?: GateResult;
+  /** Command-line start-up against `node -e 0` (bench/cliStartup.ts); absent when the cli phase did not run. */
+  cli?: CliStartupResult;
   targets: TargetCheck[];
 }
 
@@ -386,6 +389,15 @@ export function formatTables(r: BenchResults): string {
       p.hot.map((h) => [h.where, h.selfMs.toFixed(1), `${h.pct.toFixed(1)}%`]),
     ),
   ]);
+  const cli = r.cli
+    ? [
+        '',
+        table(
+          ['command', 'median (ms)', `÷ node -e 0 (${fmt(r.cli.nodeMs, 1)} ms)`],
+          r.cli.commands.map((x) => [x.command, fmt(x.medianMs, 1), `${x.ratio.toFixed(2)}×`]),
+        ),
+      ]
+    : [];
   const targets = table(
     ['target', 'Cordon', 'result'],
     r.targets.map((t) => [t.description, t.value, passText(t.pass)]),
@@ -400,6 +412,7 @@ export function formatTables(r: BenchResults): string {
     '',
     homes,
     ...hot,
+    ...cli,
     '',
     targets,
     ...(errors.length > 0 ? ['', ...errors.map((e) => `error: ${e}`)] : []),

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { agentDist, createFakeMachine, daemonNodeFlags, repoRoot, startAgent, startCordon, type AgentName, type RunningAgent } from './agents.js';
+import { cliTargets, measureCliStartup } from './cliStartup.js';
 import { gateTargets, measureGate } from './gate.js';
 import { measureHomeGrowth, measureProcessGrowth } from './growth.js';
 import { measureCpu, measureInstalls, measureKills, type CpuWindow } from './measure.js';
@@ -16,11 +17,11 @@ import { Churn, countProcesses, hrMs, IdleCrowd, ShellChurn, sleepMs } from './w
 
 const USAGE = `usage: npm run bench -- [--quick] [--period MS] [--kills N] [--installs N] [--cpu-window S]
                       [--crowd N] [--churn PER_S] [--churn-kills PER_S] [--processes N,N,N] [--files N,N,N]
-                      [--phases latency,cpu,profile,scan,gate] [--out FILE] [--keep]
+                      [--phases latency,cpu,profile,scan,gate,cli] [--out FILE] [--keep]
 Set CORDON_BENCH_DIST to measure another build of the agent than ./dist, and CORDON_BENCH_NODE_FLAGS to start
 the daemon with other node options than the Linux service unit's.`;
 
-const PHASES = ['latency', 'cpu', 'profile', 'scan', 'gate'] as const;
+const PHASES = ['latency', 'cpu', 'profile', 'scan', 'gate', 'cli'] as const;
 type Phase = (typeof PHASES)[number];
 
 function parsePhases(v: string | undefined): Set<Phase> {
@@ -326,6 +327,7 @@ async function main(opts: Options): Promise<void> {
     }
 
     const gate = opts.phases.has('gate') ? (log('start hook exec → exit'), await measureGate(opts.quick ? 30 : 100)) : null;
+    const cli = opts.phases.has('cli') ? (log('command-line start-up against node -e 0'), await measureCliStartup(opts.quick ? 5 : 15)) : null;
 
     const settings: Settings = {
       quick: opts.quick,
@@ -355,7 +357,8 @@ async function main(opts: Options): Promise<void> {
       scanCost,
       profiles,
       ...(gate ? { gate } : {}),
-      targets: [...evaluateTargets(results.cordon, scanCost, results.cordonPolling), ...gateTargets(gate)],
+      ...(cli ? { cli } : {}),
+      targets: [...evaluateTargets(results.cordon, scanCost, results.cordonPolling), ...gateTargets(gate), ...cliTargets(cli)],
     };
     const problems = resultsProblems(report);
     if (problems.length > 0) throw new Error(`results do not match their schema: ${problems.join('; ')}`);

@@ -1,7 +1,8 @@
 // Finds and validates the agent config (JSON); unknown keys are errors so a typo never weakens enforcement.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Ajv } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv, ValidateFunction } from 'ajv';
 import { CordonError } from '../common/errors.js';
 import { adminSocketFor, defaultSocketPath } from '../common/ipc.js';
 import { formatSchemaProblem, schemaProblem } from '../core/schemaErrors.js';
@@ -123,7 +124,17 @@ const CONFIG_SCHEMA = {
   },
 } as const;
 
-const validate = new Ajv({ allErrors: true, verbose: true }).compile(CONFIG_SCHEMA);
+/** Loaded and compiled on first use, so a command that reads no config (`--help`) does not pay for the schema compiler. */
+let configValidator: ValidateFunction | undefined;
+function configValidatorOnce(): ValidateFunction {
+  if (!configValidator) {
+    const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as { Ajv: typeof Ajv };
+    // The schema is a constant of this file (its tests compile it): checking it against JSON Schema's meta-schema on every
+    // command would double the compile time.
+    configValidator = new AjvClass({ allErrors: true, verbose: true, validateSchema: false }).compile(CONFIG_SCHEMA);
+  }
+  return configValidator;
+}
 
 /** Finds the config: `--config FILE`, else `$CORDON_CONFIG`, else the OS default; none at all means defaults. */
 export function loadAgentConfig(explicit?: string, env: NodeJS.ProcessEnv = process.env): AgentConfig {
@@ -169,6 +180,7 @@ function parseConfigText(raw: string, file: string): unknown {
 
 /** Validates a parsed config document and fills in defaults; relative paths are taken from the config's folder. */
 export function resolveConfig(doc: unknown, file: string | null, platform: Platform = hostPlatform(), env: NodeJS.ProcessEnv = process.env): AgentConfig {
+  const validate = configValidatorOnce();
   if (!validate(doc)) {
     throw new CordonError('config-invalid', formatSchemaProblem(schemaProblem(validate.errors, 'does not follow the config format')), {
       where: file ?? '(config)',

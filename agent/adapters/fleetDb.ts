@@ -1,12 +1,18 @@
 // <stateDir>/cordon.db: the fleet-readable state (SQLite, WAL) that osquery's ATC, Jamf and Intune scripts read; written by the daemon only.
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { CordonError } from '../common/errors.js';
 import type { FleetRead } from '../core/fleet/facts.js';
 import type { FleetSnapshot } from '../core/fleet/snapshot.js';
 
 export const FLEET_DB_FILE = 'cordon.db';
+
+/** The SQLite binding, loaded when a database is first opened: every `cordon` command starts through this module. */
+function sqlite(): typeof Database {
+  return createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+}
 const SCHEMA_VERSION = 1;
 /** Refused starts kept in the table (the audit log keeps every one). */
 const KEEP_REFUSED_STARTS = 1000;
@@ -69,7 +75,7 @@ export class FleetDb {
 
   private constructor(file: string) {
     this.file = file;
-    this.db = new Database(file);
+    this.db = new (sqlite())(file);
     this.db.pragma('journal_mode = WAL');
     // WAL with NORMAL is durable across application crashes; a power loss may drop the last commit, which the next pass rewrites.
     this.db.pragma('synchronous = NORMAL');
@@ -180,7 +186,7 @@ export class FleetDb {
 export function readFleet(stateDir: string): FleetRead | null {
   const file = path.join(stateDir, FLEET_DB_FILE);
   if (!fs.existsSync(file)) return null;
-  const db = new Database(file, { readonly: true, fileMustExist: true });
+  const db = new (sqlite())(file, { readonly: true, fileMustExist: true });
   try {
     db.pragma('busy_timeout = 2000');
     const agent = db.prepare('SELECT host, version, compliance, heartbeat_at, last_pass_at, stale_after_seconds, stopped_at FROM agent WHERE id = 1').get() as

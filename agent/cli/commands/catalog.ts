@@ -1,6 +1,5 @@
 // `cordon catalog`: the tools the agent knows and the signals it checks for each.
 import type { Command } from 'commander';
-import { loadBuiltInCatalog } from '../../adapters/catalogFiles.js';
 import { commandContext } from '../context.js';
 import { runCommand } from '../output.js';
 
@@ -11,6 +10,7 @@ export function registerCatalog(program: Command): void {
     .option('--ids', 'only the tool ids and names, one per line (the ids policy rules use)')
     .action((opts: { ids?: boolean }, cmd: Command) =>
       runCommand(async () => {
+        const { loadBuiltInCatalog } = await import('../../adapters/catalogFiles.js');
         const ctx = commandContext(cmd);
         const catalog = loadBuiltInCatalog();
         if (opts.ids && ctx.out.json) {

@@ -1,11 +1,9 @@
 // `cordon enforce`: one pass that detects, evaluates and takes the due actions, then prints the status.
 // While the agent runs, the pass is its own (one enforcer, one memory: nobody is notified twice).
 import type { Command } from 'commander';
-import { loadBuiltInCatalog } from '../../adapters/catalogFiles.js';
 import { exitCodeOfStatus, STRICT_OPTION } from '../../common/errors.js';
 import { languageFromEnv } from '../../common/localize.js';
 import { commandContext } from '../context.js';
-import { parseAt, runOnePass } from '../onePass.js';
 import { askRunningAgent } from '../runningAgent.js';
 import { runCommand } from '../output.js';
 import { renderStatus } from '../render.js';
@@ -18,6 +16,8 @@ export function registerEnforce(program: Command): void {
     .option(...STRICT_OPTION)
     .action((_opts, cmd: Command) =>
       runCommand(async () => {
+        const { loadBuiltInCatalog } = await import('../../adapters/catalogFiles.js');
+        const { parseAt, runOnePass } = await import('../onePass.js');
         const ctx = commandContext(cmd);
         const at = parseAt(ctx.options.at as string | undefined);
         const config = ctx.config();

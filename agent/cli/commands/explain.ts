@@ -1,8 +1,5 @@
 // `cordon explain`: everything the agent reads, runs, writes and sends, in plain words (transparency).
 import type { Command } from 'commander';
-import { loadBuiltInCatalog } from '../../adapters/catalogFiles.js';
-import { explainAgent } from '../../core/explain.js';
-import { explainInputFor } from '../../daemon/engine.js';
 import { commandContext } from '../context.js';
 import { runCommand } from '../output.js';
 
@@ -12,6 +9,9 @@ export function registerExplain(program: Command): void {
     .description('everything Cordon reads, runs, writes and sends, in plain words')
     .action((_opts, cmd: Command) =>
       runCommand(async () => {
+        const { loadBuiltInCatalog } = await import('../../adapters/catalogFiles.js');
+        const { explainAgent } = await import('../../core/explain.js');
+        const { explainInputFor } = await import('../../daemon/engine.js');
         const ctx = commandContext(cmd);
         const e = explainAgent(explainInputFor(ctx.config(), loadBuiltInCatalog()));
         if (ctx.out.json) {

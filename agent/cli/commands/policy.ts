@@ -1,12 +1,7 @@
 // `cordon policy validate|keygen|sign|verify|reload|reset-clock|exempt`: what an admin needs to write, sign, check and apply a
 // policy, and to clear a suspect clock mark.
 import type { Command } from 'commander';
-import { loadBuiltInCatalog } from '../../adapters/catalogFiles.js';
-import { readInputFile, signPolicyFile, writePolicyKeyPair } from '../../adapters/keys.js';
-import { clockFile, resetTrustedTime } from '../../adapters/trustedTime.js';
 import { CordonError, exitCodeOfStatus } from '../../common/errors.js';
-import { parsePolicy } from '../../core/policy/parse.js';
-import { verifyPolicySignature } from '../../core/policy/signature.js';
 import { commandContext } from '../context.js';
 import { askRunningAgent } from '../runningAgent.js';
 import { EXIT, runCommand } from '../output.js';
@@ -19,6 +14,9 @@ function registerValidate(policy: Command): void {
     .argument('<file>', 'policy file (.yaml, .yml or .json)')
     .action((file: string, _opts: unknown, cmd: Command) =>
       runCommand(async () => {
+        const { loadBuiltInCatalog } = await import('../../adapters/catalogFiles.js');
+        const { readInputFile } = await import('../../adapters/keys.js');
+        const { parsePolicy } = await import('../../core/policy/parse.js');
         const { out } = commandContext(cmd);
         const catalog = loadBuiltInCatalog();
         const p = parsePolicy(readInputFile(file, 'policy file'), file, { knownToolIds: catalog.tools.map((t) => t.id) });
@@ -40,6 +38,7 @@ function registerKeygen(policy: Command): void {
     .option('--id <id>', 'key id for trustedKeys (default: name and fingerprint)')
     .action((opts: { out: string; name: string; id?: string }, cmd: Command) =>
       runCommand(async () => {
+        const { writePolicyKeyPair } = await import('../../adapters/keys.js');
         const { out } = commandContext(cmd);
         const written = writePolicyKeyPair(opts.out, opts.name, opts.id);
         const snippet = { trustedKeys: [{ id: written.id, publicKey: written.publicKeyPem }] };
@@ -61,6 +60,7 @@ function registerSign(policy: Command): void {
     .requiredOption('--key <privateKey>', 'PKCS#8 PEM private key from `cordon policy keygen`')
     .action((file: string, opts: { key: string }, cmd: Command) =>
       runCommand(async () => {
+        const { signPolicyFile } = await import('../../adapters/keys.js');
         const { out } = commandContext(cmd);
         const sigFile = signPolicyFile(file, opts.key);
         if (out.json) out.data({ file, signature: sigFile });
@@ -77,6 +77,8 @@ function registerVerify(policy: Command): void {
     .argument('<file>', 'policy file')
     .action((file: string, _opts: unknown, cmd: Command) =>
       runCommand(async () => {
+        const { readInputFile } = await import('../../adapters/keys.js');
+        const { verifyPolicySignature } = await import('../../core/policy/signature.js');
         const { out, config } = commandContext(cmd);
         const bytes = readInputFile(file, 'policy file');
         const sigFile = `${file}.sig`;
@@ -132,6 +134,7 @@ function registerResetClock(policy: Command): void {
     .description('set the trusted-time mark to the system clock (after checking the clock), clearing a clock-suspect warning')
     .action((_opts: unknown, cmd: Command) =>
       runCommand(async () => {
+        const { clockFile, resetTrustedTime } = await import('../../adapters/trustedTime.js');
         const { out, config } = commandContext(cmd);
         const { stateDir } = config();
         const now = new Date();

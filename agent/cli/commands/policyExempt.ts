@@ -1,15 +1,9 @@
 // `cordon policy exempt`: turns an employee's exception request into a signed exemption policy in the policy folder,
 // which the agent loads like any policy; nothing is written unless it is valid and signed by a trusted key.
 import type { Command } from 'commander';
-import { loadBuiltInCatalog } from '../../adapters/catalogFiles.js';
-import { readExceptionRequests } from '../../adapters/exceptionRequests.js';
-import { readInputFile, writeSignedPolicy } from '../../adapters/keys.js';
 import { CordonError, EXIT } from '../../common/errors.js';
 import type { ExceptionRequest } from '../../common/model.js';
-import { exemptionPolicyFor, exemptionPolicyId } from '../../core/exceptions/exemptionPolicy.js';
 import { checkReason, checkUntil } from '../../core/exceptions/requests.js';
-import { parsePolicy } from '../../core/policy/parse.js';
-import { signPolicy, verifyPolicySignature } from '../../core/policy/signature.js';
 import { commandContext } from '../context.js';
 import { checkedInput, runCommand } from '../output.js';
 import { askRunningAgent } from '../runningAgent.js';
@@ -39,6 +33,12 @@ export function registerExempt(policy: Command): void {
     .option('--issuer <name>', 'who grants it', 'Cordon administrator')
     .action((opts: ExemptOptions, cmd: Command) =>
       runCommand(async () => {
+        const { loadBuiltInCatalog } = await import('../../adapters/catalogFiles.js');
+        const { readExceptionRequests } = await import('../../adapters/exceptionRequests.js');
+        const { readInputFile, writeSignedPolicy } = await import('../../adapters/keys.js');
+        const { exemptionPolicyFor, exemptionPolicyId } = await import('../../core/exceptions/exemptionPolicy.js');
+        const { parsePolicy } = await import('../../core/policy/parse.js');
+        const { signPolicy, verifyPolicySignature } = await import('../../core/policy/signature.js');
         const ctx = commandContext(cmd);
         const config = ctx.config();
         const now = new Date();

@@ -1,7 +1,5 @@
 // `cordon run`: the daemon; runs until SIGTERM or SIGINT and then stops cleanly (exit 0).
 import type { Command } from 'commander';
-import { createDaemonDeps } from '../../daemon/compose.js';
-import { Daemon } from '../../daemon/daemon.js';
 import { commandContext } from '../context.js';
 import { runCommand } from '../output.js';
 
@@ -11,6 +9,8 @@ export function registerRun(program: Command): void {
     .description('run the agent: continuous detection and enforcement, local sockets, audit log')
     .action((_opts, cmd: Command) =>
       runCommand(async () => {
+        const { createDaemonDeps } = await import('../../daemon/compose.js');
+        const { Daemon } = await import('../../daemon/daemon.js');
         const ctx = commandContext(cmd);
         const config = ctx.config();
         const daemon = new Daemon(createDaemonDeps(config));

@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { exitCodeOfStatus, STRICT_OPTION } from '../../common/errors.js';
 import { languageFromEnv } from '../../common/localize.js';
 import { commandContext } from '../context.js';
-import { parseAt, runOnePass } from '../onePass.js';
 import { runCommand } from '../output.js';
 import { renderStatus } from '../render.js';
 
@@ -16,6 +15,7 @@ export function registerScan(program: Command): void {
     .option(...STRICT_OPTION)
     .action((_opts, cmd: Command) =>
       runCommand(async () => {
+        const { parseAt, runOnePass } = await import('../onePass.js');
         const ctx = commandContext(cmd);
         const at = parseAt(ctx.options.at as string | undefined);
         const drafts = (ctx.options.policy as string[] | undefined) ?? [];

@@ -1,9 +1,7 @@
 // `cordon start-hook remove`: takes out the managed start hooks the agent wrote, for uninstalling it.
 import type { Command } from 'commander';
-import { removeStartHook } from '../../adapters/startHookFiles.js';
 import { CordonError } from '../../common/errors.js';
 import { START_HOOK_TOOLS } from '../../core/gate/startHook.js';
-import { startHookLayoutFor, startHookRecordFile } from '../../daemon/startHooks.js';
 import { commandContext } from '../context.js';
 import { askRunningAgent } from '../runningAgent.js';
 import { runCommand } from '../output.js';
@@ -15,6 +13,8 @@ export function registerStartHook(program: Command): void {
     .description('remove the start hooks the agent wrote, leaving any file someone else changed; stop the agent first (uninstalling)')
     .action((_opts: unknown, cmd: Command) =>
       runCommand(async () => {
+        const { removeStartHook } = await import('../../adapters/startHookFiles.js');
+        const { startHookLayoutFor, startHookRecordFile } = await import('../../daemon/startHooks.js');
         const { out, config } = commandContext(cmd);
         const cfg = config();
         // A running agent puts the hook back at its next pass while a policy needs it.

@@ -1,7 +1,8 @@
 // `cordon status`: asks the running agent (root on the admin socket, a user on the user socket); exit 69 when none answers.
 import type { Command } from 'commander';
-import { loadBuiltInCatalog } from '../../adapters/catalogFiles.js';
 import type { AgentConfig } from '../../adapters/config.js';
+import type { Status } from '../../common/model.js';
+import type { Catalog } from '../../core/catalog/types.js';
 import { DaemonClient } from '../../client/daemonClient.js';
 import { exitCodeOfStatus, STRICT_OPTION } from '../../common/errors.js';
 import { languageFromEnv } from '../../common/localize.js';
@@ -21,6 +22,16 @@ async function statusClient(config: AgentConfig): Promise<DaemonClient> {
   return client;
 }
 
+/**
+ * The catalog only names the tools of findings and inventory rows; a machine with none (the usual answer) is shown
+ * without reading and checking the catalog's files, which is most of this command's time.
+ */
+async function namesFor(status: Status): Promise<Catalog> {
+  if (status.findings.length === 0 && status.inventory.length === 0) return { interpreters: [], tools: [] };
+  const { loadBuiltInCatalog } = await import('../../adapters/catalogFiles.js');
+  return loadBuiltInCatalog();
+}
+
 export function registerStatus(program: Command): void {
   program
     .command('status')
@@ -33,7 +44,7 @@ export function registerStatus(program: Command): void {
         try {
           const status = await client.request('status');
           if (ctx.out.json) ctx.out.data(status);
-          else ctx.out.line(renderStatus(status, loadBuiltInCatalog(), languageFromEnv(process.env)));
+          else ctx.out.line(renderStatus(status, await namesFor(status), languageFromEnv(process.env)));
           return exitCodeOfStatus(status, Boolean(ctx.options.strict));
         } finally {
           client.close();

@@ -7,10 +7,19 @@ import { protectedLocationReason, protectedProcessReason } from '../protectedTar
 import { formatSchemaProblem, schemaProblem } from '../schemaErrors.js';
 import type { Catalog, ToolSignature } from './types.js';
 
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
-ajv.addSchema(schema, 'catalog');
-const validateTool = ajv.getSchema('catalog#/definitions/tool') as ValidateFunction;
-const validateInterpreters = ajv.getSchema('catalog#/definitions/interpreters') as ValidateFunction;
+/** Compiled on first use: commands that never read a catalog (`--help`, `--version`) do not pay for it. */
+let validators: { tool: ValidateFunction; interpreters: ValidateFunction } | undefined;
+function compiled(): { tool: ValidateFunction; interpreters: ValidateFunction } {
+  if (!validators) {
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
+    ajv.addSchema(schema, 'catalog');
+    validators = {
+      tool: ajv.getSchema('catalog#/definitions/tool') as ValidateFunction,
+      interpreters: ajv.getSchema('catalog#/definitions/interpreters') as ValidateFunction,
+    };
+  }
+  return validators;
+}
 
 const FIX = 'Correct the entry so it follows policies/catalog.schema.json';
 
@@ -32,6 +41,7 @@ export function parseCatalog(docs: unknown[], where: string | string[]): Catalog
   const tools: ToolSignature[] = [];
   docs.forEach((doc, i) => {
     if (doc && typeof doc === 'object' && 'interpreters' in doc) {
+      const validateInterpreters = compiled().interpreters;
       if (!validateInterpreters(doc)) throw invalid(whereOf(i), describe(validateInterpreters));
       interpreters.push(...(doc as { interpreters: string[] }).interpreters);
     } else {
@@ -43,6 +53,7 @@ export function parseCatalog(docs: unknown[], where: string | string[]): Catalog
 }
 
 export function validateToolSignature(doc: unknown, where: string): ToolSignature {
+  const validateTool = compiled().tool;
   if (!validateTool(doc)) throw invalid(where, describe(validateTool));
   const tool = doc as ToolSignature;
   checkSemantics(tool, where);
