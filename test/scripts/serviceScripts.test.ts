@@ -59,7 +59,9 @@ describe('systemd service (Linux)', () => {
     expect(fs.existsSync(cliEntry)).toBe(true);
     const unit = renderUnit(tmp());
     const text = fs.readFileSync(unit, 'utf8');
-    expect(text).toContain(`ExecStart="${process.execPath}" --max-semi-space-size=1 --single-threaded-gc --lite-mode "${cliEntry}" run --config "/etc/cordon/agent.json"`);
+    expect(text).toContain(
+      `ExecStart="${process.execPath}" --max-semi-space-size=1 --single-threaded-gc --lite-mode "${cliEntry}" run --config "/etc/cordon/agent.json"`,
+    );
     const verify = spawnSync('systemd-analyze', ['verify', '--man=no', unit], { encoding: 'utf8' });
     expect({ status: verify.status, out: `${verify.stdout}${verify.stderr}`.trim() }).toEqual({ status: 0, out: '' });
   });
