@@ -60,7 +60,8 @@ const apiKeyLine: Observation = {
 };
 
 /** A machine seen through fake ports: what is there, what a kill or a quarantine does to it, and everything said. */
-function fakeMachine(opts: { killFails?: boolean } = {}) {
+function fakeMachine(opts: { killFails?: boolean; quarantineFailsOnce?: boolean } = {}) {
+  let quarantineFails = opts.quarantineFailsOnce ?? false;
   let present = [claudeProcess, claudeInstall, apiKeyLine];
   const calls: string[] = [];
   const audit: AuditRecord[] = [];
@@ -91,6 +92,10 @@ function fakeMachine(opts: { killFails?: boolean } = {}) {
     quarantine: {
       quarantine: async (req: QuarantineRequest) => {
         calls.push(`quarantine ${req.path} from ${req.scanRoot} as ${req.role}`);
+        if (quarantineFails) {
+          quarantineFails = false;
+          throw new Error('was replaced after it was checked');
+        }
         return { id: 'q-1' } as never;
       },
     },
@@ -105,7 +110,11 @@ function fakeMachine(opts: { killFails?: boolean } = {}) {
     sleep: async () => undefined,
   };
   const deps = (enforce: boolean): PassDeps => ({ enforcer: enforce ? enforcer : null, host: 'laptop-7', groupsOf: () => [] });
-  return { collection, deps, calls, audit };
+  /** The install goes (its user removed it) or comes back (reinstalled). */
+  const install = (there: boolean) => {
+    present = there ? [...present.filter((p) => p !== claudeInstall), claudeInstall] : present.filter((p) => p !== claudeInstall);
+  };
+  return { collection, deps, calls, audit, install };
 }
 
 describe('runPass', () => {
@@ -160,6 +169,22 @@ describe('runPass', () => {
     expect(waiting.status.findings.find((f) => f.kind === 'process')?.state).toBe('failed');
     await at(61_000);
     expect(machine.calls.filter((c) => c.startsWith('SIGTERM'))).toHaveLength(2);
+  });
+
+  it('forgets a failed removal when its finding goes: a reinstall within the minute is removed at once', async () => {
+    const machine = fakeMachine({ quarantineFailsOnce: true });
+    const memory = new EnforcementMemory();
+    const state = policyState('report, quarantine');
+    const at = (ms: number) => runPass({ collection: machine.collection, policyState: state, now: new Date(NOW.getTime() + ms), memory }, machine.deps(true));
+    const quarantines = () => machine.calls.filter((c) => c.startsWith('quarantine')).length;
+    expect((await at(0)).status.findings.find((f) => f.kind === 'install')?.state).toBe('failed');
+    await at(1_000);
+    expect(quarantines()).toBe(1);
+    machine.install(false);
+    await at(2_000);
+    machine.install(true);
+    await at(3_000);
+    expect(quarantines()).toBe(2);
   });
 
   it('removes a finding its user asks to fix before any phase requires it, without a notification', async () => {

@@ -63,11 +63,15 @@ export class EnforcementMemory {
     return [...live, ...this.remediated.filter((r) => !present.has(r.id))];
   }
 
-  /** Which findings are new since the last call and which are gone (for the audit log). */
+  /**
+   * Which findings are new since the last call and which are gone (for the audit log). A failure is forgotten with
+   * its finding: an install that is removed and comes back (a reinstall) is a new thing to remove, not a retry.
+   */
   changes(findings: readonly TargetedFinding[]): { detected: TargetedFinding[]; resolved: string[] } {
     const now = new Set(findings.map((f) => f.id));
     const detected = findings.filter((f) => !this.known.has(f.id));
     const resolved = [...this.known].filter((id) => !now.has(id));
+    for (const id of resolved) this.failed.delete(id);
     this.known = now;
     return { detected, resolved };
   }
