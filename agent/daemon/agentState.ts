@@ -2,7 +2,7 @@
 import { CordonError } from '../common/errors.js';
 import type { AuditLog } from '../adapters/auditLog.js';
 import type { Quarantine } from '../adapters/quarantine/index.js';
-import { EnforcementMemory } from '../core/enforce/memory.js';
+import { EnforcementMemory, RETRY_CHANGING_MS } from '../core/enforce/memory.js';
 import type { PlanGuard } from '../core/enforce/plan.js';
 import type { TargetedFinding } from '../common/model.js';
 import type { Clock, Notifier, PackageRemover, ProcessKiller, UserDirectory } from '../ports/index.js';
@@ -102,6 +102,8 @@ export class AgentState {
           if (outcomes.some((o) => o.state === 'remediated')) this.deps.collector.afterRemoval(outcomes);
           await this.pass();
         });
+        // An install still being written refused the move; nothing else may trigger a pass soon enough to retry it.
+        if (outcomes.some((o) => o.changing)) setTimeout(() => void this.serial(() => this.pass()), RETRY_CHANGING_MS + 50).unref();
         return outcomes;
       }),
     );

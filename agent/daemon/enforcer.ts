@@ -2,6 +2,7 @@
 import type { Quarantine } from '../adapters/quarantine/index.js';
 import type { AuditLog, AuditRecord } from '../adapters/auditLog.js';
 import type { PlannedStep } from '../core/enforce/plan.js';
+import { CordonError } from '../common/errors.js';
 import { localize } from '../common/localize.js';
 import type { Finding, Target } from '../common/model.js';
 import type { Notifier, NotifyResult, PackageRemover, ProcessKiller } from '../ports/index.js';
@@ -24,6 +25,8 @@ export interface StepOutcome {
   step: PlannedStep;
   state: 'remediated' | 'failed' | 'open';
   outcome: string;
+  /** The install changed while it was being taken (a refusal whose details say `changing`). */
+  changing?: boolean;
 }
 
 /** The finding's identity as audit-log fields. */
@@ -169,7 +172,7 @@ export async function carryOut(deps: EnforcerDeps, steps: readonly PlannedStep[]
         } catch (err) {
           const outcome = `not quarantined: ${(err as Error).message}`;
           deps.audit.write({ event: 'quarantine', outcome: 'failed', ...auditFields(f), path: step.target.path, detail: outcome });
-          outcomes.push({ step, state: 'failed', outcome });
+          outcomes.push({ step, state: 'failed', outcome, ...(err instanceof CordonError && err.details.changing === true ? { changing: true } : {}) });
         }
         break;
       }

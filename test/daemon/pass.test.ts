@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../agent/adapters/auditLog.js';
 import type { Observation } from '../../agent/common/model.js';
-import { EnforcementMemory } from '../../agent/core/enforce/memory.js';
+import { CordonError } from '../../agent/common/errors.js';
+import { EnforcementMemory, QUICK_RETRIES } from '../../agent/core/enforce/memory.js';
 import { parsePolicy } from '../../agent/core/policy/parse.js';
 import type { PolicyState } from '../../agent/daemon/engine.js';
 import type { EnforcerDeps, StepOutcome } from '../../agent/daemon/enforcer.js';
@@ -60,8 +61,9 @@ const apiKeyLine: Observation = {
 };
 
 /** A machine seen through fake ports: what is there, what a kill or a quarantine does to it, and everything said. */
-function fakeMachine(opts: { killFails?: boolean; quarantineFailsOnce?: boolean } = {}) {
+function fakeMachine(opts: { killFails?: boolean; quarantineFailsOnce?: boolean; installChanging?: number } = {}) {
   let quarantineFails = opts.quarantineFailsOnce ?? false;
+  let changing = opts.installChanging ?? 0;
   let present = [claudeProcess, claudeInstall, apiKeyLine];
   const calls: string[] = [];
   const audit: AuditRecord[] = [];
@@ -94,7 +96,11 @@ function fakeMachine(opts: { killFails?: boolean; quarantineFailsOnce?: boolean 
         calls.push(`quarantine ${req.path} from ${req.scanRoot} as ${req.role}`);
         if (quarantineFails) {
           quarantineFails = false;
-          throw new Error('was replaced after it was checked');
+          throw new Error('not permitted');
+        }
+        if (changing > 0) {
+          changing--;
+          throw new CordonError('unsafe-path', 'was replaced after it was checked', { changing: true });
         }
         return { id: 'q-1' } as never;
       },
@@ -185,6 +191,21 @@ describe('runPass', () => {
     machine.install(true);
     await at(3_000);
     expect(quarantines()).toBe(2);
+  });
+
+  it('tries an install that changed while it was being moved (still being written) again after a second, a few times', async () => {
+    const machine = fakeMachine({ installChanging: 10 });
+    const memory = new EnforcementMemory();
+    const state = policyState('report, quarantine');
+    const at = (ms: number) => runPass({ collection: machine.collection, policyState: state, now: new Date(NOW.getTime() + ms), memory }, machine.deps(true));
+    const quarantines = () => machine.calls.filter((c) => c.startsWith('quarantine')).length;
+    await at(0);
+    await at(500);
+    expect(quarantines()).toBe(1);
+    for (let i = 1; i <= QUICK_RETRIES; i++) await at(i * 1_000 + 500);
+    expect(quarantines()).toBe(1 + QUICK_RETRIES);
+    await at(30_000);
+    expect(quarantines()).toBe(1 + QUICK_RETRIES);
   });
 
   it('removes a finding its user asks to fix before any phase requires it, without a notification', async () => {

@@ -43,6 +43,14 @@ export function unsafePath(where: string, message: string, cause?: unknown): Cor
   return new CordonError('unsafe-path', message, { where, fix: 'nothing was moved; check for planted symbolic links, then scan again' }, cause);
 }
 
+/**
+ * The install changed between the check and the move: an installer still writing it, or someone swapping it. Nothing
+ * was moved; `changing` lets enforcement look again soon rather than after the usual wait.
+ */
+export function changedPath(where: string, message: string): CordonError {
+  return new CordonError('unsafe-path', message, { where, fix: 'nothing was moved; it is tried again shortly', changing: true });
+}
+
 /** The components of `target` below `scanRoot`; refuses relative paths, `..` and anything not strictly inside. */
 export function componentsInside(scanRoot: string, target: string): string[] {
   if (!path.isAbsolute(scanRoot) || !path.isAbsolute(target)) {
@@ -132,7 +140,7 @@ export async function reverifyPinned(pinned: PinnedParent): Promise<void> {
     const st = await fsp.lstat(osPath(dir.path), { bigint: true }).catch(() => null);
     if (!st) throw unsafePath(dir.path, 'disappeared after it was checked');
     if (st.isSymbolicLink()) throw unsafePath(dir.path, 'became a symbolic link after it was checked');
-    if (st.dev !== dir.dev || st.ino !== dir.ino) throw unsafePath(dir.path, 'was replaced after it was checked');
+    if (st.dev !== dir.dev || st.ino !== dir.ino) throw changedPath(dir.path, 'was replaced after it was checked');
   }
 }
 

@@ -9,7 +9,7 @@ import type { InstallRole, QuarantineItem } from '../../common/model.js';
 import { osPath } from '../byteNames.js';
 import { JOURNAL_ID, Journal, syncDirectory, type JournalRecord } from './journal.js';
 import { MANIFEST_FILE, PAYLOAD, PAYLOAD_PARTIAL, forbiddenRead, itemOf, readManifest, summarize, writeManifest, type Manifest } from './manifest.js';
-import { DIR_FLAGS, dirRef, pinParent, pinnedEntry, releasePinned, reverifyPinned, unsafePath, type PinnedParent } from './pinnedPath.js';
+import { changedPath, DIR_FLAGS, dirRef, pinParent, pinnedEntry, releasePinned, reverifyPinned, unsafePath, type PinnedParent } from './pinnedPath.js';
 import { TAR_END, tarHeader, tarPadding } from './tar.js';
 import {
   DEFAULT_TREE_LIMITS,
@@ -628,7 +628,7 @@ export const moveStep = {
   async beforeRename(pinned: PinnedParent, seen: BigIntStats): Promise<void> {
     await reverifyPinned(pinned);
     const now = await fsp.lstat(osPath(pinnedEntry(pinned)), { bigint: true }).catch(() => null);
-    if (!now || !sameEntry(now, seen)) throw unsafePath(pinned.target, 'was replaced after it was checked');
+    if (!now || !sameEntry(now, seen)) throw changedPath(pinned.target, 'was replaced after it was checked');
   },
 };
 

@@ -6,7 +6,7 @@ import fsp, { type FileHandle } from 'node:fs/promises';
 import { CordonError } from '../../common/errors.js';
 import type { EntryType } from '../../common/model.js';
 import { osPath, readdirNamesAsync, readlinkExact } from '../byteNames.js';
-import { DIR_FLAGS, dirRef } from './pinnedPath.js';
+import { changedPath, DIR_FLAGS, dirRef } from './pinnedPath.js';
 
 const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
 /** Hashing must not change the access times the manifest records (O_NOATIME needs owner or root; retried without). */
@@ -86,7 +86,7 @@ async function openSame(p: string, st: BigIntStats, dir: boolean): Promise<FileH
   const opened = await handle.stat({ bigint: true });
   if (opened.ino !== st.ino || opened.dev !== st.dev) {
     await handle.close();
-    throw new CordonError('unsafe-path', 'changed while it was being read', { where: p, fix: 'scan again' });
+    throw changedPath(p, 'changed while it was being read');
   }
   return handle;
 }

@@ -4,6 +4,9 @@ import type { PlannedStep } from './plan.js';
 
 /** A removal that failed is retried after this long, not on every pass. */
 export const RETRY_FAILED_MS = 60_000;
+/** A removal refused because the install changed under it (still being written) is tried again this soon, a few times. */
+export const RETRY_CHANGING_MS = 1_000;
+export const QUICK_RETRIES = 3;
 /** Remediated findings stay visible (state `remediated`) this many at most. */
 export const KEEP_REMEDIATED = 50;
 
@@ -12,6 +15,8 @@ export interface RememberedOutcome {
   step: PlannedStep;
   state: 'remediated' | 'failed' | 'open';
   outcome: string;
+  /** The target changed while it was being removed: worth a quick second look. */
+  changing?: boolean;
 }
 
 function isRemoval(step: PlannedStep): boolean {
@@ -24,7 +29,7 @@ function isRemoval(step: PlannedStep): boolean {
  */
 export class EnforcementMemory {
   private readonly notified = new Set<string>();
-  private readonly failed = new Map<string, { at: number; outcome: string }>();
+  private readonly failed = new Map<string, { at: number; outcome: string; quick: number }>();
   private remediated: TargetedFinding[] = [];
   private known = new Set<string>();
 
@@ -33,14 +38,19 @@ export class EnforcementMemory {
     if (step.action === 'notify') return !this.notified.has(step.finding.id);
     if (step.action === 'manual') return false;
     const failed = this.failed.get(step.finding.id);
-    return failed === undefined || nowMs - failed.at >= RETRY_FAILED_MS;
+    if (failed === undefined) return true;
+    const wait = failed.quick > 0 && failed.quick <= QUICK_RETRIES ? RETRY_CHANGING_MS : RETRY_FAILED_MS;
+    return nowMs - failed.at >= wait;
   }
 
   remember(outcomes: readonly RememberedOutcome[], nowMs: number): void {
     for (const o of outcomes) {
       const { finding } = o.step;
       if (o.step.action === 'notify') this.notified.add(finding.id);
-      if (o.state === 'failed') this.failed.set(finding.id, { at: nowMs, outcome: o.outcome });
+      if (o.state === 'failed') {
+        const quick = o.changing ? (this.failed.get(finding.id)?.quick ?? 0) + 1 : 0;
+        this.failed.set(finding.id, { at: nowMs, outcome: o.outcome, quick });
+      }
       if (o.state === 'remediated') {
         this.failed.delete(finding.id);
         const done = { ...finding, state: o.state, outcome: o.outcome };
