@@ -1,5 +1,5 @@
 // Starts and stops the two agents under test (Cordon's daemon and the naive baseline) on the same fake machine.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,26 @@ export type AgentName = 'cordon' | 'cordonPolling' | 'baseline';
 export function benchSession(): number {
   const stat = fs.readFileSync('/proc/self/stat', 'latin1');
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
+}
+
+/** Set in the copy of a bench program that runs in a session of its own. */
+export const inOwnSession = (): boolean => process.env.CORDON_BENCH_SESSION === '1';
+
+/**
+ * Both agents SIGKILL every process that looks like claude, and Cordon must run in the host's pid namespace to get
+ * exec events. A bench program therefore reruns itself in a session of its own and fences the agents to it (see
+ * benchSession); returns the exit code of that run.
+ */
+export function rerunInSession(): number {
+  const r = spawnSync('setsid', ['--wait', process.execPath, ...process.execArgv, process.argv[1] ?? '', ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, CORDON_BENCH_SESSION: '1' },
+  });
+  if (r.error) {
+    process.stderr.write(`bench: cannot start a session of its own (${r.error.message}); setsid comes with util-linux.\n`);
+    return 1;
+  }
+  return r.status ?? 1;
 }
 
 /** The fake machine both agents look at: one home, one system root, and a `claude` that is really `sleep`. */

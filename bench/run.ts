@@ -1,10 +1,20 @@
 // Entry of `npm run bench`: runs Cordon's daemon and a naive ps-list agent side by side and writes bench/results.json.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { agentDist, createFakeMachine, daemonNodeFlags, repoRoot, startAgent, startCordon, type AgentName, type RunningAgent } from './agents.js';
+import {
+  agentDist,
+  createFakeMachine,
+  daemonNodeFlags,
+  inOwnSession,
+  repoRoot,
+  rerunInSession,
+  startAgent,
+  startCordon,
+  type AgentName,
+  type RunningAgent,
+} from './agents.js';
 import { cliTargets, measureCliStartup } from './cliStartup.js';
 import { gateTargets, measureGate } from './gate.js';
 import { measureHomeGrowth, measureProcessGrowth } from './growth.js';
@@ -93,7 +103,7 @@ function parseOptions(argv: string[]): Options {
     backgroundProcesses: countProcesses(),
     processTotals: parseList(values.processes, quick ? [100, 1000] : [100, 1000, 5000]),
     homeFileCounts: parseList(values.files, quick ? [0, 10_000] : [0, 10_000, 100_000]),
-    isolated: process.env.CORDON_BENCH_SESSION === '1',
+    isolated: inOwnSession(),
     phases: parsePhases(values.phases),
     keep: values.keep ?? false,
     out: values.out ?? (quick ? path.join(os.tmpdir(), 'cordon-bench-quick.json') : path.join(repoRoot, 'bench', 'results.json')),
@@ -104,22 +114,6 @@ function parseOptions(argv: string[]): Options {
     churnKillTrials: int(undefined, 30, 6),
     churnKillPerSecond: int(values['churn-kills'], 200, 200),
   };
-}
-
-/**
- * Both agents SIGKILL every process that looks like claude, and Cordon must run in the host's pid namespace to get
- * exec events. The bench therefore runs in a session of its own and fences both agents to it (see benchSession).
- */
-function rerunInSession(): number {
-  const r = spawnSync('setsid', ['--wait', process.execPath, ...process.execArgv, process.argv[1] ?? '', ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: { ...process.env, CORDON_BENCH_SESSION: '1' },
-  });
-  if (r.error) {
-    process.stderr.write(`bench: cannot start a session of its own (${r.error.message}); setsid comes with util-linux.\n`);
-    return 1;
-  }
-  return r.status ?? 1;
 }
 
 function log(msg: string): void {
