@@ -29,9 +29,14 @@ export interface IpcHandlerDeps {
   platform: Platform;
 }
 
-/** Everything read afresh, then a pass: what `scan` (user) and `enforce` (admin) ask for; answered once its quarantines are done. */
-async function rescanAndPass(state: AgentState, publisher: StatusPublisher): Promise<Status> {
+/**
+ * Everything read afresh, then a pass: what `scan` (user) and `enforce` (admin) ask for; answered once its quarantines
+ * are done. An admin's `enforce` reads the policy folder too, so a policy changed a moment ago applies without waiting
+ * for the folder watch.
+ */
+async function rescanAndPass(state: AgentState, publisher: StatusPublisher, policies = false): Promise<Status> {
   const result = await state.serial(async () => {
+    if (policies) await state.reloadPolicies('enforce');
     await state.collector.rescanAll();
     return state.pass();
   });
@@ -110,7 +115,7 @@ export function ipcHandlers(deps: IpcHandlerDeps): DaemonHandlers {
   return {
     status: (_params, peer) => publisher.current(peer),
     scan: async (_params, peer) => statusFor(await rescanAndPass(state, publisher), peer),
-    enforce: () => rescanAndPass(state, publisher),
+    enforce: () => rescanAndPass(state, publisher, true),
     subscribe: (_params, peer) => publisher.subscribe(peer),
     unsubscribe: (_params, peer) => publisher.unsubscribe(peer),
     remediate: (params, peer) => remediate(deps, params, peer),
