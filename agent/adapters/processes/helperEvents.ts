@@ -84,7 +84,15 @@ export function createHelperEventSource(spec: HelperSpec): ProcessEventSource {
       stderr = (stderr + chunk).slice(-STDERR_KEEP);
     });
     proc.on('error', (err: NodeJS.ErrnoException) => end(err.code === 'ENOENT' ? `${spec.command} not found` : `${spec.name}: ${err.message}`));
-    proc.on('exit', (code, signal) => end(`${spec.name} exited (${signal ?? `code ${code}`})`));
+    proc.on('exit', (code, signal) => {
+      // Its last words may still be in the pipe: end once stderr is read ('close'), or shortly after if a child holds it.
+      const reason = `${spec.name} exited (${signal ?? `code ${code}`})`;
+      const late = setTimeout(() => end(reason), 500);
+      proc.once('close', () => {
+        clearTimeout(late);
+        end(reason);
+      });
+    });
   }
 
   /** After a death: restart with the next delay; down when every restart failed before becoming ready. */
