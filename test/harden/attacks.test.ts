@@ -118,7 +118,10 @@ describe('an unprivileged user against the running agent', () => {
     );
     expect(fs.existsSync(install)).toBe(false);
     expect(item.files).toBe(1);
-    expect(fs.readdirSync(path.join(fx.stateDir, 'quarantine-journal')).filter((n) => n.endsWith('.journal'))).toEqual([]);
+    // The item is listed once its manifest is written; the journal goes a moment later, and must go.
+    const journals = () => fs.readdirSync(path.join(fx.stateDir, 'quarantine-journal')).filter((n) => n.endsWith('.journal'));
+    await waitFor('the journal to be done', () => journals().length === 0, 5000);
+    expect(journals()).toEqual([]);
 
     // Restoring while the policy still bans it would be undone at once: report only first.
     fx.writePolicy('test-ban.yaml', ENFORCE_NOW_POLICY(2, 'report'));
