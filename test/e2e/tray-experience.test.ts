@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBuiltInCatalog } from '../../agent/adapters/catalogFiles.js';
 import { startDevBridge, type DevBridge } from '../../tray/devbridge/server.js';
-import { NO_PROCESSES, makeAgentFixture, type AgentFixture } from '../support/agentFixture.js';
+import { NO_PROCESSES, TEST_POLICY_HEAD, makeAgentFixture, type AgentFixture } from '../support/agentFixture.js';
 import { axeViolations, launchChromium, screenshot, seriousOrWorse, watchProblems } from '../tray/support/browser.js';
 
 /** A time `days` from now at 18:00 in UTC+08:00, written the way a policy in Shanghai writes it. */
@@ -18,19 +18,7 @@ function shanghaiAt(days: number, hour: number): string {
 
 const deadline = shanghaiAt(3, 18);
 const codexFrom = shanghaiAt(1, 9);
-const POLICY = `apiVersion: cordon/v1
-id: test-ban
-version: 1
-issuer: Test IT
-issuedAt: 2026-01-01T00:00:00Z
-message:
-  en: Claude Code is not allowed on company machines.
-  zh-CN: 公司电脑上不允许使用 Claude Code。
-alternatives:
-  - name: Qoder
-    url: https://qoder.com
-rules:
-  - id: claude-code
+const POLICY = `${TEST_POLICY_HEAD(1)}  - id: claude-code
     tools: [claude-code]
     phases:
       - { from: 2026-01-01T00:00:00Z, actions: [report, notify] }

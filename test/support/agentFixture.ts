@@ -105,7 +105,8 @@ export async function waitFor<T>(
   }
 }
 
-export const ENFORCE_NOW_POLICY = (version: number, actions = 'report, notify, kill, quarantine') => `apiVersion: cordon/v1
+/** The test policy's id, issuer, message in both languages and alternative, up to its `rules:` line. */
+export const TEST_POLICY_HEAD = (version: number) => `apiVersion: cordon/v1
 id: test-ban
 version: ${version}
 issuer: Test IT
@@ -117,7 +118,9 @@ alternatives:
   - name: Qoder
     url: https://qoder.com
 rules:
-  - id: claude-code
+`;
+
+export const ENFORCE_NOW_POLICY = (version: number, actions = 'report, notify, kill, quarantine') => `${TEST_POLICY_HEAD(version)}  - id: claude-code
     tools: [claude-code]
     phases:
       - { from: 2026-01-01T00:00:00Z, actions: [${actions}] }
