@@ -145,8 +145,23 @@ export class RunningAgent {
     }
   }
 
+  /** Whether the agent starts programs of its own: the baseline's ps-list runs `ps` on every poll. */
+  get startsPrograms(): boolean {
+    return this.name === 'baseline';
+  }
+
+  /** Stops the agent's process where it is (SIGSTOP), so it neither works nor starts anything until `resume`. */
+  pause(): void {
+    if (this.running) process.kill(this.pid, 'SIGSTOP');
+  }
+
+  resume(): void {
+    if (this.running) process.kill(this.pid, 'SIGCONT');
+  }
+
   async stop(): Promise<void> {
     if (!this.running) return;
+    this.resume();
     this.child.kill('SIGTERM');
     const killed = setTimeout(() => this.child.kill('SIGKILL'), 5000);
     await this.exited;

@@ -97,27 +97,56 @@ export interface CpuWindow {
   hwmKb: number;
 }
 
-/** Samples every agent's CPU at the start and end of one common window. */
+/** Slices a CPU window is cut into when some agents are paused for others (see measureCpu). */
+const CPU_SLICES = 4;
+/** After a pause or a resume: the last `ps` a paused agent started has ended and its exec events are read. */
+const SLICE_SETTLE_MS = 300;
+
+/**
+ * Every agent's CPU over `windowMs` of measured time. An agent that starts programs of its own (the baseline's
+ * ps-list runs `ps` twice a poll, ten programs a second) is load on every agent that reads exec events, and that
+ * load is not the scenario being measured. So the window alternates: slices in which those agents are paused
+ * (SIGSTOP) while the others are measured, and slices in which they run and are measured themselves. Both halves
+ * are spread over the same minutes of the same machine, and each agent is measured for `windowMs` in all.
+ */
 export async function measureCpu(agents: RunningAgent[], windowMs: number): Promise<Map<RunningAgent, CpuWindow>> {
-  const before = new Map<RunningAgent, CpuTicks>(agents.map((a) => [a, a.cpu()]));
-  const t0 = hrMs();
-  await sleepMs(windowMs);
-  const elapsed = hrMs() - t0;
+  const starters = agents.filter((a) => a.startsPrograms);
+  const watchers = agents.filter((a) => !a.startsPrograms);
+  const totals = new Map<RunningAgent, { ticks: number; selfTicks: number; childTicks: number; windowMs: number }>(
+    agents.map((a) => [a, { ticks: 0, selfTicks: 0, childTicks: 0, windowMs: 0 }]),
+  );
+  const measure = async (measured: RunningAgent[], ms: number): Promise<void> => {
+    const before = new Map<RunningAgent, CpuTicks>(measured.map((a) => [a, a.cpu()]));
+    const t0 = hrMs();
+    await sleepMs(ms);
+    const elapsed = hrMs() - t0;
+    for (const [a, b] of before) {
+      const after = a.cpu();
+      const t = totals.get(a);
+      if (!t) continue;
+      t.ticks += totalTicks(after) - totalTicks(b);
+      t.selfTicks += after.self - b.self;
+      t.childTicks += after.children - b.children;
+      t.windowMs += elapsed;
+    }
+  };
+  if (starters.length === 0 || watchers.length === 0) await measure(agents, windowMs);
+  else
+    for (let i = 0; i < CPU_SLICES; i++) {
+      starters.forEach((a) => a.pause());
+      try {
+        await sleepMs(SLICE_SETTLE_MS);
+        await measure(watchers, windowMs / CPU_SLICES);
+      } finally {
+        starters.forEach((a) => a.resume());
+      }
+      await sleepMs(SLICE_SETTLE_MS);
+      await measure(starters, windowMs / CPU_SLICES);
+    }
   const out = new Map<RunningAgent, CpuWindow>();
-  for (const a of agents) {
-    const b = before.get(a);
-    if (!b) continue;
-    const after = a.cpu();
+  for (const [a, t] of totals) {
     const mem = a.memory();
-    out.set(a, {
-      rssKb: mem.rssKb,
-      anonKb: mem.anonKb,
-      hwmKb: mem.hwmKb,
-      windowMs: elapsed,
-      ticks: totalTicks(after) - totalTicks(b),
-      selfTicks: after.self - b.self,
-      childTicks: after.children - b.children,
-    });
+    out.set(a, { ...t, rssKb: mem.rssKb, anonKb: mem.anonKb, hwmKb: mem.hwmKb });
   }
   return out;
 }
