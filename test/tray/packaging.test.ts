@@ -30,6 +30,7 @@ const config = parse(fs.readFileSync(path.join(repoRoot, 'electron-builder.yml')
   pkg: { scripts: string };
   win: { target: string[]; icon: string };
   nsis: { include: string; perMachine: boolean };
+  msiWrapped: { wrappedInstallerArgs: string };
   linux: { target: string[]; icon: string };
   deb: { afterInstall: string; afterRemove: string };
   rpm: { afterInstall: string; afterRemove: string };
@@ -72,9 +73,11 @@ describe('electron-builder.yml', () => {
   });
 
   it('builds every installer the three platforms need, as a menu-bar app on macOS', () => {
-    expect(config.mac.target).toEqual(['dmg', 'pkg']);
+    // Every installer installs the agent service too: no disk image (drag to install) and no plain MSI (no scripts).
+    expect(config.mac.target).toEqual(['pkg']);
     expect(config.mac.extendInfo.LSUIElement).toBe(true);
-    expect(config.win.target).toEqual(['nsis', 'msi']);
+    expect(config.win.target).toEqual(['nsis', 'msiWrapped']);
+    expect(config.msiWrapped.wrappedInstallerArgs).toBe('/S');
     expect(config.nsis.perMachine).toBe(true);
     expect(config.linux.target).toEqual(['deb', 'rpm', 'AppImage']);
   });
