@@ -122,9 +122,9 @@ export class DaemonClient {
     }
     try {
       const identity = (await this.request('hello', { nonce: challenge.nonce })) as Partial<HelloIdentity>;
-      if (typeof identity.user !== 'string' || typeof identity.uid !== 'number')
+      if (typeof identity.user !== 'string' || (identity.uid !== undefined && typeof identity.uid !== 'number'))
         throw new CordonError('internal', 'the agent answered hello without a user', { where: this.socketPath });
-      return { user: identity.user, uid: identity.uid };
+      return { user: identity.user, ...(identity.uid !== undefined ? { uid: identity.uid } : {}) };
     } finally {
       fs.rmSync(proof, { force: true });
     }

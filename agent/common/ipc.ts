@@ -44,7 +44,8 @@ export interface HelloChallenge {
 /** `hello {nonce}`: the user that owns the proof file; the connection acts for this user from now on. */
 export interface HelloIdentity {
   user: string;
-  uid: number;
+  /** Absent on Windows, where accounts have SIDs, not uids. */
+  uid?: number;
 }
 
 type NoParams = Record<string, never>;

@@ -2,6 +2,7 @@
 import { agentOwnTargets, type AgentConfig } from '../adapters/config.js';
 import { AuditLog } from '../adapters/auditLog.js';
 import { openFileLimit, userConnectionBudget } from '../adapters/descriptors.js';
+import { createProofOwner } from '../adapters/proofOwner.js';
 import type { Reporter } from '../adapters/reporter.js';
 import { ensureStateDir } from '../adapters/statusFile.js';
 import type { Quarantine } from '../adapters/quarantine/index.js';
@@ -102,6 +103,7 @@ export class Daemon {
       socketPath: config.socketPath,
       adminSocketPath: config.adminSocketPath,
       userName: (uid) => deps.users.userName(uid),
+      proofOwner: createProofOwner(config.platform, (uid) => deps.users.userName(uid)),
       onError: (message) => audit.write({ event: 'error', outcome: 'ipc', detail: message }),
       onBusy: (refused) =>
         audit.write({ event: 'connections-refused', outcome: 'ipc-busy', detail: `${refused} user-socket connections refused or closed for the limits` }),

@@ -2,7 +2,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import {
   METHODS,
@@ -21,11 +20,13 @@ import {
   type IpcReply,
   type Method,
 } from '../common/ipc.js';
+import type { ProofOwner } from '../adapters/proofOwner.js';
 import { CordonError, asCordonError } from '../common/errors.js';
+import { userKey } from '../core/nameCase.js';
 
 export interface Peer {
   admin: boolean;
-  /** Set after the `hello` proof: the user that owns the proof file. */
+  /** Set after the `hello` proof: the user that owns the proof file (no uid on Windows, where users have none). */
   uid?: number;
   user?: string;
   /** Pushes an unsolicited message (subscriptions). */
@@ -44,6 +45,8 @@ export interface IpcServerOptions {
   proofDir?: string;
   handlers: DaemonHandlers;
   userName(uid: number): string | undefined;
+  /** Who owns a proof file (agent/adapters/proofOwner.ts); by default its uid, named by `userName`. */
+  proofOwner?: ProofOwner;
   onError(message: string): void;
   /** Connections refused for the limits below since the last call (called once a minute at most while it happens). */
   onBusy?(refused: number): void;
@@ -73,6 +76,13 @@ const MAX_WAITING_LINES = 64;
 
 /** A proof holds a 32-character nonce and maybe a newline. */
 const MAX_PROOF_BYTES = 64;
+/**
+ * Windows: the folder install-service.ps1 makes for proofs, where Users may create files but not list the folder or
+ * read another's file. A folder made by anyone else lacks that grant, so hellos then fail closed.
+ */
+const WINDOWS_PROOF_DIR = path.win32.join(process.env.ProgramData ?? 'C:\\ProgramData', 'Cordon', 'proof');
+/** A nonce not proven within this long is void. */
+const NONCE_LIFETIME_MS = 60_000;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -86,7 +96,9 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 export class IpcServer {
   private readonly servers: net.Server[] = [];
   private readonly sockets = new Set<net.Socket>();
-  private readonly nonces = new Map<string, number>();
+  /** The nonce each connection was given: it proves only that connection, so a proof seen by anyone else is worth nothing to them. */
+  private readonly challenges = new WeakMap<Peer, { nonce: string; at: number }>();
+  private readonly proofOwner: ProofOwner;
   /** Open user-socket connections per owner: a uid, or 'unproven'. */
   private readonly owners = new Map<string, number>();
   private userConnections = 0;
@@ -100,7 +112,8 @@ export class IpcServer {
 
   constructor(private readonly opts: IpcServerOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
-    this.proofDir = opts.proofDir ?? path.join(isNamedPipe(opts.socketPath) ? os.tmpdir() : path.dirname(opts.socketPath), 'cordon-proof');
+    this.proofOwner = opts.proofOwner ?? ((_file, st) => Promise.resolve({ uid: st.uid, user: opts.userName(st.uid) ?? String(st.uid) }));
+    this.proofDir = opts.proofDir ?? (isNamedPipe(opts.socketPath) ? WINDOWS_PROOF_DIR : path.join(path.dirname(opts.socketPath), 'cordon-proof'));
   }
 
   async start(): Promise<void> {
@@ -181,7 +194,7 @@ export class IpcServer {
         void this.handleLine(line, peer).then((msg) => {
           inFlight--;
           lastActive = Date.now();
-          if (owner === 'unproven' && peer.uid !== undefined) owner = this.settleOwner(socket, peer);
+          if (owner === 'unproven' && peer.user !== undefined) owner = this.settleOwner(socket, peer);
           if ('result' in msg && isRecord(msg.result) && typeof msg.result.subscribed === 'boolean') subscribed = msg.result.subscribed;
           reply(msg);
           pump();
@@ -231,7 +244,8 @@ export class IpcServer {
 
   /** After a successful `hello {nonce}` the connection counts for its user: closed if that user holds too many. */
   private settleOwner(socket: net.Socket, peer: Peer): string | null {
-    const mine = `uid:${peer.uid}`;
+    // Windows accounts have no uid: they are counted by name, which Windows compares without case.
+    const mine = peer.uid !== undefined ? `uid:${peer.uid}` : `user:${userKey('win32')(peer.user ?? '')}`;
     this.release('unproven');
     if (this.admit(mine)) return mine;
     this.noteRefusal();
@@ -309,7 +323,8 @@ export class IpcServer {
     }
     try {
       const params = PARAMS[method](req.params ?? {});
-      const result = method === 'hello' ? this.hello(params as IpcParams<'hello'>, peer) : await this.dispatch(method, params as IpcParams<ServedMethod>, peer);
+      const result =
+        method === 'hello' ? await this.hello(params as IpcParams<'hello'>, peer) : await this.dispatch(method, params as IpcParams<ServedMethod>, peer);
       return { id, result };
     } catch (err) {
       const e = asCordonError(err);
@@ -325,17 +340,18 @@ export class IpcServer {
     return handler(params, peer);
   }
 
-  private hello(params: IpcParams<'hello'>, peer: Peer): HelloChallenge | HelloIdentity {
+  private async hello(params: IpcParams<'hello'>, peer: Peer): Promise<HelloChallenge | HelloIdentity> {
     if (params.nonce === undefined) {
       const nonce = crypto.randomBytes(16).toString('hex');
-      this.nonces.set(nonce, Date.now());
-      for (const [n, t] of this.nonces) if (Date.now() - t > 60_000) this.nonces.delete(n);
+      this.challenges.set(peer, { nonce, at: Date.now() });
       return { nonce, proofDir: this.proofDir, ...(peer.user ? { user: peer.user } : {}) };
     }
     const nonce = params.nonce;
-    if (!/^[0-9a-f]{32}$/.test(nonce) || !this.nonces.delete(nonce)) {
-      throw new CordonError('forbidden', 'unknown or expired nonce: ask for a new one with hello {}');
+    const challenge = this.challenges.get(peer);
+    if (!/^[0-9a-f]{32}$/.test(nonce) || challenge?.nonce !== nonce || Date.now() - challenge.at > NONCE_LIFETIME_MS) {
+      throw new CordonError('forbidden', 'unknown or expired nonce: ask this connection for a new one with hello {}');
     }
+    this.challenges.delete(peer);
     const proof = path.join(this.proofDir, nonce);
     let fd: number | undefined;
     try {
@@ -349,9 +365,11 @@ export class IpcServer {
         .toString('utf8')
         .trim();
       if (content !== nonce) throw new CordonError('forbidden', 'the proof file does not hold the nonce');
-      peer.uid = st.uid;
-      peer.user = this.opts.userName(st.uid) ?? String(st.uid);
-      return { user: peer.user, uid: peer.uid };
+      const who = await this.proofOwner(proof, st);
+      if (!who) throw new CordonError('forbidden', 'the proof file belongs to no user the agent knows');
+      if (who.uid !== undefined) peer.uid = who.uid;
+      peer.user = who.user;
+      return { user: who.user, ...(who.uid !== undefined ? { uid: who.uid } : {}) };
     } catch (err) {
       if (err instanceof CordonError) throw err;
       throw new CordonError('forbidden', `no proof file ${proof}: write the nonce there first`, {}, err);

@@ -49,6 +49,11 @@ New-Item -ItemType Directory -Force -Path (Join-Path $root 'policies') | Out-Nul
 Invoke-Checked 'icacls (owner)' { icacls $root /setowner '*S-1-5-32-544' /T /C /Q }
 Invoke-Checked 'icacls (access)' { icacls $root /inheritance:r /grant:r '*S-1-5-18:(OI)(CI)F' '*S-1-5-32-544:(OI)(CI)F' '*S-1-5-32-545:RX' /Q }
 Invoke-Checked 'icacls (contents)' { icacls (Join-Path $root '*') /reset /T /C /Q }
+# The hello proof folder (agent/daemon/ipcServer.ts): Users may add a file (WD) and pass through (X), but not list the
+# folder or read another user's file; a file's creator has full control of it (CREATOR OWNER, inherited by files only).
+$proof = Join-Path $root 'proof'
+New-Item -ItemType Directory -Force -Path $proof | Out-Null
+Invoke-Checked 'icacls (proof)' { icacls $proof /inheritance:r /grant:r '*S-1-5-18:(OI)(CI)F' '*S-1-5-32-544:(OI)(CI)F' '*S-1-5-32-545:(WD,X)' '*S-1-3-0:(OI)(IO)F' /Q }
 
 if (-not (Test-Path $Config)) {
   New-Item -ItemType Directory -Force -Path (Join-Path (Split-Path $Config) 'policies') | Out-Null

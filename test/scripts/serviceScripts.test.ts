@@ -302,6 +302,10 @@ describe('Windows service', () => {
   it('gives the folder to SYSTEM and Administrators with inheritance removed, naming accounts by SID', () => {
     expect(install).toContain("icacls $root /inheritance:r /grant:r '*S-1-5-18:(OI)(CI)F' '*S-1-5-32-544:(OI)(CI)F' '*S-1-5-32-545:RX'");
     expect(install).toContain("icacls $root /setowner '*S-1-5-32-544' /T");
+    // The hello proof folder: Users add files but cannot list it or read another's; the creator owns each file.
+    expect(install).toContain(
+      "icacls $proof /inheritance:r /grant:r '*S-1-5-18:(OI)(CI)F' '*S-1-5-32-544:(OI)(CI)F' '*S-1-5-32-545:(WD,X)' '*S-1-3-0:(OI)(IO)F'",
+    );
     expect(install).not.toMatch(/BUILTIN|NT AUTHORITY/);
   });
 

@@ -13,7 +13,7 @@ export interface Profile {
 }
 
 /** SIDs of people: local and Active Directory accounts (S-1-5-21-…) and Microsoft Entra ID accounts (S-1-12-1-…). */
-const PERSON_SID = /^S-1-(5-21|12-1)(-\d+)+$/;
+export const PERSON_SID = /^S-1-(5-21|12-1)(-\d+)+$/;
 
 /** Expands `%NAME%` as Windows does for a REG_EXPAND_SZ value; an unknown name stays as written. */
 function expand(value: string, env: NodeJS.ProcessEnv): string {
