@@ -109,7 +109,10 @@ export class DaemonClient {
    * we create a file of that name in its proof folder, and the file's owner tells the daemon who we are.
    */
   async hello(): Promise<HelloIdentity> {
-    const challenge = (await this.request('hello')) as Partial<HelloChallenge>;
+    const challenge = (await this.request('hello')) as Partial<HelloChallenge & HelloIdentity>;
+    // Through the Windows service host the agent already knows who is asking: no proof file is needed.
+    if (challenge.nonce === undefined && typeof challenge.user === 'string')
+      return { user: challenge.user, ...(typeof challenge.uid === 'number' ? { uid: challenge.uid } : {}) };
     if (typeof challenge.nonce !== 'string' || !NONCE.test(challenge.nonce) || typeof challenge.proofDir !== 'string') {
       throw new CordonError('internal', 'the agent answered hello without a usable nonce', { where: this.socketPath });
     }

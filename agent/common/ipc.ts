@@ -327,6 +327,14 @@ export function isNamedPipe(socketPath: string): boolean {
   return socketPath.startsWith('\\\\.\\pipe\\') || socketPath.startsWith('//./pipe/');
 }
 
+/**
+ * Windows: the pipe the service host relays the user pipe to. The host owns the user pipe itself (with a security
+ * descriptor that lets signed-in users connect but not create instances) and tells the agent who each client is.
+ */
+export function relaySocketFor(socketPath: string): string {
+  return `${socketPath}-relay`;
+}
+
 /** The admin socket lies beside the user socket (`cordon.sock` → `cordon-admin.sock`, `\\.\pipe\cordon` → `…\cordon-admin`). */
 export function adminSocketFor(socketPath: string): string {
   if (isNamedPipe(socketPath)) return `${socketPath}-admin`;

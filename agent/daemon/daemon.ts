@@ -6,6 +6,7 @@ import { createProofOwner } from '../adapters/proofOwner.js';
 import type { Reporter } from '../adapters/reporter.js';
 import { ensureStateDir } from '../adapters/statusFile.js';
 import type { Quarantine } from '../adapters/quarantine/index.js';
+import { isNamedPipe } from '../common/ipc.js';
 import type { ActorState, ProcessInfo } from '../common/model.js';
 import type { Clock, FileSystemPort, Notifier, ProcessEventSource, ProcessKiller, ProcessSource, UserDirectory } from '../ports/index.js';
 import type { Actor } from './actors/actor.js';
@@ -104,6 +105,7 @@ export class Daemon {
       adminSocketPath: config.adminSocketPath,
       userName: (uid) => deps.users.userName(uid),
       proofOwner: createProofOwner(config.platform, (uid) => deps.users.userName(uid)),
+      relayed: config.platform === 'win32' && isNamedPipe(config.socketPath),
       onError: (message) => audit.write({ event: 'error', outcome: 'ipc', detail: message }),
       onBusy: (refused) =>
         audit.write({ event: 'connections-refused', outcome: 'ipc-busy', detail: `${refused} user-socket connections refused or closed for the limits` }),

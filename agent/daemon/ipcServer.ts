@@ -12,6 +12,7 @@ import {
   ipcErrorCode,
   isMethod,
   isNamedPipe,
+  relaySocketFor,
   type HelloChallenge,
   type HelloIdentity,
   type IpcEvent,
@@ -21,6 +22,7 @@ import {
   type Method,
 } from '../common/ipc.js';
 import type { ProofOwner } from '../adapters/proofOwner.js';
+import { parseRelayHeader } from '../adapters/win32/proofOwner.js';
 import { CordonError, asCordonError } from '../common/errors.js';
 import { userKey } from '../core/nameCase.js';
 
@@ -47,6 +49,12 @@ export interface IpcServerOptions {
   userName(uid: number): string | undefined;
   /** Who owns a proof file (agent/adapters/proofOwner.ts); by default its uid, named by `userName`. */
   proofOwner?: ProofOwner;
+  /**
+   * Windows: users reach the agent through the service host, which owns the user pipe and relays each connection to
+   * `relaySocketFor(socketPath)`, opening it with a line that says who the client is (only SYSTEM and Administrators
+   * can write to a pipe the agent creates). Such a connection is proven from its first line.
+   */
+  relayed?: boolean;
   onError(message: string): void;
   /** Connections refused for the limits below since the last call (called once a minute at most while it happens). */
   onBusy?(refused: number): void;
@@ -98,6 +106,8 @@ export class IpcServer {
   private readonly sockets = new Set<net.Socket>();
   /** The nonce each connection was given: it proves only that connection, so a proof seen by anyone else is worth nothing to them. */
   private readonly challenges = new WeakMap<Peer, { nonce: string; at: number }>();
+  /** Peers the service host named (relayed connections): `hello {}` answers with who they are. */
+  private readonly introduced = new WeakSet<Peer>();
   private readonly proofOwner: ProofOwner;
   /** Open user-socket connections per owner: a uid, or 'unproven'. */
   private readonly owners = new Map<string, number>();
@@ -120,14 +130,14 @@ export class IpcServer {
     if (!isNamedPipe(this.opts.socketPath)) fs.mkdirSync(path.dirname(this.opts.socketPath), { recursive: true, mode: 0o755 });
     fs.mkdirSync(this.proofDir, { recursive: true });
     fs.chmodSync(this.proofDir, 0o1733);
-    await this.listen(this.opts.socketPath, false, 0o666);
+    await this.listen(this.opts.relayed ? relaySocketFor(this.opts.socketPath) : this.opts.socketPath, false, 0o666);
     await this.listen(this.opts.adminSocketPath, true, 0o600);
   }
 
   async stop(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     await Promise.all(this.servers.map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))));
-    for (const p of [this.opts.socketPath, this.opts.adminSocketPath]) removeStaleSocket(p);
+    for (const p of [this.opts.relayed ? relaySocketFor(this.opts.socketPath) : this.opts.socketPath, this.opts.adminSocketPath]) removeStaleSocket(p);
   }
 
   private async listen(socketPath: string, admin: boolean, mode: number): Promise<void> {
@@ -225,6 +235,16 @@ export class IpcServer {
       while ((nl = buffer.indexOf('\n')) >= 0) {
         const line = buffer.slice(0, nl);
         buffer = buffer.slice(nl + 1);
+        if (this.opts.relayed && !admin && owner === 'unproven' && !this.introduced.has(peer)) {
+          const who = parseRelayHeader(line);
+          if (!who) return this.close(socket, 'forbidden', "a relayed connection must begin with the service host's line naming its user");
+          this.introduced.add(peer);
+          if (who.uid !== undefined) peer.uid = who.uid;
+          peer.user = who.user;
+          owner = this.settleOwner(socket, peer);
+          if (owner === null) return;
+          continue;
+        }
         if (line.trim()) waiting.push(line);
       }
       if (Buffer.byteLength(buffer) > MAX_REQUEST_BYTES) {
@@ -275,7 +295,7 @@ export class IpcServer {
     socket.end(`${JSON.stringify({ id: null, error: { code: 'ipc-busy', message } })}\n`, () => socket.destroy());
   }
 
-  private close(socket: net.Socket, code: 'ipc-busy' | 'ipc-timeout' | 'ipc-too-large', message: string): void {
+  private close(socket: net.Socket, code: 'ipc-busy' | 'ipc-timeout' | 'ipc-too-large' | 'forbidden', message: string): void {
     if (socket.destroyed) return;
     // A peer that does not read never lets the goodbye through: the descriptor is freed regardless.
     socket.end(`${JSON.stringify({ id: null, error: { code, message } })}\n`, () => socket.destroy());
@@ -341,6 +361,8 @@ export class IpcServer {
   }
 
   private async hello(params: IpcParams<'hello'>, peer: Peer): Promise<HelloChallenge | HelloIdentity> {
+    if (params.nonce === undefined && this.introduced.has(peer) && peer.user !== undefined)
+      return { user: peer.user, ...(peer.uid !== undefined ? { uid: peer.uid } : {}) };
     if (params.nonce === undefined) {
       const nonce = crypto.randomBytes(16).toString('hex');
       this.challenges.set(peer, { nonce, at: Date.now() });

@@ -72,7 +72,7 @@ if ($existing) {
   Start-Sleep -Seconds 1
 }
 Add-Type -TypeDefinition (Get-Content -Raw (Join-Path $PSScriptRoot 'CordonService.cs')) `
-  -ReferencedAssemblies 'System.ServiceProcess' -OutputAssembly $hostExe -OutputType ConsoleApplication
+  -ReferencedAssemblies 'System.ServiceProcess', 'System.Core' -OutputAssembly $hostExe -OutputType ConsoleApplication
 
 $binaryPath = '"{0}" "{1}" --max-semi-space-size=1 --single-threaded-gc --lite-mode "{2}" run --config "{3}"' -f $hostExe, $Node, $main, $Config
 New-Service -Name $ServiceName -BinaryPathName $binaryPath -DisplayName 'Cordon endpoint policy agent' `

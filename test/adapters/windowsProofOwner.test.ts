@@ -1,7 +1,7 @@
 // Who a hello proof file names on Windows: the owner SID of its security descriptor and Windows's own name for it,
 // as the proof-owner script prints them (SID, a tab, DOMAIN\name: .NET's SecurityIdentifier.Value and NTAccount.Value).
 import { describe, expect, it } from 'vitest';
-import { parseProofOwner, proofOwnerScript, windowsProofOwner } from '../../agent/adapters/win32/proofOwner.js';
+import { parseProofOwner, parseRelayHeader, proofOwnerScript, windowsProofOwner } from '../../agent/adapters/win32/proofOwner.js';
 
 describe('the owner of a proof file on Windows', () => {
   it('is a person by the name findings carry: local, Active Directory and Entra ID accounts', () => {
@@ -45,5 +45,15 @@ describe('the owner of a proof file on Windows', () => {
     const results = await Promise.allSettled(['a', 'broken', 'b', 'c'].map((f) => owner(`C:\\proof\\${f}`)));
     expect(most).toBe(1);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+  });
+
+  it("reads the service host's relay header by the same rules, and nothing smuggled inside it", () => {
+    const line = (sid: string, account: string): string => JSON.stringify({ peer: { sid, account } });
+    expect(parseRelayHeader(line('S-1-5-21-1004336348-1177238915-682003330-1001', 'CORP\\alice'))).toMatchObject({ user: 'alice' });
+    expect(parseRelayHeader(line('S-1-5-18', 'NT AUTHORITY\\SYSTEM'))).toEqual({ uid: 0, user: 'SYSTEM' });
+    expect(parseRelayHeader(line('S-1-5-21-1-2-3-1001', 'CORP\\alice\tS-1-5-18'))).toBeNull();
+    expect(parseRelayHeader(JSON.stringify({ peer: { sid: 'S-1-5-21-1-2-3-1001' } }))).toBeNull();
+    expect(parseRelayHeader('{"id":1,"method":"hello"}')).toBeNull();
+    expect(parseRelayHeader('{')).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 // The user socket's proof of who is asking, against a real IpcServer on a temp socket: a nonce proves only the
 // connection it was given to, and an OS whose users have no uid (Windows) counts connections by name, without case.
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,7 +15,7 @@ afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
 
-async function server(opts: { proofOwner?: ProofOwner; perUser?: number } = {}): Promise<IpcServer> {
+async function server(opts: { proofOwner?: ProofOwner; perUser?: number; relayed?: boolean } = {}): Promise<IpcServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-ipc-'));
   const ipc = new IpcServer({
     socketPath: path.join(dir, 'cordon.sock'),
@@ -24,6 +25,7 @@ async function server(opts: { proofOwner?: ProofOwner; perUser?: number } = {}):
     onError: () => undefined,
     ...(opts.proofOwner ? { proofOwner: opts.proofOwner } : {}),
     ...(opts.perUser ? { limits: { perUser: opts.perUser } } : {}),
+    ...(opts.relayed ? { relayed: true } : {}),
   });
   await ipc.start();
   cleanup.push(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -66,5 +68,55 @@ describe('the hello proof', () => {
     // The second connection of the same account is over the limit of one: the agent closes it.
     await expect(second.request('hello')).rejects.toBeTruthy();
     await expect(first.request('hello')).resolves.toMatchObject({ nonce: expect.any(String) });
+  });
+});
+
+/** A relayed connection as the Windows service host makes it: its lines go out as given, replies come back parsed. */
+async function relayed(ipc: IpcServer, lines: string[]): Promise<{ replies: unknown[]; closed: boolean }> {
+  const socket = net.connect(path.join(path.dirname(ipc.proofDir), 'cordon.sock-relay'));
+  await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  const replies: unknown[] = [];
+  let closed = false;
+  let buffer = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => {
+    buffer += chunk;
+    for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+      replies.push(JSON.parse(buffer.slice(0, nl)));
+      buffer = buffer.slice(nl + 1);
+    }
+  });
+  socket.on('close', () => (closed = true));
+  socket.write(lines.map((l) => `${l}\n`).join(''));
+  await new Promise((r) => setTimeout(r, 200));
+  socket.destroy();
+  return { replies, closed };
+}
+
+describe('connections relayed by the Windows service host', () => {
+  const header = (sid: string, account: string): string => JSON.stringify({ peer: { sid, account } });
+
+  it('are proven by the first line, so hello names the user without a proof file', async () => {
+    const ipc = await server({ relayed: true });
+    const { replies } = await relayed(ipc, [
+      header('S-1-5-21-1004336348-1177238915-682003330-1001', 'CORP\\alice'),
+      JSON.stringify({ id: 1, method: 'hello', params: {} }),
+    ]);
+    expect(replies).toEqual([{ id: 1, result: { user: 'alice' } }]);
+    expect(fs.readdirSync(ipc.proofDir)).toEqual([]);
+  });
+
+  it('are closed when the first line does not name a person or the admin', async () => {
+    const ipc = await server({ relayed: true });
+    for (const first of [JSON.stringify({ id: 1, method: 'hello', params: {} }), header('S-1-5-19', 'NT AUTHORITY\\LOCAL SERVICE'), 'not json']) {
+      const { replies, closed } = await relayed(ipc, [first, JSON.stringify({ id: 2, method: 'hello', params: {} })]);
+      expect(closed).toBe(true);
+      expect(replies).toEqual([{ id: null, error: expect.objectContaining({ code: 'forbidden' }) }]);
+    }
+  });
+
+  it('are the only way in: the agent does not listen on the user pipe the host owns', async () => {
+    const ipc = await server({ relayed: true });
+    await expect(DaemonClient.connect(path.join(path.dirname(ipc.proofDir), 'cordon.sock'))).rejects.toBeTruthy();
   });
 });

@@ -330,6 +330,38 @@ describe('Windows service', () => {
     expect(host.split('{').length).toBe(host.split('}').length);
   });
 
+  it('compiles with a real C# compiler at the language version Add-Type of Windows PowerShell 5.1 takes (C# 5)', () => {
+    // mono's mcs (Debian's mono-mcs and its System.ServiceProcess) checks syntax, types and the framework calls.
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-host-')), 'CordonService.exe');
+    const mcs = spawnSync(
+      'mcs',
+      ['-langversion:5', '-target:exe', '-r:System.ServiceProcess.dll', '-r:System.Core.dll', `-out:${out}`, path.join(scripts, 'windows', 'CordonService.cs')],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(mcs.error, 'mcs is missing: install mono-mcs and libmono-system-serviceprocess4.0-cil (see .ci/run)').toBeUndefined();
+    expect(`${mcs.stdout}${mcs.stderr}`).not.toMatch(/error CS/);
+    expect(fs.statSync(out).size).toBeGreaterThan(0);
+    expect(install).toContain("-ReferencedAssemblies 'System.ServiceProcess', 'System.Core'");
+  });
+
+  it('ends the agent with the host (a kill-on-close job), so a new host never meets an old agent', () => {
+    expect(host).toContain('JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE = 0x2000');
+    expect(host).toMatch(/job = KillOnCloseJob\(\);\s*agent = Process\.Start\(info\);[\s\S]*AssignProcessToJobObject\(job, agent\.Handle\)/);
+  });
+
+  it('owns the user pipe with users allowed to read and write but not to create instances, and names each client to the agent', () => {
+    expect(host).toContain(
+      'new PipeAccessRule(new SecurityIdentifier(WellKnownSidType.AuthenticatedUserSid, null), PipeAccessRights.ReadWrite, AccessControlType.Allow)',
+    );
+    expect(host).not.toMatch(/AuthenticatedUserSid[^\n]*(FullControl|CreateNewInstance)/);
+    expect(host).toMatch(/client\.RunAsClient\([\s\S]*WindowsIdentity\.GetCurrent\(\)/);
+    // The relay pipe must belong to the agent the host started, not to whoever made the name first.
+    expect(host).toMatch(/GetNamedPipeServerProcessId\([\s\S]*server != \(uint\)agent\.Id\) return;/);
+    expect(host).toContain('"{\\"peer\\":{\\"sid\\":" + Json(sid) + ",\\"account\\":" + Json(account) + "}}\\n"');
+  });
+
   it('uninstalls by stopping and deleting the service, keeping ProgramData', () => {
     expect(uninstall).toContain('Stop-Service -Name $ServiceName -Force');
     expect(uninstall).toContain('sc.exe delete $ServiceName');

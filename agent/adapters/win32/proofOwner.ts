@@ -30,6 +30,25 @@ export function parseProofOwner(text: string): ProvenUser | null {
   return PERSON_SID.test(sid) && name !== '' ? { user: name, sid } : null;
 }
 
+/**
+ * The first line the service host writes on each relayed connection, `{"peer":{"sid":…,"account":"DOMAIN\\name"}}`
+ * (scripts/windows/CordonService.cs, from the pipe client's impersonation token): who the client is, by the same rules
+ * as a proof file's owner. Null for anything else.
+ */
+export function parseRelayHeader(line: string): ProvenUser | null {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  const peer = typeof doc === 'object' && doc !== null ? (doc as { peer?: unknown }).peer : undefined;
+  if (typeof peer !== 'object' || peer === null) return null;
+  const { sid, account } = peer as { sid?: unknown; account?: unknown };
+  if (typeof sid !== 'string' || typeof account !== 'string' || /[\t\r\n]/.test(sid + account)) return null;
+  return parseProofOwner(`${sid}\t${account}`);
+}
+
 /** One PowerShell run at a time, however many connections say hello at once: a flood of hellos cannot flood the machine. */
 export function windowsProofOwner(run: (script: string) => Promise<string> = runPowerShell): (file: string) => Promise<ProvenUser | null> {
   let queue: Promise<unknown> = Promise.resolve();
