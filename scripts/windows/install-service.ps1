@@ -7,13 +7,17 @@
   Folder holding dist\agent\cli\main.js, policies\ and node_modules\ (default: this checkout, or the installed app's resources\app.asar.unpacked).
 .PARAMETER Config
   Agent config file; created as {} (built-in defaults) when missing.
+.PARAMETER AllowUnsignedHost
+  Accept the package's prebuilt service host even when its signature is not valid (unsigned test builds only).
 #>
 [CmdletBinding()]
 param(
   [string]$Node = $(if (Get-Command node -ErrorAction SilentlyContinue) { (Get-Command node).Source } else { '' }),
   [string]$Agent = $(if (Test-Path (Join-Path $PSScriptRoot '..\..\dist\agent\cli\main.js')) { (Resolve-Path (Join-Path $PSScriptRoot '..\..')).Path } else { (Resolve-Path (Join-Path $PSScriptRoot '..\..\app.asar.unpacked')).Path }),
   [string]$Config = (Join-Path $env:ProgramData 'Cordon\agent.json'),
-  [string]$ServiceName = 'Cordon'
+  [string]$ServiceName = 'Cordon',
+  # Accept a prebuilt service host without a valid Authenticode signature (a test build).
+  [switch]$AllowUnsignedHost
 )
 $ErrorActionPreference = 'Stop'
 
@@ -61,18 +65,30 @@ if (-not (Test-Path $Config)) {
 }
 if ((Split-Path $Config) -eq $root) { Invoke-Checked 'icacls (config)' { icacls $Config /grant '*S-1-5-32-545:R' /Q } }
 
-# The service host is compiled from source here, so no third-party service wrapper has to be shipped or trusted.
-$hostDir = Join-Path $root 'service'
-New-Item -ItemType Directory -Force -Path $hostDir | Out-Null
-$hostExe = Join-Path $hostDir 'CordonService.exe'
+# The service host: a package carries it prebuilt and signed (resources\service, under Program Files, which only
+# administrators can change); from a checkout it is compiled here. No third-party service wrapper is shipped or trusted.
+$prebuilt = Join-Path $PSScriptRoot '..\..\service\CordonService.exe'
+$hostExe = $null
+if (Test-Path -LiteralPath $prebuilt) {
+  $signature = Get-AuthenticodeSignature -LiteralPath $prebuilt
+  if ($signature.Status -ne 'Valid' -and -not $AllowUnsignedHost) {
+    throw "Refusing the service host ${prebuilt}: its signature is $($signature.Status). Sign the package, or pass -AllowUnsignedHost for a test build."
+  }
+  $hostExe = (Resolve-Path -LiteralPath $prebuilt).Path
+}
 $existing = Get-Service -Name $ServiceName -ErrorAction SilentlyContinue
 if ($existing) {
   if ($existing.Status -ne 'Stopped') { Stop-Service -Name $ServiceName -Force }
   Invoke-Checked 'sc.exe delete' { sc.exe delete $ServiceName }
   Start-Sleep -Seconds 1
 }
-Add-Type -TypeDefinition (Get-Content -Raw (Join-Path $PSScriptRoot 'CordonService.cs')) `
-  -ReferencedAssemblies 'System.ServiceProcess', 'System.Core' -OutputAssembly $hostExe -OutputType ConsoleApplication
+if (-not $hostExe) {
+  $hostDir = Join-Path $root 'service'
+  New-Item -ItemType Directory -Force -Path $hostDir | Out-Null
+  $hostExe = Join-Path $hostDir 'CordonService.exe'
+  Add-Type -TypeDefinition (Get-Content -Raw (Join-Path $PSScriptRoot 'CordonService.cs')) `
+    -ReferencedAssemblies 'System.ServiceProcess', 'System.Core' -OutputAssembly $hostExe -OutputType ConsoleApplication
+}
 
 $binaryPath = '"{0}" "{1}" --max-semi-space-size=1 --single-threaded-gc --lite-mode "{2}" run --config "{3}"' -f $hostExe, $Node, $main, $Config
 New-Service -Name $ServiceName -BinaryPathName $binaryPath -DisplayName 'Cordon endpoint policy agent' `

@@ -346,6 +346,24 @@ describe('Windows service', () => {
     expect(install).toContain("-ReferencedAssemblies 'System.ServiceProcess', 'System.Core'");
   });
 
+  it('runs the package’s prebuilt host only when its signature is valid, and compiles one only from a checkout', () => {
+    expect(install).toContain("$prebuilt = Join-Path $PSScriptRoot '..\\..\\service\\CordonService.exe'");
+    expect(install).toMatch(
+      /Get-AuthenticodeSignature -LiteralPath \$prebuilt\s*\n\s*if \(\$signature\.Status -ne 'Valid' -and -not \$AllowUnsignedHost\) \{\s*\n\s*throw "Refusing/,
+    );
+    expect(install).toMatch(/if \(-not \$hostExe\) \{[\s\S]*Add-Type -TypeDefinition/);
+  });
+
+  it('is built by the packaging hook only for a Windows package, with the same compiler check', async () => {
+    const hook = await import('../../scripts/windows/build-service-host.mjs');
+    const before = fs.existsSync(hook.defaultHostPath) ? fs.statSync(hook.defaultHostPath).mtimeMs : null;
+    await hook.default({ electronPlatformName: 'linux' });
+    expect(fs.existsSync(hook.defaultHostPath) ? fs.statSync(hook.defaultHostPath).mtimeMs : null).toBe(before);
+    const out = hook.buildServiceHost(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-host-')), 'CordonService.exe'));
+    // A .NET executable: a PE file ("MZ") with a CLI header the loader runs on .NET Framework 4.
+    expect(fs.readFileSync(out).subarray(0, 2).toString('latin1')).toBe('MZ');
+  });
+
   it('ends the agent with the host (a kill-on-close job), so a new host never meets an old agent', () => {
     expect(host).toContain('JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE = 0x2000');
     expect(host).toMatch(/job = KillOnCloseJob\(\);\s*agent = Process\.Start\(info\);[\s\S]*AssignProcessToJobObject\(job, agent\.Handle\)/);

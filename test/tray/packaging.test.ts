@@ -28,7 +28,8 @@ const config = parse(fs.readFileSync(path.join(repoRoot, 'electron-builder.yml')
   extraResources: ResourceEntry[];
   mac: { target: string[]; icon: string; entitlements: string; extendInfo: Record<string, unknown> };
   pkg: { scripts: string };
-  win: { target: string[]; icon: string };
+  win: { target: string[]; icon: string; extraResources: ResourceEntry[] };
+  beforePack: string;
   nsis: { include: string; perMachine: boolean };
   msiWrapped: { wrappedInstallerArgs: string };
   linux: { target: string[]; icon: string };
@@ -80,6 +81,11 @@ describe('electron-builder.yml', () => {
     expect(config.msiWrapped.wrappedInstallerArgs).toBe('/S');
     expect(config.nsis.perMachine).toBe(true);
     expect(config.linux.target).toEqual(['deb', 'rpm', 'AppImage']);
+  });
+
+  it('ships the Windows service host prebuilt, built by the beforePack hook, and nothing else adds a host', () => {
+    expect(fs.existsSync(path.join(repoRoot, config.beforePack))).toBe(true);
+    expect(config.win.extraResources).toEqual([{ from: 'build/windows/CordonService.exe', to: 'service/CordonService.exe' }]);
   });
 
   it('references only files that exist', () => {
