@@ -5,15 +5,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCommand } from '../../agent/adapters/commandOutput.js';
-import { createDirectoryServices, directoryHomes, parseDsclList, parseIdGroups } from '../../agent/adapters/darwin/directoryServices.js';
+import { createDirectoryServices, directoryHomes, parseDsclGids, parseDsclList, parseIdGids } from '../../agent/adapters/darwin/directoryServices.js';
 import { createUserDirectory } from '../../agent/adapters/users.js';
+import { exemptionFor } from '../../agent/core/policy/evaluate.js';
 import { parseProfileList, parseSidNames, profileHomes, sidNamesScript } from '../../agent/adapters/win32/profiles.js';
 
 const fixtures = path.join(__dirname, '..', 'fixtures', 'platforms');
 const ds = JSON.parse(fs.readFileSync(path.join(fixtures, 'darwin-directory-services.json'), 'utf8')) as Record<
-  'uniqueId' | 'homeDirectory' | 'idGroups',
+  'uniqueId' | 'homeDirectory' | 'idGids' | 'dsclGroups',
   string
->;
+> & { dscacheutil: Record<string, string> };
 const win = JSON.parse(fs.readFileSync(path.join(fixtures, 'win32-profile-list.json'), 'utf8')) as Record<'regQuery' | 'sidNames', string>;
 const winEnv = { SystemDrive: 'C:', SystemRoot: 'C:\\Windows' };
 
@@ -51,15 +52,51 @@ describe('macOS Directory Services', () => {
     expect(calls).toHaveLength(2);
   });
 
-  it('reads groups from `id -Gn`, so a group exemption for admin applies to alice', () => {
-    expect(parseIdGroups(ds.idGroups)).toContain('admin');
-    const dir = createDirectoryServices((file, args) => (file === '/usr/bin/id' && args.at(-1) === 'alice' ? ds.idGroups : null));
-    expect(dir.groupsOf('alice')).toEqual(expect.arrayContaining(['staff', 'admin', '_developer']));
+  /** Answers as macOS would: `id -G` for alice, the local groups from dscl, Active Directory groups from dscacheutil. */
+  const recordedGroups = (calls: string[] = []) =>
+    createDirectoryServices((file, args) => {
+      calls.push([file, ...args].join(' '));
+      if (file === '/usr/bin/id') return args.at(-1) === 'alice' ? ds.idGids : null;
+      if (file === '/usr/bin/dscl' && args.includes('PrimaryGroupID')) return ds.dsclGroups;
+      if (file === '/usr/bin/dscacheutil') return ds.dscacheutil[args.at(-1) as string] ?? '';
+      return null;
+    });
+
+  it('names groups from their ids, so a name with spaces and accents stays one group', () => {
+    expect(parseDsclGids(ds.dsclGroups).get(1001)).toBe('Développeurs iOS');
+    expect(parseDsclGids(ds.dsclGroups).get(-2)).toBe('nobody');
+    const groups = recordedGroups().groupsOf('alice');
+    expect(groups).toEqual(expect.arrayContaining(['staff', 'admin', '_developer', 'Développeurs iOS', 'CORP\\domain users', 'CORP\\Équipe Zürich']));
+    expect(groups).toHaveLength(18);
+    expect(groups).not.toContain('domain');
+    expect(groups).not.toContain('users');
+  });
+
+  it('asks dscacheutil only for the groups the local node does not hold, and keeps the answer for five minutes', () => {
+    const calls: string[] = [];
+    const dir = recordedGroups(calls);
+    dir.groupsOf('alice');
+    dir.groupsOf('alice');
+    expect(calls).toEqual([
+      '/usr/bin/id -G -- alice',
+      '/usr/bin/dscl . -list /Groups PrimaryGroupID',
+      '/usr/bin/dscacheutil -q group -a gid 1896053708',
+      '/usr/bin/dscacheutil -q group -a gid 1434573214',
+    ]);
     expect(dir.groupsOf('mallory')).toEqual([]);
   });
 
-  it('asks the real `id` the same way (this machine’s id prints the same layout)', () => {
-    expect(createDirectoryServices(readCommand).groupsOf('root')).toContain('root');
+  it('gives a group exemption for "CORP\\domain users" to alice through the real policy evaluation', () => {
+    const users = recordedGroups();
+    const exemption = { groups: ['CORP\\domain users'], until: '2099-01-01T00:00:00Z', reason: 'pilot' };
+    const rule = { id: 'r1' } as Parameters<typeof exemptionFor>[1];
+    const ctx = { now: new Date(0), host: 'mac-1', groupsOf: (u: string) => users.groupsOf(u), platform: 'darwin' as const };
+    expect(exemptionFor([exemption], rule, { user: 'alice' } as Parameters<typeof exemptionFor>[2], ctx, 0)).toBe(exemption);
+    expect(exemptionFor([exemption], rule, { user: 'bob' } as Parameters<typeof exemptionFor>[2], ctx, 0)).toBeNull();
+  });
+
+  it('reads the real `id -G` the same way (this machine’s id prints the same layout)', () => {
+    expect(parseIdGids(readCommand('/usr/bin/id', ['-G', '--', 'root']) ?? '')).toContain(0);
   });
 
   it('picks up a user who appears, without a restart', () => {

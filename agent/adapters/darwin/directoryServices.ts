@@ -1,5 +1,6 @@
 // macOS users and groups from Directory Services: real accounts are not in /etc/passwd there (only a few system ones
-// are), so the tray's uid 501 must be named "alice" as findings are, and group exemptions need `id -Gn`.
+// are), so the tray's uid 501 must be named "alice" as findings are, and group exemptions need the user's groups from
+// `id -G` (numbers) named through Directory Services: `id -Gn` separates names by spaces, and AD groups hold spaces.
 import type { HomeDir } from '../../ports/index.js';
 import type { ReadCommand } from '../commandOutput.js';
 
@@ -19,16 +20,33 @@ export function parseDsclList(text: string): Map<string, string> {
   return out;
 }
 
-/** `id -Gn USER` prints the user's group names separated by spaces (id(1)); a group name holding a space cannot be told apart. */
-export function parseIdGroups(text: string): string[] {
-  return [
-    ...new Set(
-      text
-        .trim()
-        .split(/\s+/)
-        .filter((g) => g !== ''),
-    ),
-  ];
+/** `id -G USER` prints the user's group ids separated by spaces (id(1)): numbers, so nothing in a name can split one. */
+export function parseIdGids(text: string): number[] {
+  const gids = text
+    .trim()
+    .split(/\s+/)
+    .filter((g) => /^-?\d+$/.test(g))
+    .map(Number);
+  return [...new Set(gids)];
+}
+
+/**
+ * `dscl . -list /Groups PrimaryGroupID`: the record name, spaces, the gid (dscl(1)). The gid is the last field and a
+ * number, so it is taken from the end: a group name holding spaces ("domain users") stays whole.
+ */
+export function parseDsclGids(text: string): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const line of text.split('\n')) {
+    const m = /^(.*\S)\s+(-?\d+)\s*$/.exec(line);
+    if (m && !out.has(Number(m[2]))) out.set(Number(m[2]), m[1] as string);
+  }
+  return out;
+}
+
+/** `dscacheutil -q group -a gid N` prints one `key: value` line per attribute (dscacheutil(1)); the name is the `name:` line's whole value. */
+export function parseDscacheutilGroupName(text: string): string | undefined {
+  const m = /^name: (.*\S)\s*$/m.exec(text);
+  return m?.[1];
 }
 
 /** Accounts of people: uid 501 and up, not a `_` service account, with a home outside /var/empty. */
@@ -64,6 +82,14 @@ export function createDirectoryServices(run: ReadCommand, now: () => number = Da
     listedAt = now();
     return uids;
   };
+  /** Local groups from one dscl listing; a gid the local node does not hold (an Active Directory group) through the search policy. */
+  const groupNames = (gids: number[]): string[] => {
+    const local = parseDsclGids(run('/usr/bin/dscl', ['.', '-list', '/Groups', 'PrimaryGroupID']) ?? '');
+    return gids.flatMap((gid) => {
+      const name = local.get(gid) ?? parseDscacheutilGroupName(run('/usr/bin/dscacheutil', ['-q', 'group', '-a', 'gid', String(gid)]) ?? '');
+      return name === undefined ? [] : [name];
+    });
+  };
   return {
     homes() {
       const uids = listUids();
@@ -76,8 +102,8 @@ export function createDirectoryServices(run: ReadCommand, now: () => number = Da
     groupsOf(user) {
       const cached = groups.get(user);
       if (cached && now() - cached.at < GROUPS_TTL_MS) return cached.groups;
-      const text = run('/usr/bin/id', ['-Gn', '--', user]);
-      const list = text === null ? (cached?.groups ?? []) : parseIdGroups(text);
+      const text = run('/usr/bin/id', ['-G', '--', user]);
+      const list = text === null ? (cached?.groups ?? []) : [...new Set(groupNames(parseIdGids(text)))];
       groups.set(user, { at: now(), groups: list });
       return list;
     },
