@@ -1,13 +1,16 @@
 // Who lives on this machine: home directories to scan, uid-to-name lookups and groups, from /etc/passwd and /etc/group
-// on Linux, Directory Services on macOS (darwin/directoryServices.ts), the registry's ProfileList on Windows (win32/profiles.ts).
+// on Linux, Directory Services on macOS (darwin/directoryServices.ts), the registry's ProfileList and the local groups on
+// Windows (win32/profiles.ts, win32/localGroups.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Platform } from '../common/model.js';
+import { sameUser } from '../core/nameCase.js';
 import type { HomeDir, UserDirectory } from '../ports/index.js';
 import { readCommand, type ReadCommand } from './commandOutput.js';
 import { createDirectoryServices, type DirectoryServices } from './darwin/directoryServices.js';
-import { createProfileReader } from './win32/profiles.js';
+import { createLocalGroups, groupsOfAccounts } from './win32/localGroups.js';
+import { createProfileReader, type ProfileAccount } from './win32/profiles.js';
 
 export interface PasswdEntry {
   user: string;
@@ -91,12 +94,25 @@ export function createUserDirectory(opts: UserDirectoryOptions = {}): UserDirect
       };
     }
     case 'win32': {
-      const homes = relisted(path.win32.join(env.SystemDrive ?? 'C:', '\\Users'), createProfileReader(run, env), now);
+      const groups = createLocalGroups(run, now);
+      const readProfiles = createProfileReader(run, env);
+      let profiles: ProfileAccount[] = [];
+      const listed = relisted(
+        path.win32.join(env.SystemDrive ?? 'C:', '\\Users'),
+        () => (profiles = readProfiles()).map(({ user, home }) => ({ user, home })),
+        now,
+      );
       return {
         ...base,
-        homes: () => (configured ? configured.map((h) => ({ user: path.win32.basename(h), home: h })) : homes()),
+        homes: () => (configured ? configured.map((h) => ({ user: path.win32.basename(h), home: h })) : listed()),
         userName: () => undefined,
-        groupsOf: () => [],
+        groupsOf: (user) => {
+          listed();
+          return groupsOfAccounts(
+            groups(),
+            profiles.filter((p) => sameUser('win32', p.user, user)).map((p) => p.sid),
+          );
+        },
       };
     }
   }

@@ -7,7 +7,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readCommand } from '../../agent/adapters/commandOutput.js';
 import { createDirectoryServices, directoryHomes, parseDsclGids, parseDsclList, parseIdGids } from '../../agent/adapters/darwin/directoryServices.js';
 import { createUserDirectory } from '../../agent/adapters/users.js';
+import type { Platform } from '../../agent/common/model.js';
 import { exemptionFor } from '../../agent/core/policy/evaluate.js';
+import type { UserDirectory } from '../../agent/ports/index.js';
+import { groupsOfAccounts, parseLocalGroups } from '../../agent/adapters/win32/localGroups.js';
 import { parseProfileList, parseSidNames, profileHomes, sidNamesScript } from '../../agent/adapters/win32/profiles.js';
 
 const fixtures = path.join(__dirname, '..', 'fixtures', 'platforms');
@@ -19,6 +22,14 @@ const win = JSON.parse(fs.readFileSync(path.join(fixtures, 'win32-profile-list.j
 const winEnv = { SystemDrive: 'C:', SystemRoot: 'C:\\Windows' };
 
 const roots: string[] = [];
+
+/** Whether the policy evaluation exempts a user's finding under an exemption for `group`, with this user directory's groups. */
+function exemptedBy(platform: Platform, users: Pick<UserDirectory, 'groupsOf'>, group: string): (user: string) => boolean {
+  const exemption = { groups: [group], until: '2099-01-01T00:00:00Z', reason: 'pilot' };
+  const ctx = { now: new Date(0), host: 'host-1', groupsOf: (u: string) => users.groupsOf(u), platform };
+  return (user) =>
+    exemptionFor([exemption], { id: 'r1' } as Parameters<typeof exemptionFor>[1], { user } as Parameters<typeof exemptionFor>[2], ctx, 0) !== null;
+}
 afterAll(() => {
   for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
 });
@@ -87,12 +98,9 @@ describe('macOS Directory Services', () => {
   });
 
   it('gives a group exemption for "CORP\\domain users" to alice through the real policy evaluation', () => {
-    const users = recordedGroups();
-    const exemption = { groups: ['CORP\\domain users'], until: '2099-01-01T00:00:00Z', reason: 'pilot' };
-    const rule = { id: 'r1' } as Parameters<typeof exemptionFor>[1];
-    const ctx = { now: new Date(0), host: 'mac-1', groupsOf: (u: string) => users.groupsOf(u), platform: 'darwin' as const };
-    expect(exemptionFor([exemption], rule, { user: 'alice' } as Parameters<typeof exemptionFor>[2], ctx, 0)).toBe(exemption);
-    expect(exemptionFor([exemption], rule, { user: 'bob' } as Parameters<typeof exemptionFor>[2], ctx, 0)).toBeNull();
+    const exempt = exemptedBy('darwin', recordedGroups(), 'CORP\\domain users');
+    expect(exempt('alice')).toBe(true);
+    expect(exempt('bob')).toBe(false);
   });
 
   it('reads the real `id -G` the same way (this machine’s id prints the same layout)', () => {
@@ -163,6 +171,66 @@ describe('Windows ProfileList', () => {
   });
 });
 
+describe('Windows local groups', () => {
+  const listing = JSON.parse(fs.readFileSync(path.join(fixtures, 'win32-local-groups.json'), 'utf8')) as { json: string };
+  const script = (args: readonly string[]) => Buffer.from(args.at(-1) ?? '', 'base64').toString('utf16le');
+  /** Answers as Windows would: reg for the profiles, then the SID-naming or the local-groups script by what it runs. */
+  const windows = (calls: string[] = []) =>
+    createUserDirectory({
+      platform: 'win32',
+      env: winEnv,
+      now: () => 0,
+      run: (file, args) => {
+        if (file.endsWith('reg.exe')) return win.regQuery;
+        const isGroups = script(args).includes("[ADSI]'WinNT://.'");
+        calls.push(isGroups ? 'groups' : 'names');
+        return isGroups ? listing.json : win.sidNames;
+      },
+    });
+
+  it('reads every group whose members could be read, by SID, a lone member written as a string included', () => {
+    const groups = parseLocalGroups(listing.json);
+    expect(groups.map((g) => g.name)).toEqual(['Administrators', 'Guests', 'Remote Desktop Users', 'Users', 'Entwickler Zürich', 'Kiosk']);
+    expect(groups.find((g) => g.name === 'Kiosk')?.members).toEqual(['S-1-5-21-3623811015-3361044348-30300820-1107']);
+    expect(parseLocalGroups('not json')).toEqual([]);
+    expect(parseLocalGroups('[{"name":"x","sid":"S-1-5-32-544; rm","members":[]}]')).toEqual([]);
+  });
+
+  it('gives each account the groups its SID is in, by name and SID, whatever the case of the name asked', () => {
+    const users = windows();
+    expect(users.groupsOf('bob')).toEqual(['Kiosk', 'S-1-5-21-1004336348-1177238915-682003330-1010']);
+    expect(users.groupsOf('BOB')).toEqual(users.groupsOf('bob'));
+    expect(users.groupsOf('zoemüller')).toEqual(['Remote Desktop Users', 'S-1-5-32-555']);
+    expect(users.groupsOf('mallory')).toEqual([]);
+    expect(users.groupsOf('carol')).toEqual([]);
+  });
+
+  it('grants a name only what all its accounts share: the local alice is an administrator, CORP\\alice is not', () => {
+    const groups = parseLocalGroups(listing.json);
+    expect(groupsOfAccounts(groups, ['S-1-5-21-1004336348-1177238915-682003330-1001'])).toContain('Administrators');
+    expect(windows().groupsOf('alice')).toEqual(['Entwickler Zürich', 'S-1-5-21-1004336348-1177238915-682003330-1009']);
+  });
+
+  it('never takes a group whose members could not be read', () => {
+    expect(windows().groupsOf('bob')).not.toContain('Pilot AI');
+  });
+
+  it('lists the groups once for five minutes, however many users are asked about', () => {
+    const calls: string[] = [];
+    const users = windows(calls);
+    users.groupsOf('bob');
+    users.groupsOf('alice');
+    users.groupsOf('zoemüller');
+    expect(calls.filter((c) => c === 'groups')).toHaveLength(1);
+  });
+
+  it('applies a group exemption through the real policy evaluation', () => {
+    const exempt = exemptedBy('win32', windows(), 'Kiosk');
+    expect(exempt('bob')).toBe(true);
+    expect(exempt('alice')).toBe(false);
+  });
+});
+
 describe.skipIf(process.platform !== 'darwin')('on a real macOS host', () => {
   it('names this process’s uid and lists its groups through Directory Services', () => {
     const users = createUserDirectory({ platform: 'darwin' });
@@ -175,5 +243,9 @@ describe.skipIf(process.platform !== 'win32')('on a real Windows host', () => {
   it('lists the signed-in account’s profile under its own name', () => {
     const homes = createUserDirectory({ platform: 'win32' }).homes();
     expect(homes.find((h) => h.home.toLowerCase() === os.homedir().toLowerCase())?.user.toLowerCase()).toBe(os.userInfo().username.toLowerCase());
+  });
+
+  it('finds the signed-in account, an administrator of the hosted runner, in Administrators by its SID', () => {
+    expect(createUserDirectory({ platform: 'win32' }).groupsOf(os.userInfo().username)).toContain('S-1-5-32-544');
   });
 });

@@ -64,14 +64,19 @@ export function parseSidNames(text: string): Map<string, string> {
   return out;
 }
 
+/** A person's profile: their home, named as findings name them, and the SID that says which account it is. */
+export interface ProfileAccount extends HomeDir {
+  sid: string;
+}
+
 /** Profiles to homes: the account's name where Windows gives one, else the folder's name. */
-export function profileHomes(profiles: readonly Profile[], names: ReadonlyMap<string, string>): HomeDir[] {
-  return profiles.map((p) => ({ user: names.get(p.sid) ?? path.win32.basename(p.home), home: p.home }));
+export function profileHomes(profiles: readonly Profile[], names: ReadonlyMap<string, string>): ProfileAccount[] {
+  return profiles.map((p) => ({ user: names.get(p.sid) ?? path.win32.basename(p.home), home: p.home, sid: p.sid }));
 }
 
 /** Reads the profiles and names them (one reg run and, only when the list of SIDs changed, one PowerShell run); the
  * SIDs put into the script are of PERSON_SID's digits only. */
-export function createProfileReader(run: ReadCommand, env: NodeJS.ProcessEnv = process.env): () => HomeDir[] {
+export function createProfileReader(run: ReadCommand, env: NodeJS.ProcessEnv = process.env): () => ProfileAccount[] {
   const reg = `${env.SystemRoot ?? 'C:\\Windows'}\\System32\\reg.exe`;
   let lastSids = '';
   let names = new Map<string, string>();
