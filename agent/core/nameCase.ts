@@ -1,10 +1,11 @@
 // How each OS compares names, in one place: Linux file systems and accounts are case-sensitive; the default macOS
 // volume (APFS, case-insensitive and normalization-insensitive) and Windows's NTFS compare paths without case, and
-// Windows compares account names without case. Every path or user comparison in matching and protection goes through here.
+// Windows and macOS's Directory Services look accounts and groups up without case (ALICE signs in as alice). Every path,
+// user or group comparison in matching, protection and who-sees-what goes through here.
 import type { Platform } from '../common/model.js';
 
 const PATHS_WITHOUT_CASE: ReadonlySet<Platform> = new Set(['darwin', 'win32']);
-const USERS_WITHOUT_CASE: ReadonlySet<Platform> = new Set(['win32']);
+const USERS_WITHOUT_CASE: ReadonlySet<Platform> = new Set(['darwin', 'win32']);
 
 /** Linux file names are bytes: two spellings are one file only when they are the same. */
 const asIs = (s: string): string => s;
@@ -30,6 +31,9 @@ export function sameUser(platform: Platform, a: string, b: string): boolean {
   const key = userKey(platform);
   return key(a) === key(b);
 }
+
+/** Groups are accounts too: compared as user names are. */
+export const sameGroup = sameUser;
 
 /** Whether `child` is `parent` or lies inside it (either separator), as this OS's file system compares names. */
 export function pathWithin(platform: Platform, child: string, parent: string): boolean {

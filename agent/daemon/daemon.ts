@@ -77,6 +77,7 @@ export class Daemon {
       (message) => audit.write({ event: 'error', outcome: 'status-file', detail: message }),
       () => this.processSource.state(),
       fleetState,
+      config.platform,
     );
     const ctx = detectContextFor(config, deps.users.homes(), (uid) => deps.users.userName(uid));
     const collector = new Collector(deps.fs, deps.processes, ctx, { interpreters: [], tools: [] }, (p) => deps.inProcessScope(p), deps.exeMarks);

@@ -13,7 +13,7 @@ import { reloadAndPass } from './actors/policyWatcher.js';
 import { auditFields } from './enforcer.js';
 import type { DaemonHandlers, Peer } from './ipcServer.js';
 import type { ExceptionDesk } from './exceptionDesk.js';
-import { statusFor, type StatusPublisher } from './statusPublisher.js';
+import { mayView, statusFor, type StatusPublisher } from './statusPublisher.js';
 
 export interface IpcHandlerDeps {
   state: AgentState;
@@ -114,14 +114,13 @@ export function ipcHandlers(deps: IpcHandlerDeps): DaemonHandlers {
   const { state, publisher, audit } = deps;
   return {
     status: (_params, peer) => publisher.current(peer),
-    scan: async (_params, peer) => statusFor(await rescanAndPass(state, publisher), peer),
+    scan: async (_params, peer) => statusFor(await rescanAndPass(state, publisher), peer, deps.platform),
     enforce: () => rescanAndPass(state, publisher, true),
     subscribe: (_params, peer) => publisher.subscribe(peer),
     unsubscribe: (_params, peer) => publisher.unsubscribe(peer),
     remediate: (params, peer) => remediate(deps, params, peer),
     explain: (params) => explainAgent(deps.explainInput(), params.lang ?? 'en'),
-    history: (params, peer) =>
-      audit.history(params.limit ?? DEFAULT_HISTORY, undefined, (e) => peer.admin || peer.uid === 0 || e.user === undefined || e.user === peer.user),
+    history: (params, peer) => audit.history(params.limit ?? DEFAULT_HISTORY, undefined, (e) => mayView(peer, e.user, deps.platform)),
     reload: async () => {
       await reloadAndPass(state, 'reload requested');
       return publisher.current();

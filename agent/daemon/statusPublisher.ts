@@ -1,8 +1,9 @@
 // Hands each new status to everyone who shows it: status.json, subscribed clients, and the next IPC `status`.
 import { writeStatusFile } from '../adapters/statusFile.js';
 import { CordonError } from '../common/errors.js';
-import type { ActorState, AgentFacts, ProcessSourceState, Status } from '../common/model.js';
+import type { ActorState, AgentFacts, Platform, ProcessSourceState, Status } from '../common/model.js';
 import { requestsVisibleTo } from '../core/exceptions/requests.js';
+import { sameUser, userKey } from '../core/nameCase.js';
 import type { NotificationEvent, StatusEvent } from '../common/ipc.js';
 import type { Peer } from './ipcServer.js';
 
@@ -27,13 +28,15 @@ export class StatusPublisher {
     /** Which process source is live, shown in status.agent.processSource. */
     private readonly processSource?: () => ProcessSourceState,
     private readonly sink: StatusSink | null = null,
+    /** Whose findings are whose is decided by this OS's rules for user names. */
+    private readonly platform: Platform = process.platform as Platform,
   ) {}
 
   /** The status; for a peer, what it may see (a user their own findings and requests, an admin all). */
   current(peer?: Peer): Status {
     if (!this.status) throw new CordonError('internal', 'the agent is still starting');
     const status = this.withLiveness(this.status);
-    return peer ? statusFor(status, peer) : status;
+    return peer ? statusFor(status, peer, this.platform) : status;
   }
 
   private withLiveness(status: Status): Status {
@@ -67,9 +70,9 @@ export class StatusPublisher {
     // One view per kind of viewer, shared by its subscribers: serialised once, held once however many wait for it.
     const views = new Map<string, StatusEvent>();
     for (const peer of this.subscribers) {
-      const key = peer.admin || peer.uid === 0 ? '' : `u:${peer.user ?? ''}`;
+      const key = peer.admin || peer.uid === 0 ? '' : `u:${userKey(this.platform)(peer.user ?? '')}`;
       let event = views.get(key);
-      if (!event) views.set(key, (event = { event: 'status', result: statusFor(out, peer) }));
+      if (!event) views.set(key, (event = { event: 'status', result: statusFor(out, peer, this.platform) }));
       peer.push(event);
     }
   }
@@ -110,19 +113,30 @@ export class StatusPublisher {
 }
 
 /**
+ * Whether a peer may see what belongs to `user` (undefined: to no one): an admin (the admin socket, root) everything,
+ * a proved user their own as the OS compares names (ALICE is alice on Windows and macOS), anyone else the unowned only.
+ */
+export function mayView(peer: Pick<Peer, 'admin' | 'uid' | 'user'>, user: string | undefined, platform: Platform): boolean {
+  return peer.admin || peer.uid === 0 || user === undefined || (peer.user !== undefined && sameUser(platform, user, peer.user));
+}
+
+/**
  * A status as one peer may see it: an admin (the admin socket, root) all of it; a user their own findings, inventory
  * and exception requests and what belongs to no one; a connection that has not proven who it is only the latter.
+ * Whose is whose follows the OS's rules for names (ALICE is alice on Windows and macOS), and a user's own items carry
+ * the name as the connection was told it, so a client that compares names as they are (the tray) finds its own.
  */
-export function statusFor(status: Status, peer: Pick<Peer, 'admin' | 'uid' | 'user'>): Status {
+export function statusFor(status: Status, peer: Pick<Peer, 'admin' | 'uid' | 'user'>, platform: Platform): Status {
   if (peer.admin || peer.uid === 0) return status;
   const viewer = { admin: false, ...(peer.user !== undefined ? { user: peer.user } : {}) };
+  const asTold = <T extends { user?: string }>(item: T): T => (item.user === undefined || item.user === peer.user ? item : { ...item, user: peer.user });
   // A user sees their own findings and what belongs to no one; another user's are theirs alone.
-  const mine = <T extends { user?: string }>(items: readonly T[]): T[] => items.filter((i) => i.user === undefined || i.user === peer.user);
+  const mine = <T extends { user?: string }>(items: readonly T[]): T[] => items.filter((i) => mayView(peer, i.user, platform)).map(asTold);
   // The compliance stays the machine's: fleet facts read over this socket, and it names no one.
   return {
     ...status,
     findings: mine(status.findings),
     inventory: mine(status.inventory),
-    ...(status.exceptions ? { exceptions: requestsVisibleTo(status.exceptions, viewer) } : {}),
+    ...(status.exceptions ? { exceptions: requestsVisibleTo(status.exceptions, viewer, platform).map(asTold) } : {}),
   };
 }

@@ -67,8 +67,15 @@ describe('exception requests', () => {
 
   it('a user sees only their own requests, an admin all, an unproved client none', () => {
     const all = withRequest([ask('req-a')], ask('req-b', 'bob'));
-    expect(requestsVisibleTo(all, { admin: false, user: 'bob' }).map((r) => r.id)).toEqual(['req-b']);
-    expect(requestsVisibleTo(all, { admin: true }).map((r) => r.id)).toEqual(['req-a', 'req-b']);
-    expect(requestsVisibleTo(all, { admin: false })).toEqual([]);
+    expect(requestsVisibleTo(all, { admin: false, user: 'bob' }, 'linux').map((r) => r.id)).toEqual(['req-b']);
+    expect(requestsVisibleTo(all, { admin: true }, 'linux').map((r) => r.id)).toEqual(['req-a', 'req-b']);
+    expect(requestsVisibleTo(all, { admin: false }, 'linux')).toEqual([]);
+  });
+
+  it('a user’s own requests are theirs however the OS lets the name be spelled: BOB is bob on Windows and macOS, not on Linux', () => {
+    const all = withRequest([ask('req-a')], ask('req-b', 'bob'));
+    expect(requestsVisibleTo(all, { admin: false, user: 'BOB' }, 'win32').map((r) => r.id)).toEqual(['req-b']);
+    expect(requestsVisibleTo(all, { admin: false, user: 'Bob' }, 'darwin').map((r) => r.id)).toEqual(['req-b']);
+    expect(requestsVisibleTo(all, { admin: false, user: 'BOB' }, 'linux')).toEqual([]);
   });
 });

@@ -74,10 +74,18 @@ describe('user names', () => {
   const exemptions = policy('p', [r], { exemptions: [{ users: ['alice'], until: T2, reason: 'pilot' }] }).policy.exemptions ?? [];
   const ctx = { now: new Date(T1), host: 'laptop-17', groupsOf: () => [] };
 
-  it('exempts Alice by an exemption for alice on Windows only', () => {
+  it('exempts Alice by an exemption for alice on Windows and macOS (Directory Services looks names up without case), not on Linux', () => {
     expect(exemptionFor(exemptions, r, install, { ...ctx, platform: 'win32' }, Date.parse(T1))).not.toBeNull();
+    expect(exemptionFor(exemptions, r, install, { ...ctx, platform: 'darwin' }, Date.parse(T1))).not.toBeNull();
     expect(exemptionFor(exemptions, r, install, { ...ctx, platform: 'linux' }, Date.parse(T1))).toBeNull();
-    expect(exemptionFor(exemptions, r, install, { ...ctx, platform: 'darwin' }, Date.parse(T1))).toBeNull();
+  });
+
+  it('matches a group exemption for Administrators to the group listed as administrators on Windows and macOS, not on Linux', () => {
+    const byGroup = policy('g', [r], { exemptions: [{ groups: ['Administrators'], until: T2, reason: 'admins' }] }).policy.exemptions ?? [];
+    const grouped = { ...ctx, groupsOf: (u: string) => (u === 'Alice' ? ['administrators'] : []) };
+    expect(exemptionFor(byGroup, r, install, { ...grouped, platform: 'win32' }, Date.parse(T1))).not.toBeNull();
+    expect(exemptionFor(byGroup, r, install, { ...grouped, platform: 'darwin' }, Date.parse(T1))).not.toBeNull();
+    expect(exemptionFor(byGroup, r, install, { ...grouped, platform: 'linux' }, Date.parse(T1))).toBeNull();
   });
 
   it('takes composed and decomposed spellings of one name for the same user everywhere', () => {

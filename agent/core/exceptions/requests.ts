@@ -2,7 +2,8 @@
 // A request never weakens enforcement on its own: only a signed exemption naming it (cordon policy exempt) grants it.
 import { CordonError } from '../../common/errors.js';
 import { didYouMean } from '../../common/didYouMean.js';
-import type { ExceptionRequest, ExceptionRequestState } from '../../common/model.js';
+import type { ExceptionRequest, ExceptionRequestState, Platform } from '../../common/model.js';
+import { sameUser } from '../nameCase.js';
 import { exemptionsOf, policyInForce } from '../policy/evaluate.js';
 import type { Exemption, LoadedPolicy } from '../policy/types.js';
 
@@ -26,9 +27,11 @@ export interface Viewer {
   user?: string;
 }
 
-export function requestsVisibleTo(requests: readonly ExceptionRequest[], viewer: Viewer): ExceptionRequest[] {
+/** A user's own requests, however the OS lets their name be spelled (ALICE is alice on Windows and macOS). */
+export function requestsVisibleTo(requests: readonly ExceptionRequest[], viewer: Viewer, platform: Platform): ExceptionRequest[] {
   if (viewer.admin) return [...requests];
-  return viewer.user === undefined ? [] : requests.filter((r) => r.user === viewer.user);
+  const user = viewer.user;
+  return user === undefined ? [] : requests.filter((r) => sameUser(platform, r.user, user));
 }
 
 function bad(message: string, fix?: string): CordonError {

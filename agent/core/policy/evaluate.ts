@@ -1,6 +1,6 @@
 // Decides, for each observation and a moment in time, which policy rules cover it and which actions are due.
 import type { Action, Observation, Platform, TargetedFinding, UpcomingRule } from '../../common/model.js';
-import { sameUser } from '../nameCase.js';
+import { sameGroup, sameUser } from '../nameCase.js';
 import { targetOf } from '../enforce/target.js';
 import { findingId } from '../status/findingId.js';
 import { sortActions, strictestRank } from './precedence.js';
@@ -62,7 +62,7 @@ export function exemptionFor(exemptions: readonly Exemption[], rule: Rule, obs: 
     if (ex.hosts?.length && !ex.hosts.some((h) => h.toLowerCase() === ctx.host.toLowerCase())) continue;
     if (ex.groups?.length) {
       const groups = obs.user === undefined ? [] : ctx.groupsOf(obs.user);
-      if (!ex.groups.some((g) => groups.includes(g))) continue;
+      if (!ex.groups.some((g) => groups.some((member) => sameGroup(ctx.platform ?? 'linux', g, member)))) continue;
     }
     if (!best || instant(ex.until) > instant(best.until)) best = ex;
   }
