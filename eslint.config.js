@@ -24,7 +24,7 @@ const OS_PACKAGES = [
   ['ps-list', 'the processes port (agent/adapters/processes)'],
   ['node-notifier', 'the notifier port (agent/adapters/notifier.ts)'],
   ['better-sqlite3', 'a state-store adapter in agent/adapters'],
-  ['netlink', 'an exec-event adapter in agent/adapters'],
+  ['netlink', 'an adapter in agent/adapters (exec events, socket peers)'],
 ];
 
 /** `no-restricted-imports` paths forbidding OS access, each message naming the layer to use instead. */

@@ -75,7 +75,8 @@ const WORDS = {
     writeQuarantine: 'Quarantined installs with a manifest of every file (size, SHA-256, owner, mode)',
     writeQuarantineWhy: 'so every removal can be undone exactly',
     writeSocket: 'Local sockets for the tray app and the cordon command',
-    writeSocketWhy: 'to answer status questions and your "Fix now" requests',
+    writeSocketWhy:
+      'to answer status questions and your "Fix now" requests; on Linux the kernel tells it whose each connection is (sock_diag), so each user hears only about their own findings',
     hookReads: (tool: string) => `${tool}'s managed settings files (read by the start hook, as you, each time ${tool} starts)`,
     hookReadsWhy: (tool: string) => `so your organisation's own ${tool} settings stay in force while Cordon's hook answers`,
     hookRuns: (tool: string, launcher: string) =>
@@ -127,7 +128,7 @@ const WORDS = {
     writeQuarantine: '被隔离的安装，以及其中每个文件的清单（大小、SHA-256、所有者、权限）',
     writeQuarantineWhy: '让每次移除都能被完整撤销',
     writeSocket: '供托盘应用和 cordon 命令使用的本地套接字',
-    writeSocketWhy: '用于回答状态查询和您的“立即修复”请求',
+    writeSocketWhy: '用于回答状态查询和您的“立即修复”请求；在 Linux 上由内核（sock_diag）告知每个连接属于哪个用户，因此每个用户只会看到自己的发现项',
     hookReads: (tool: string) => `${tool} 的托管设置文件（每次 ${tool} 启动时由启动钩子以您的身份读取）`,
     hookReadsWhy: (tool: string) => `让贵组织自己的 ${tool} 设置在 Cordon 的钩子作答时继续生效`,
     hookRuns: (tool: string, launcher: string) =>

@@ -2,6 +2,7 @@
 import { agentOwnTargets, type AgentConfig } from '../adapters/config.js';
 import { AuditLog } from '../adapters/auditLog.js';
 import { openFileLimit, userConnectionBudget } from '../adapters/descriptors.js';
+import { createUnixPeerReader } from '../adapters/linux/unixPeer.js';
 import { createProofOwner } from '../adapters/proofOwner.js';
 import type { Reporter } from '../adapters/reporter.js';
 import { ensureStateDir } from '../adapters/statusFile.js';
@@ -107,6 +108,7 @@ export class Daemon {
       userName: (uid) => deps.users.userName(uid),
       proofOwner: createProofOwner(config.platform, (uid) => deps.users.userName(uid)),
       relayed: config.platform === 'win32' && isNamedPipe(config.socketPath),
+      peerUid: config.platform === 'linux' ? createUnixPeerReader() : null,
       onError: (message) => audit.write({ event: 'error', outcome: 'ipc', detail: message }),
       onBusy: (refused) =>
         audit.write({ event: 'connections-refused', outcome: 'ipc-busy', detail: `${refused} user-socket connections refused or closed for the limits` }),

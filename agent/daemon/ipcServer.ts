@@ -21,6 +21,7 @@ import {
   type IpcReply,
   type Method,
 } from '../common/ipc.js';
+import type { UnixPeerUid } from '../adapters/linux/unixPeer.js';
 import type { ProofOwner } from '../adapters/proofOwner.js';
 import { parseRelayHeader } from '../adapters/win32/proofOwner.js';
 import { CordonError, asCordonError } from '../common/errors.js';
@@ -55,6 +56,8 @@ export interface IpcServerOptions {
    * can write to a pipe the agent creates). Such a connection is proven from its first line.
    */
   relayed?: boolean;
+  /** Linux: the uid behind a connection, from the kernel (agent/adapters/linux/unixPeer.ts); null where it cannot say. */
+  peerUid?: (UnixPeerUid & { close(): void }) | null;
   onError(message: string): void;
   /** Connections refused for the limits below since the last call (called once a minute at most while it happens). */
   onBusy?(refused: number): void;
@@ -135,6 +138,7 @@ export class IpcServer {
   }
 
   async stop(): Promise<void> {
+    this.opts.peerUid?.close();
     for (const s of this.sockets) s.destroy();
     await Promise.all(this.servers.map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))));
     for (const p of [this.opts.relayed ? relaySocketFor(this.opts.socketPath) : this.opts.socketPath, this.opts.adminSocketPath]) removeStaleSocket(p);
@@ -185,6 +189,14 @@ export class IpcServer {
     if (admin) {
       peer.uid = process.getuid?.() ?? 0;
       peer.user = this.opts.userName(peer.uid) ?? 'root';
+    } else if (this.opts.peerUid) {
+      // Known from the kernel at once, a connection counts against its user's share before it says anything, so no user
+      // can fill the pool of unnamed connections that everyone's trays need to get in. Acting for a user, and the time
+      // limits of a connection that has not said hello, still wait for the hello proof.
+      void this.opts.peerUid(socket).then((uid) => {
+        if (uid === null || socket.destroyed || owner !== 'unproven') return;
+        owner = this.settleOwner(socket, `uid:${uid}`, this.opts.userName(uid) ?? String(uid));
+      });
     }
     let subscribed = false;
     let inFlight = 0;
@@ -193,7 +205,7 @@ export class IpcServer {
     const lifetime = admin
       ? null
       : setTimeout(() => {
-          if (owner === 'unproven') this.close(socket, 'ipc-timeout', 'say hello within the time limit: a connection of no known user does not stay open');
+          if (peer.user === undefined) this.close(socket, 'ipc-timeout', 'say hello within the time limit: a connection of no known user does not stay open');
         }, this.limits.unprovenLifetimeMs);
     lifetime?.unref();
 
@@ -204,7 +216,7 @@ export class IpcServer {
         void this.handleLine(line, peer).then((msg) => {
           inFlight--;
           lastActive = Date.now();
-          if (owner === 'unproven' && peer.user !== undefined) owner = this.settleOwner(socket, peer);
+          if (owner === 'unproven' && peer.user !== undefined) owner = this.settleOwner(socket, ownerKey(peer), peer.user);
           if ('result' in msg && isRecord(msg.result) && typeof msg.result.subscribed === 'boolean') subscribed = msg.result.subscribed;
           reply(msg);
           pump();
@@ -223,7 +235,7 @@ export class IpcServer {
       if (buffer.length > 0) return this.close(socket, 'ipc-timeout', 'incomplete request: no newline within the time limit');
       // A subscriber may wait for pushes as long as it likes; any other user connection is closed once idle.
       const idle = Date.now() - lastActive;
-      const limit = owner === 'unproven' ? tick : this.limits.idleMs;
+      const limit = peer.user === undefined ? tick : this.limits.idleMs;
       if (!admin && !subscribed && inFlight === 0 && waiting.length === 0 && idle >= limit) this.close(socket, 'ipc-timeout', 'idle connection closed');
       // The timer fires once per quiet spell: armed again so a long idle limit is still checked.
       else socket.setTimeout(tick);
@@ -241,7 +253,7 @@ export class IpcServer {
           this.introduced.add(peer);
           if (who.uid !== undefined) peer.uid = who.uid;
           peer.user = who.user;
-          owner = this.settleOwner(socket, peer);
+          owner = this.settleOwner(socket, ownerKey(peer), who.user);
           if (owner === null) return;
           continue;
         }
@@ -262,14 +274,12 @@ export class IpcServer {
     });
   }
 
-  /** After a successful `hello {nonce}` the connection counts for its user: closed if that user holds too many. */
-  private settleOwner(socket: net.Socket, peer: Peer): string | null {
-    // Windows accounts have no uid: they are counted by name, which Windows compares without case.
-    const mine = peer.uid !== undefined ? `uid:${peer.uid}` : `user:${userKey('win32')(peer.user ?? '')}`;
+  /** Once its user is known the connection counts for that user (`mine`, see ownerKey): closed if they hold too many. */
+  private settleOwner(socket: net.Socket, mine: string, who: string): string | null {
     this.release('unproven');
     if (this.admit(mine)) return mine;
     this.noteRefusal();
-    setImmediate(() => this.close(socket, 'ipc-busy', `user ${peer.user ?? peer.uid} holds too many connections to the agent: close some`));
+    setImmediate(() => this.close(socket, 'ipc-busy', `user ${who} holds too many connections to the agent: close some`));
     return null;
   }
 
@@ -400,6 +410,11 @@ export class IpcServer {
       fs.rmSync(proof, { force: true });
     }
   }
+}
+
+/** The key a proven peer's connections are counted under: its uid, or on Windows (no uids) its name, compared without case. */
+function ownerKey(peer: Peer): string {
+  return peer.uid !== undefined ? `uid:${peer.uid}` : `user:${userKey('win32')(peer.user ?? '')}`;
 }
 
 /** Removes a socket left by a previous run; refuses to remove anything that is not a socket. */

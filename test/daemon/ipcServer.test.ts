@@ -6,6 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProofOwner } from '../../agent/adapters/proofOwner.js';
+import { createUnixPeerReader } from '../../agent/adapters/linux/unixPeer.js';
+import { sockDiagAnswers } from '../support/sockDiag.js';
 import { DaemonClient } from '../../agent/client/daemonClient.js';
 import type { HelloChallenge } from '../../agent/common/ipc.js';
 import { IpcServer, type DaemonHandlers } from '../../agent/daemon/ipcServer.js';
@@ -15,7 +17,7 @@ afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
 
-async function server(opts: { proofOwner?: ProofOwner; perUser?: number; relayed?: boolean } = {}): Promise<IpcServer> {
+async function server(opts: { proofOwner?: ProofOwner; perUser?: number; unproven?: number; relayed?: boolean; peerUid?: boolean } = {}): Promise<IpcServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-ipc-'));
   const ipc = new IpcServer({
     socketPath: path.join(dir, 'cordon.sock'),
@@ -24,7 +26,8 @@ async function server(opts: { proofOwner?: ProofOwner; perUser?: number; relayed
     userName: (uid) => (uid === 0 ? 'root' : undefined),
     onError: () => undefined,
     ...(opts.proofOwner ? { proofOwner: opts.proofOwner } : {}),
-    ...(opts.perUser ? { limits: { perUser: opts.perUser } } : {}),
+    limits: { ...(opts.perUser ? { perUser: opts.perUser } : {}), ...(opts.unproven ? { unproven: opts.unproven } : {}) },
+    ...(opts.peerUid ? { peerUid: createUnixPeerReader() } : {}),
     ...(opts.relayed ? { relayed: true } : {}),
   });
   await ipc.start();
@@ -118,5 +121,41 @@ describe('connections relayed by the Windows service host', () => {
   it('are the only way in: the agent does not listen on the user pipe the host owns', async () => {
     const ipc = await server({ relayed: true });
     await expect(DaemonClient.connect(path.join(path.dirname(ipc.proofDir), 'cordon.sock'))).rejects.toBeTruthy();
+  });
+});
+
+/** Opens a connection and says whether the agent closed it within a moment. */
+async function held(ipc: IpcServer): Promise<{ socket: net.Socket; closed: () => boolean; said: () => string }> {
+  const socket = net.connect(path.join(path.dirname(ipc.proofDir), 'cordon.sock'));
+  cleanup.push(() => socket.destroy());
+  let closed = false;
+  let said = '';
+  socket.on('close', () => (closed = true));
+  socket.on('data', (d: Buffer) => (said += d.toString()));
+  await new Promise((r) => socket.once('connect', r));
+  await new Promise((r) => setTimeout(r, 150));
+  return { socket, closed: () => closed, said: () => said };
+}
+
+describe.skipIf(!(await sockDiagAnswers()))('connections the kernel names (Linux sock_diag)', () => {
+  it('count for their user at once: one user holds no more than her share, and the unnamed pool stays free', async () => {
+    const ipc = await server({ peerUid: true, perUser: 2, unproven: 1 });
+    const first = await held(ipc);
+    const second = await held(ipc);
+    const third = await held(ipc);
+    expect([first.closed(), second.closed()]).toEqual([false, false]);
+    expect(third.closed()).toBe(true);
+    expect(third.said()).toMatch(/holds too many connections/);
+  });
+});
+
+describe('connections nobody names', () => {
+  it('without the kernel’s word stay unnamed until hello, in a pool of their own', async () => {
+    const ipc = await server({ perUser: 2, unproven: 1 });
+    const first = await held(ipc);
+    const second = await held(ipc);
+    expect(first.closed()).toBe(false);
+    expect(second.closed()).toBe(true);
+    expect(second.said()).toMatch(/no more connections/);
   });
 });
