@@ -9,6 +9,7 @@ import { NotificationDecider, type TrayNotification } from '../model/notificatio
 import { t } from '../model/strings.js';
 import { TraySession } from '../model/traySession.js';
 import { buildMenu, iconStateFor, tooltipFor, type MenuAction, type MenuItemModel, type TrayView, type WindowPage } from '../model/trayView.js';
+import { dropPerUserLoginItem } from './loginItem.js';
 import { packageRoot, resolveRendererFile } from './rendererFiles.js';
 import { WINDOW_SCHEME } from './windowScheme.js';
 
@@ -44,7 +45,7 @@ export async function startTrayApp(options: TrayAppOptions): Promise<TrayApp> {
   await app.whenReady();
   const root = packageRoot();
   if (options.platform === 'darwin') app.dock?.hide();
-  if (app.isPackaged && options.platform !== 'linux') app.setLoginItemSettings({ openAtLogin: true });
+  if (app.isPackaged) dropPerUserLoginItem(app, options.platform);
 
   protocol.handle(WINDOW_SCHEME, (request) => {
     const found = resolveRendererFile(new URL(request.url).pathname, root);
