@@ -1,5 +1,8 @@
 // Who a hello proof file names on Windows: the owner SID of its security descriptor and Windows's own name for it,
 // as the proof-owner script prints them (SID, a tab, DOMAIN\name: .NET's SecurityIdentifier.Value and NTAccount.Value).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseProofOwner, parseRelayHeader, proofOwnerScript, windowsProofOwner } from '../../agent/adapters/win32/proofOwner.js';
 
@@ -55,5 +58,14 @@ describe('the owner of a proof file on Windows', () => {
     expect(parseRelayHeader(JSON.stringify({ peer: { sid: 'S-1-5-21-1-2-3-1001' } }))).toBeNull();
     expect(parseRelayHeader('{"id":1,"method":"hello"}')).toBeNull();
     expect(parseRelayHeader('{')).toBeNull();
+  });
+
+  it.runIf(process.platform === 'win32')('names the account that made a file on a real Windows host (or the admin, for an elevated process)', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-proof-')), '0123456789abcdef0123456789abcdef');
+    fs.writeFileSync(file, 'x');
+    const who = await windowsProofOwner()(file);
+    expect([{ uid: 0, user: 'SYSTEM' }, { user: os.userInfo().username }]).toContainEqual(
+      who && { ...(who.uid !== undefined ? { uid: who.uid } : {}), user: who.user },
+    );
   });
 });
