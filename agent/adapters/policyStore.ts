@@ -4,7 +4,7 @@ import path from 'node:path';
 import { CordonError, asCordonError } from '../common/errors.js';
 import type { PolicyError } from '../common/model.js';
 import type { Catalog } from '../core/catalog/types.js';
-import { POLICY_MAX_BYTES } from '../core/policy/parse.js';
+import { POLICY_MAX_BYTES, policyTooLarge } from '../core/policy/parse.js';
 import { decidePolicySet, type DraftRead, type PolicyFileRead } from '../core/policy/policySet.js';
 import type { TrustedKeyPem } from '../core/policy/signature.js';
 import type { LoadedPolicy } from '../core/policy/types.js';
@@ -46,13 +46,37 @@ function errorOf(file: string, err: unknown): PolicyError {
   return { file, code: e.code, message: e.oneLine() };
 }
 
-function readCapped(file: string, max: number): Buffer {
-  const size = fs.statSync(file).size;
-  if (size > max) {
-    throw new CordonError('policy-invalid', `file is ${size} bytes; at most ${max} bytes are allowed`, { where: file, fix: 'remove what is not needed' });
+/**
+ * At most `max` bytes of a regular file, or the error `tooLarge` makes: a file is never read past its cap, even one
+ * that grows while it is read, and a FIFO or device named as a policy cannot hang the agent.
+ */
+function readCapped(file: string, max: number, tooLarge: (size: number) => CordonError): Buffer {
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile())
+      throw new CordonError('policy-invalid', 'not a regular file', { where: file, fix: 'put only policy files and their .sig files in the folder' });
+    if (st.size > max) throw tooLarge(st.size);
+    const buf = Buffer.alloc(max + 1);
+    let read = 0;
+    while (read < buf.length) {
+      const n = fs.readSync(fd, buf, read, buf.length - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    if (read > max) throw tooLarge(read);
+    return buf.subarray(0, read);
+  } finally {
+    fs.closeSync(fd);
   }
-  return fs.readFileSync(file);
 }
+
+const policyTooLargeIn = (file: string) => (size: number) => policyTooLarge(size, file);
+const signatureTooLargeIn = (file: string) => (size: number) =>
+  new CordonError('policy-invalid', `file is ${size} bytes; a signature is at most ${SIGNATURE_MAX_BYTES} bytes`, {
+    where: file,
+    fix: 'write the signature `cordon policy sign` makes, nothing else',
+  });
 
 function listPolicyFiles(policyDir: string): { files: string[]; error?: PolicyError } {
   try {
@@ -87,9 +111,9 @@ function readPolicyFile(file: string): PolicyFileRead {
         });
       }
     }
-    const bytes = readCapped(file, POLICY_MAX_BYTES);
+    const bytes = readCapped(file, POLICY_MAX_BYTES, policyTooLargeIn(file));
     const sigFile = `${file}.sig`;
-    const sig = fs.existsSync(sigFile) ? readCapped(sigFile, SIGNATURE_MAX_BYTES).toString('utf8') : null;
+    const sig = fs.existsSync(sigFile) ? readCapped(sigFile, SIGNATURE_MAX_BYTES, signatureTooLargeIn(sigFile)).toString('utf8') : null;
     return { file, bytes, sig };
   } catch (err) {
     return { file, error: errorOf(file, err) };
@@ -98,7 +122,7 @@ function readPolicyFile(file: string): PolicyFileRead {
 
 function readDraft(file: string): DraftRead {
   try {
-    return { file, bytes: readCapped(file, POLICY_MAX_BYTES) };
+    return { file, bytes: readCapped(file, POLICY_MAX_BYTES, policyTooLargeIn(file)) };
   } catch (err) {
     return { file, error: errorOf(file, err) };
   }

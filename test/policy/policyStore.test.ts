@@ -1,4 +1,5 @@
 // The policy set on disk: last-known-good copies, rollback, retirement by deletion, the clock guard and policy-defined tools.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -161,6 +162,16 @@ describe('loadPolicySet', () => {
     expect(set.errors).toEqual([expect.objectContaining({ code: 'state-not-writable' })]);
     expect(set.policies).toHaveLength(1);
     expect(env.load(july20, { readOnly: true }).errors).toEqual([]);
+  });
+
+  it('refuses a FIFO named like a policy without waiting for a writer, and keeps the good policy', () => {
+    const env = policyEnv();
+    env.write('corp.yaml', goodPolicyYaml);
+    const fifo = path.join(env.policyDir, 'stuck.yaml');
+    execFileSync('mkfifo', ['-m', '0644', fifo]);
+    const set = env.load(july20);
+    expect(set.errors).toEqual([expect.objectContaining({ file: fifo, code: 'policy-invalid', message: expect.stringContaining('not a regular file') })]);
+    expect(set.policies.map((p) => p.ref.id)).toEqual(['corp-ai-ban']);
   });
 
   it('treats a missing policy folder as no policies', () => {

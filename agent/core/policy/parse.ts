@@ -1,5 +1,5 @@
 // Turns the bytes of a policy file (JSON or YAML) into a checked Policy, or a CordonError naming file, line and field.
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { Lexer, LineCounter, parseDocument, type Document } from 'yaml';
 import { CordonError, type ErrorCode } from '../../common/errors.js';
 import { validateToolSignatures } from '../catalog/validate.js';
 import { didYouMean } from '../../common/didYouMean.js';
@@ -8,12 +8,25 @@ import { lineOf } from './locate.js';
 import { schemaProblem } from './schema.js';
 import type { Policy } from './types.js';
 
-/** Real policies are a few KiB; anything near this is a mistake or an attack. */
-export const POLICY_MAX_BYTES = 1024 * 1024;
+/**
+ * Real policies are 3-5 KiB and a tool in a catalog section adds 2-18 KiB, so 128 KiB (more than twice the largest
+ * built-in catalog entry) is never what stops a real policy. Text costs little; the token cap bounds the structure.
+ */
+export const POLICY_MAX_BYTES = 128 * 1024;
+/**
+ * The YAML parser builds 0.3-1 KiB of syntax tree, nodes and errors per token (a key, a value, a bracket, a comma, a
+ * line break), so bytes alone do not bound memory: `[0,0,0,…` is a node every two bytes, and 1 MiB of it raised the
+ * agent's peak RSS by 480 MB. Real policies have 500-900 tokens and a tool's catalog entry 750-3,000; a policy carrying
+ * the most detailed one (claude-code, 5,300) still fits. At this cap the worst file costs the agent about 2-3 MB.
+ */
+export const POLICY_MAX_TOKENS = 8 * 1024;
 /** The deepest legitimate path (catalog → tool → configs → matchers → field) is far below this. */
 export const POLICY_MAX_DEPTH = 32;
 /** Anchors are handy for shared phases; more expansions than this is an alias bomb. */
 export const POLICY_MAX_ALIASES = 100;
+
+const TOO_DEEP = `nested more than ${POLICY_MAX_DEPTH} levels deep; no policy field needs that`;
+const FLATTEN = 'flatten the structure as in policies/anthropic-ban.yaml';
 
 export interface ParseOptions {
   /**
@@ -36,12 +49,7 @@ export function parsePolicy(bytes: Buffer, file: string, options: ParseOptions =
   } catch (err) {
     if (err instanceof CordonError) throw err;
     if (err instanceof RangeError) {
-      throw new CordonError(
-        'policy-invalid',
-        `nested more than ${POLICY_MAX_DEPTH} levels deep; no policy field needs that`,
-        { where: file, fix: 'flatten the structure as in policies/anthropic-ban.yaml' },
-        err,
-      );
+      throw new CordonError('policy-invalid', TOO_DEEP, { where: file, fix: FLATTEN }, err);
     }
     throw new CordonError(
       'policy-parse',
@@ -53,12 +61,7 @@ export function parsePolicy(bytes: Buffer, file: string, options: ParseOptions =
 }
 
 function parseChecked(bytes: Buffer, file: string, options: ParseOptions): Policy {
-  if (bytes.length > POLICY_MAX_BYTES) {
-    throw new CordonError('policy-invalid', `file is ${bytes.length} bytes; a policy may be at most ${POLICY_MAX_BYTES} bytes (1 MiB)`, {
-      where: file,
-      fix: 'split it into several policies or remove what is not needed',
-    });
-  }
+  if (bytes.length > POLICY_MAX_BYTES) throw policyTooLarge(bytes.length, file);
   const text = decodeUtf8(bytes, file);
   if (text.trim() === '')
     throw new CordonError('policy-parse', 'file is empty', {
@@ -66,12 +69,17 @@ function parseChecked(bytes: Buffer, file: string, options: ParseOptions): Polic
       fix: 'write a policy as in policies/anthropic-ban.yaml (schema: policies/policy.schema.json)',
     });
   const json = isJsonFile(file, text);
-  checkBracketDepth(text, file);
+  checkTokens(text, file);
   const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, strict: true, prettyErrors: false, version: '1.2', schema: 'core' });
+  const doc = withoutStackTraces(() =>
+    parseDocument(text, { lineCounter: counter, uniqueKeys: true, strict: true, prettyErrors: false, version: '1.2', schema: 'core', logLevel: 'error' }),
+  );
   const src: Source = { file, doc, counter };
   let value: unknown;
   if (json) value = parseJson(text, src);
+  // The composer recurses into block collections and reports a stack overflow as an error of its own.
+  const overflow = doc.errors.find((e) => e.code === 'RESOURCE_EXHAUSTION');
+  if (overflow) throw new CordonError('policy-invalid', TOO_DEEP, { where: `${file}:${counter.linePos(overflow.pos[0]).line}`, fix: FLATTEN });
   const syntax = doc.errors[0] ?? doc.warnings[0];
   if (syntax) {
     const { line, col } = counter.linePos(syntax.pos[0]);
@@ -129,30 +137,55 @@ function parseJson(text: string, src: Source): unknown {
   }
 }
 
+/** The error for a policy file over POLICY_MAX_BYTES, named the same whether the size is seen on disk or in memory. */
+export function policyTooLarge(size: number, file: string): CordonError {
+  return new CordonError('policy-invalid', `file is ${size} bytes; a policy may be at most ${POLICY_MAX_BYTES} bytes (${POLICY_MAX_BYTES / 1024} KiB)`, {
+    where: file,
+    fix: 'split it into several policies or remove what is not needed',
+  });
+}
+
+/** Lexer tokens that are markers, not text of the file: they do not move the position. */
+const MARKER_TOKENS: ReadonlySet<string> = new Set(['', '\x02', '\x18', '\x1f']);
+
 /**
- * Counts flow brackets before any parser runs, so hostile nesting is refused before a recursive parser sees it.
- * Brackets inside double-quoted strings do not count; the real depth check on the value follows.
+ * Counts tokens and flow nesting with the YAML lexer, which streams and keeps nothing, before the parser builds a tree:
+ * a file too intricate or too deeply bracketed for a policy is refused at the cost of reading it once.
  */
-function checkBracketDepth(text: string, file: string): void {
+function checkTokens(text: string, file: string): void {
+  let tokens = 0;
   let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (inString) {
-      if (ch === '\\') i++;
-      else if (ch === '"') inString = false;
-    } else if (ch === '"') {
-      inString = true;
-    } else if (ch === '[' || ch === '{') {
-      if (++depth > POLICY_MAX_DEPTH) {
-        throw new CordonError('policy-invalid', `nested more than ${POLICY_MAX_DEPTH} levels deep; no policy field needs that`, {
-          where: `${file}:${text.slice(0, i).split('\n').length}`,
-          fix: 'flatten the structure as in policies/anthropic-ban.yaml',
-        });
-      }
-    } else if (ch === ']' || ch === '}') {
+  let offset = 0;
+  const refuse = (what: string, fix: string): never => {
+    throw new CordonError('policy-invalid', what, { where: `${file}:${text.slice(0, offset).split('\n').length}`, fix });
+  };
+  for (const token of new Lexer().lex(text)) {
+    if (++tokens > POLICY_MAX_TOKENS) {
+      refuse(
+        `more than ${POLICY_MAX_TOKENS} YAML tokens (keys, values, brackets, commas, line breaks); the largest real policies have a few thousand`,
+        'split it into several policies or remove what is not needed',
+      );
+    }
+    if (token === '[' || token === '{') {
+      if (++depth > POLICY_MAX_DEPTH) refuse(TOO_DEEP, FLATTEN);
+    } else if (token === ']' || token === '}') {
       depth = Math.max(0, depth - 1);
     }
+    if (!MARKER_TOKENS.has(token)) offset += token.length;
+  }
+}
+
+/**
+ * A broken file makes one parse error per token, and a stack trace costs ~1.2 KiB more than the error itself (16,000
+ * errors: 20 MB instead of 5). Only the first error's message and position are ever shown.
+ */
+function withoutStackTraces<T>(run: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return run();
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 
@@ -188,13 +221,7 @@ function checkDepth(value: unknown, src: Source): void {
     const { node, path } = stack.pop() as { node: unknown; path: (string | number)[] };
     if (node === null || typeof node !== 'object') continue;
     if (path.length >= POLICY_MAX_DEPTH) {
-      fail(
-        src,
-        'policy-invalid',
-        path.slice(0, 4),
-        `nested more than ${POLICY_MAX_DEPTH} levels deep; no policy field needs that`,
-        'flatten the structure as in policies/anthropic-ban.yaml',
-      );
+      fail(src, 'policy-invalid', path.slice(0, 4), TOO_DEEP, FLATTEN);
     }
     const entries: [string | number, unknown][] = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node);
     for (const [key, child] of entries) stack.push({ node: child, path: [...path, key] });
