@@ -18,7 +18,8 @@ export interface AgentFixture {
   privateKeyFile: string;
   /** Writes a policy file and its detached signature made with the fixture's trusted key. */
   writePolicy(name: string, yamlText: string): void;
-  start(): Promise<ChildProcess>;
+  /** Starts `cordon run`, with `nodeFlags` given to node before the agent (the service unit's, to measure memory as deployed). */
+  start(nodeFlags?: readonly string[]): Promise<ChildProcess>;
   cleanup(): void;
 }
 
@@ -72,8 +73,8 @@ export function makeAgentFixture(extraConfig: Record<string, unknown> = {}): Age
       fs.writeFileSync(`${file}.sig`, sig);
       fs.writeFileSync(file, bytes);
     },
-    async start() {
-      child = spawn(process.execPath, [cliEntry, 'run', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    async start(nodeFlags = []) {
+      child = spawn(process.execPath, [...nodeFlags, cliEntry, 'run', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
       const until = Date.now() + 15_000;

@@ -34,7 +34,7 @@ export interface AttackBed {
   cleanup(): void;
 }
 
-export async function startAttackBed(extraConfig: Record<string, unknown> = {}): Promise<AttackBed> {
+export async function startAttackBed(extraConfig: Record<string, unknown> = {}, nodeFlags: readonly string[] = []): Promise<AttackBed> {
   const session = await startSession();
   const fx = makeAgentFixture({ processScope: { session: session.id }, pollIntervalMs: 500, ...extraConfig });
   const closePath = openPathTo(fx.home);
@@ -43,7 +43,7 @@ export async function startAttackBed(extraConfig: Record<string, unknown> = {}):
   user.run('mkdir', ['-p', path.dirname(claudePath)]);
   user.run('ln', ['-s', '/bin/sleep', claudePath]);
   fx.writePolicy('test-ban.yaml', ENFORCE_NOW_POLICY(1));
-  const agentPid = (await fx.start()).pid as number;
+  const agentPid = (await fx.start(nodeFlags)).pid as number;
   const auditLines = (file = 'audit.jsonl'): AuditLine[] => {
     const p = path.join(fx.stateDir, file);
     return fs.existsSync(p)
