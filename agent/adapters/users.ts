@@ -1,6 +1,6 @@
 // Who lives on this machine: home directories to scan, uid-to-name lookups and groups, from /etc/passwd and /etc/group
 // on Linux, Directory Services on macOS (darwin/directoryServices.ts), the registry's ProfileList and the local groups on
-// Windows (win32/profiles.ts, win32/localGroups.ts).
+// Windows (win32/profiles.ts, win32/localGroups.ts, win32/tokenGroups.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import type { HomeDir, UserDirectory } from '../ports/index.js';
 import { readCommand, type ReadCommand } from './commandOutput.js';
 import { createDirectoryServices, type DirectoryServices } from './darwin/directoryServices.js';
 import { createLocalGroups, groupsOfAccounts } from './win32/localGroups.js';
+import { createTokenGroups } from './win32/tokenGroups.js';
 import { createProfileReader, type ProfileAccount } from './win32/profiles.js';
 
 export interface PasswdEntry {
@@ -95,6 +96,7 @@ export function createUserDirectory(opts: UserDirectoryOptions = {}): UserDirect
     }
     case 'win32': {
       const groups = createLocalGroups(run, now);
+      const tokenGroups = createTokenGroups(run, now);
       const readProfiles = createProfileReader(run, env);
       let profiles: ProfileAccount[] = [];
       const listed = relisted(
@@ -108,10 +110,8 @@ export function createUserDirectory(opts: UserDirectoryOptions = {}): UserDirect
         userName: () => undefined,
         groupsOf: (user) => {
           listed();
-          return groupsOfAccounts(
-            groups(),
-            profiles.filter((p) => sameUser('win32', p.user, user)).map((p) => p.sid),
-          );
+          const sids = profiles.filter((p) => sameUser('win32', p.user, user)).map((p) => p.sid);
+          return groupsOfAccounts(groups(), sids, tokenGroups(profiles.map((p) => p.sid)));
         },
       };
     }

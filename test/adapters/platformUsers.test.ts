@@ -11,6 +11,7 @@ import type { Platform } from '../../agent/common/model.js';
 import { exemptionFor } from '../../agent/core/policy/evaluate.js';
 import type { UserDirectory } from '../../agent/ports/index.js';
 import { groupsOfAccounts, parseLocalGroups } from '../../agent/adapters/win32/localGroups.js';
+import { parseTokenGroups, tokenGroupsScript } from '../../agent/adapters/win32/tokenGroups.js';
 import { parseProfileList, parseSidNames, profileHomes, sidNamesScript } from '../../agent/adapters/win32/profiles.js';
 
 const fixtures = path.join(__dirname, '..', 'fixtures', 'platforms');
@@ -173,6 +174,7 @@ describe('Windows ProfileList', () => {
 
 describe('Windows local groups', () => {
   const listing = JSON.parse(fs.readFileSync(path.join(fixtures, 'win32-local-groups.json'), 'utf8')) as { json: string };
+  const tokens = JSON.parse(fs.readFileSync(path.join(fixtures, 'win32-token-groups.json'), 'utf8')) as { json: string };
   const script = (args: readonly string[]) => Buffer.from(args.at(-1) ?? '', 'base64').toString('utf16le');
   /** Answers as Windows would: reg for the profiles, then the SID-naming or the local-groups script by what it runs. */
   const windows = (calls: string[] = []) =>
@@ -182,9 +184,10 @@ describe('Windows local groups', () => {
       now: () => 0,
       run: (file, args) => {
         if (file.endsWith('reg.exe')) return win.regQuery;
-        const isGroups = script(args).includes("[ADSI]'WinNT://.'");
-        calls.push(isGroups ? 'groups' : 'names');
-        return isGroups ? listing.json : win.sidNames;
+        const text = script(args);
+        const kind = text.includes("[ADSI]'WinNT://.'") ? 'groups' : text.includes('WindowsIdentity($upn)') ? 'tokens' : 'names';
+        calls.push(kind);
+        return kind === 'groups' ? listing.json : kind === 'tokens' ? tokens.json : win.sidNames;
       },
     });
 
@@ -198,7 +201,7 @@ describe('Windows local groups', () => {
 
   it('gives each account the groups its SID is in, by name and SID, whatever the case of the name asked', () => {
     const users = windows();
-    expect(users.groupsOf('bob')).toEqual(['Kiosk', 'S-1-5-21-1004336348-1177238915-682003330-1010']);
+    expect(users.groupsOf('bob')).toEqual(expect.arrayContaining(['Kiosk', 'S-1-5-21-1004336348-1177238915-682003330-1010']));
     expect(users.groupsOf('BOB')).toEqual(users.groupsOf('bob'));
     expect(users.groupsOf('zoemüller')).toEqual(['Remote Desktop Users', 'S-1-5-32-555']);
     expect(users.groupsOf('mallory')).toEqual([]);
@@ -209,6 +212,32 @@ describe('Windows local groups', () => {
     const groups = parseLocalGroups(listing.json);
     expect(groupsOfAccounts(groups, ['S-1-5-21-1004336348-1177238915-682003330-1001'])).toContain('Administrators');
     expect(windows().groupsOf('alice')).toEqual(['Entwickler Zürich', 'S-1-5-21-1004336348-1177238915-682003330-1009']);
+  });
+
+  it('gives a domain account its token’s groups: domain groups, nested ones and local groups through them', () => {
+    const bob = windows().groupsOf('bob');
+    expect(bob).toEqual(expect.arrayContaining(['CORP\\Domain Users', 'CORP\\Équipe Pilote', 'BUILTIN\\Users', 'S-1-5-32-545']));
+    expect(bob).toContain('S-1-5-21-3623811015-3361044348-30300820-1999');
+    expect(bob).not.toContain('');
+    expect(exemptedBy('win32', windows(), 'corp\\domain users')('bob')).toBe(true);
+    expect(exemptedBy('linux', windows(), 'corp\\domain users')('bob')).toBe(false);
+  });
+
+  it('reads no token groups where the directory cannot answer (a local account, a domain out of reach)', () => {
+    const tokenGroups = parseTokenGroups(tokens.json);
+    expect([...tokenGroups.keys()]).toEqual(['S-1-5-21-3623811015-3361044348-30300820-1013', 'S-1-5-21-3623811015-3361044348-30300820-1107']);
+    expect(windows().groupsOf('carol')).toEqual([]);
+  });
+
+  it('puts only domain-account SIDs into the token script', () => {
+    const text = tokenGroupsScript([
+      'S-1-5-21-1-2-3-1107',
+      "S-1-5-21-1'; Remove-Item C:\\ -Recurse; '",
+      'S-1-12-1-1911152045-1131233339-2612536229-1429398442',
+    ]);
+    expect(text).toContain("@('S-1-5-21-1-2-3-1107')");
+    expect(text).not.toContain('Remove-Item');
+    expect(text).not.toContain('S-1-12-1');
   });
 
   it('never takes a group whose members could not be read', () => {
@@ -222,6 +251,7 @@ describe('Windows local groups', () => {
     users.groupsOf('alice');
     users.groupsOf('zoemüller');
     expect(calls.filter((c) => c === 'groups')).toHaveLength(1);
+    expect(calls.filter((c) => c === 'tokens')).toHaveLength(1);
   });
 
   it('applies a group exemption through the real policy evaluation', () => {

@@ -59,13 +59,16 @@ export function parseLocalGroups(text: string): LocalGroup[] {
 }
 
 /**
- * The groups every one of `sids` is a direct member of, by name and by SID (a policy may name `S-1-5-32-544` to mean
- * Administrators in any display language). Two accounts may share a short name (a local alice and CORP\alice): a group
- * counts only when all of them are in it, so a name never gains what only one of its accounts holds.
+ * The groups every one of `sids` is in, by name and by SID (a policy may name `S-1-5-32-544` to mean Administrators in
+ * any display language): the local groups it is a direct member of, and for a domain account its token's groups
+ * (`tokenGroups`, nested and domain groups). Two accounts may share a short name (a local alice and CORP\alice): a
+ * group counts only when all of them are in it, so a name never gains what only one of its accounts holds.
  */
-export function groupsOfAccounts(groups: readonly LocalGroup[], sids: readonly string[]): string[] {
-  if (sids.length === 0) return [];
-  return groups.filter((g) => sids.every((s) => g.members.includes(s))).flatMap((g) => [g.name, g.sid]);
+export function groupsOfAccounts(groups: readonly LocalGroup[], sids: readonly string[], tokenGroups: ReadonlyMap<string, string[]> = new Map()): string[] {
+  const of = (sid: string): string[] => [...groups.filter((g) => g.members.includes(sid)).flatMap((g) => [g.name, g.sid]), ...(tokenGroups.get(sid) ?? [])];
+  const [first, ...rest] = sids.map(of);
+  if (!first) return [];
+  return [...new Set(first.filter((g) => rest.every((other) => other.includes(g))))];
 }
 
 /** How long the listing of local groups is kept before PowerShell is asked again (a change applies within this). */
