@@ -197,6 +197,7 @@ describe('the employee’s tray window against the real daemon', () => {
       'MCP',
       'ID',
       'policyHelper',
+      'sock_diag',
       'cordon',
       'migration pilot',
       'not yours',
