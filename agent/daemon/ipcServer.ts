@@ -122,9 +122,12 @@ export class IpcServer {
   /** One serialisation per pushed status, shared by every subscriber that gets the same view. */
   private readonly pushText = new WeakMap<object, string>();
   readonly proofDir: string;
+  /** Where users connect: the user socket, or on Windows the service host's relay pipe. */
+  private readonly userSocketPath: string;
 
   constructor(private readonly opts: IpcServerOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.userSocketPath = opts.relayed ? relaySocketFor(opts.socketPath) : opts.socketPath;
     this.proofOwner = opts.proofOwner ?? ((_file, st) => Promise.resolve({ uid: st.uid, user: opts.userName(st.uid) ?? String(st.uid) }));
     this.proofDir = opts.proofDir ?? (isNamedPipe(opts.socketPath) ? WINDOWS_PROOF_DIR : path.join(path.dirname(opts.socketPath), 'cordon-proof'));
   }
@@ -133,7 +136,7 @@ export class IpcServer {
     if (!isNamedPipe(this.opts.socketPath)) fs.mkdirSync(path.dirname(this.opts.socketPath), { recursive: true, mode: 0o755 });
     fs.mkdirSync(this.proofDir, { recursive: true });
     fs.chmodSync(this.proofDir, 0o1733);
-    await this.listen(this.opts.relayed ? relaySocketFor(this.opts.socketPath) : this.opts.socketPath, false, 0o666);
+    await this.listen(this.userSocketPath, false, 0o666);
     await this.listen(this.opts.adminSocketPath, true, 0o600);
   }
 
@@ -141,7 +144,7 @@ export class IpcServer {
     this.opts.peerUid?.close();
     for (const s of this.sockets) s.destroy();
     await Promise.all(this.servers.map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))));
-    for (const p of [this.opts.relayed ? relaySocketFor(this.opts.socketPath) : this.opts.socketPath, this.opts.adminSocketPath]) removeStaleSocket(p);
+    for (const p of [this.userSocketPath, this.opts.adminSocketPath]) removeStaleSocket(p);
   }
 
   private async listen(socketPath: string, admin: boolean, mode: number): Promise<void> {
