@@ -7,19 +7,12 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { TEST_POLICY_HEAD } from '../test/support/agentFixture.js';
 import { HOSTILE_SHAPES, largestWithinCaps, type HostileShape } from '../test/support/hostilePolicies.js';
 import { agentDist, serviceNodeFlags } from './agents.js';
 import { sleepMs } from './workload.js';
 
-const GOOD_POLICY = `apiVersion: cordon/v1
-id: test-ban
-version: 1
-issuer: Test IT
-issuedAt: 2026-01-01T00:00:00Z
-message:
-  en: Claude Code is not allowed on company machines.
-rules:
-  - id: claude-code
+const GOOD_POLICY = `${TEST_POLICY_HEAD(1)}  - id: claude-code
     tools: [claude-code]
     phases:
       - { from: 2026-01-01T00:00:00Z, actions: [report] }
